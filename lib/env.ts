@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the app reads, validated in one place. Modules call `env()`; the
+ * start scripts call `loadEnv()` first so a bad value stops start-up with the variable's name.
+ */
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be a postgres:// or postgresql:// URL with a host');
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Database: unset means the embedded PostgreSQL started by `npm run dev`.
+  DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // Supabase: unset means local mode with the demo sign-in.
+  NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
+  NEXT_PUBLIC_SUPABASE_ANON_KEY: optionalString,
+  // Local mode signs its session JWTs with this secret (Supabase mode never uses it).
+  AUTH_JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  APP_URL: z.url().default('http://localhost:3000'),
+  CRON_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
+      .optional(),
+  ),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_URL: optionalUrl,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  ANTHROPIC_API_KEY: optionalString,
+  GOOGLE_GENERATIVE_AI_API_KEY: optionalString,
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      'Invalid environment:\n' +
+        issues.map((issue) => `  ${issue.variable}: ${issue.message}`).join('\n') +
+        '\nSee .env.example for what each variable means.',
+    );
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses an environment (by default `process.env`); throws EnvError naming each bad variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(unknown)'),
+        message: issue.message,
+      })),
+    );
+  }
+  const value = parsed.data;
+  if (value.NEXT_PUBLIC_SUPABASE_URL && !value.NEXT_PUBLIC_SUPABASE_ANON_KEY) {
+    throw new EnvError([
+      {
+        variable: 'NEXT_PUBLIC_SUPABASE_ANON_KEY',
+        message: 'is required when NEXT_PUBLIC_SUPABASE_URL is set',
+      },
+    ]);
+  }
+  return value;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed once. */
+export function env(): Env {
+  cached ??= loadEnv();
+  return cached;
+}
+
+/** True when Supabase Auth is configured; false means local mode with the demo sign-in. */
+export function isSupabaseAuth(): boolean {
+  return Boolean(env().NEXT_PUBLIC_SUPABASE_URL);
+}
