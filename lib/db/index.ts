@@ -1,0 +1,58 @@
+import 'server-only';
+import type postgres from 'postgres';
+import { getPool } from './pool';
+
+/**
+ * The two doors to the database, as PostgREST opens them:
+ *
+ *   withUser(session, tx => …)  a transaction as `authenticated` with the verified JWT claims in
+ *                               `request.jwt.claims`, so RLS and auth.uid() apply;
+ *   asService(tx => …)          a transaction as `service_role` for trusted server work
+ *                               (webhooks, jobs, the platform admin).
+ *
+ * There is no third door: app code never queries outside one of these.
+ */
+
+export type Tx = postgres.TransactionSql;
+
+/** Claims as Supabase Auth issues them; only verified claims may reach the database. */
+export interface JwtClaims {
+  sub: string;
+  email?: string;
+  role: 'authenticated';
+  aud: string | string[];
+  exp?: number;
+  iat?: number;
+  [claim: string]: unknown;
+}
+
+export interface DbSession {
+  userId: string;
+  claims: JwtClaims;
+}
+
+export function withUser<T>(session: DbSession, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return getPool().begin(async (tx) => {
+    await tx`
+      select set_config('role', 'authenticated', true),
+             set_config('request.jwt.claims', ${JSON.stringify(session.claims)}, true)`;
+    return work(tx);
+  }) as Promise<T>;
+}
+
+const SERVICE_CLAIMS = JSON.stringify({ role: 'service_role' });
+
+export function asService<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  return getPool().begin(async (tx) => {
+    await tx`
+      select set_config('role', 'service_role', true),
+             set_config('request.jwt.claims', ${SERVICE_CLAIMS}, true)`;
+    return work(tx);
+  }) as Promise<T>;
+}
+
+/** A liveness probe that needs no role: used by /api/health. */
+export async function pingDatabase(): Promise<boolean> {
+  const [row] = await getPool()`select 1 as ok`;
+  return row?.ok === 1;
+}

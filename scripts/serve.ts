@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { EnvError, loadEnv } from '../lib/env';
+import { createPool } from '../lib/db/pool';
+import {
+  DEV_DATABASE,
+  defaultDataDir,
+  ensureDatabase,
+  runningServer,
+  startEmbeddedPostgres,
+  type EmbeddedDatabase,
+} from './embedded-db';
+import { prepareDatabase } from './prepare-db';
+
+/**
+ * `npm run dev` and `npm start`. Without DATABASE_URL: start the embedded PostgreSQL (data kept
+ * in .data/ between runs), migrate, seed demo data when empty, then run Next.js; stop the
+ * database when Next.js exits, crashes, or on Ctrl-C. With DATABASE_URL: migrate nothing
+ * implicitly, start nothing, just run Next.js against it.
+ */
+
+const mode = process.argv[2] === 'start' ? 'start' : 'dev';
+const log = (line: string) => console.log(`[tollgate] ${line}`);
+
+/** A random secret kept in .data/ so local sessions survive restarts. */
+function localSecret(name: string, bytes: number): string {
+  const file = path.join(process.cwd(), '.data', name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = randomBytes(bytes).toString('hex');
+  writeFileSync(file, value + '\n', { mode: 0o600 });
+  return value;
+}
+
+function readPid(file: string): number | null {
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  try {
+    loadEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  await mkdir(path.join(process.cwd(), '.data'), { recursive: true });
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  childEnv.AUTH_JWT_SECRET ??= localSecret('auth-secret', 32);
+  childEnv.ENCRYPTION_KEY ??= localSecret('encryption-key', 32);
+  childEnv.CRON_SECRET ??= localSecret('cron-secret', 24);
+
+  let database: EmbeddedDatabase | undefined;
+  if (!process.env.DATABASE_URL) {
+    const dataDir = process.env.TOLLGATE_DATA_DIR ?? defaultDataDir();
+    const pidFile = path.join(path.dirname(dataDir), 'serve.pid');
+    const owner = readPid(pidFile);
+    if (runningServer(dataDir) && owner !== null && isAlive(owner)) {
+      console.error(`Tollgate is already running (pid ${owner}). Stop it first (Ctrl-C).`);
+      process.exit(1);
+    }
+    database = await startEmbeddedPostgres({ dataDir, log });
+    writeFileSync(pidFile, `${process.pid}\n`);
+    await ensureDatabase(database.url(), DEV_DATABASE);
+    childEnv.DATABASE_URL = database.url(DEV_DATABASE);
+    log(`embedded PostgreSQL on 127.0.0.1:${database.port}`);
+    const sql = createPool(childEnv.DATABASE_URL, 2);
+    try {
+      await prepareDatabase(sql, log);
+    } finally {
+      await sql.end();
+    }
+  } else {
+    log('using DATABASE_URL; no embedded database started');
+  }
+
+  const port = process.env.PORT ?? '3000';
+  const next = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
+  const child: ChildProcess = spawn(process.execPath, [next, mode, '--port', port], {
+    stdio: 'inherit',
+    env: childEnv,
+  });
+
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await database?.stop().catch(() => {});
+    if (database) log('embedded PostgreSQL stopped');
+    process.exit(code);
+  };
+
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown && code !== 0) log(`Next.js exited (${signal ?? code}); stopping`);
+    void shutdown(code ?? (signal ? 1 : 0));
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void shutdown(0));
+  }
+  process.on('uncaughtException', (error) => {
+    console.error(error);
+    void shutdown(1);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
