@@ -1,0 +1,47 @@
+import { NextResponse } from 'next/server';
+import { z } from 'zod';
+import { isSupabaseAuth } from '@/lib/env';
+import { findUserForLocalSignIn } from '@/lib/auth/demo-users';
+import {
+  LOCAL_SESSION_COOKIE,
+  LOCAL_SESSION_TTL_SECONDS,
+  signLocalSession,
+} from '@/lib/auth/local-jwt';
+import { AppError, errors, problemResponse } from '@/lib/api';
+import { safeNextPath } from '@/lib/auth/redirects';
+
+/**
+ * Local mode's sign-in: a form post naming one of the seeded users. It does not exist when
+ * Supabase Auth is configured (404), so it can never bypass real authentication.
+ */
+
+export const runtime = 'nodejs';
+
+const form = z.object({
+  userId: z.uuid('Choose a user to sign in as.'),
+  next: z.string().optional(),
+});
+
+export async function POST(request: Request): Promise<Response> {
+  const requestId = crypto.randomUUID();
+  try {
+    if (isSupabaseAuth()) throw errors.notFound('The local sign-in');
+    const parsed = form.safeParse(Object.fromEntries(await request.formData()));
+    if (!parsed.success) {
+      throw new AppError('validation_failed', parsed.error.issues[0]?.message ?? 'Invalid form.');
+    }
+    const user = await findUserForLocalSignIn(parsed.data.userId);
+    if (!user) throw errors.notFound('That user');
+    const response = NextResponse.redirect(new URL(safeNextPath(parsed.data.next), request.url), 303);
+    response.cookies.set(LOCAL_SESSION_COOKIE, await signLocalSession(user), {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: new URL(request.url).protocol === 'https:',
+      path: '/',
+      maxAge: LOCAL_SESSION_TTL_SECONDS,
+    });
+    return response;
+  } catch (error) {
+    return problemResponse(error, requestId);
+  }
+}

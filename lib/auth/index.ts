@@ -1,0 +1,2 @@
+export { getSession, getRequestSession, type Session } from './session';
+export { getViewer, type Viewer } from './viewer';

@@ -1,0 +1,1 @@
+export { getProfileWithOrgs, type ProfileWithOrgs, type MemberOrg, type OrgRole } from './profile';
