@@ -82,3 +82,6 @@ $$;
 
 grant execute on function auth.jwt(), auth.uid(), auth.role(), auth.email()
   to anon, authenticated, service_role;
+
+-- Local mode owns auth: trusted server code (the demo sign-in) may read its users.
+grant select on auth.users to service_role;

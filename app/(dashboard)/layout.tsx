@@ -1,0 +1,13 @@
+import type * as React from 'react';
+import { redirect } from 'next/navigation';
+import { getViewer } from '@/lib/auth';
+import { DashboardShell } from '@/components/layout/dashboard-shell';
+
+export const dynamic = 'force-dynamic';
+
+/** Every dashboard page needs a signed-in viewer; the session check lives here, on the server. */
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const viewer = await getViewer();
+  if (!viewer) redirect('/login');
+  return <DashboardShell viewer={viewer}>{children}</DashboardShell>;
+}

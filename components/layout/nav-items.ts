@@ -1,0 +1,39 @@
+import {
+  Building2,
+  Coins,
+  KeyRound,
+  LayoutDashboard,
+  Settings,
+  ShieldCheck,
+  Sparkles,
+  type LucideIcon,
+} from 'lucide-react';
+
+/** The dashboard's navigation, in one place: the sidebar and the phone drawer both read this. */
+
+export interface NavItem {
+  label: string;
+  href: string;
+  icon: LucideIcon;
+  /** Only platform admins see it (the admin pages check again on the server). */
+  platformAdminOnly?: boolean;
+}
+
+export const navItems: readonly NavItem[] = [
+  { label: 'Dashboard', href: '/dashboard', icon: LayoutDashboard },
+  { label: 'Credits', href: '/credits', icon: Coins },
+  { label: 'Tokens', href: '/tokens', icon: KeyRound },
+  { label: 'AI Assistant', href: '/ai', icon: Sparkles },
+  { label: 'Organizations', href: '/organizations', icon: Building2 },
+  { label: 'Settings', href: '/settings', icon: Settings },
+  { label: 'Admin', href: '/admin', icon: ShieldCheck, platformAdminOnly: true },
+];
+
+export function navItemsFor(isPlatformAdmin: boolean): NavItem[] {
+  return navItems.filter((item) => !item.platformAdminOnly || isPlatformAdmin);
+}
+
+/** A section stays highlighted on its sub-pages: /credits/history still marks Credits. */
+export function isActivePath(pathname: string, href: string): boolean {
+  return pathname === href || pathname.startsWith(`${href}/`);
+}
