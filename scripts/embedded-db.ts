@@ -110,7 +110,7 @@ export async function startEmbeddedPostgres(
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'max_connections=300',
+      '-c', 'max_connections=500',
       '-c', 'shared_buffers=256MB',
       '-c', 'timezone=UTC',
       ...(options.durable === false

@@ -2,6 +2,70 @@
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
+/** Row of the table public.accounts. */
+export interface AccountsRow {
+  id: string;
+  kind: string;
+  user_id: string | null;
+  org_id: string | null;
+  system_code: string | null;
+  credits_posted: bigint;
+  debits_posted: bigint;
+  debits_pending: bigint;
+  next_expiry_at: Date | null;
+  frozen_at: Date | null;
+  frozen_reason: string | null;
+  created_at: Date;
+}
+
+/** Row of the table public.hold_lots. */
+export interface HoldLotsRow {
+  hold_id: bigint;
+  lot_id: bigint;
+  amount: bigint;
+}
+
+/** Row of the table public.holds. */
+export interface HoldsRow {
+  id: bigint;
+  account_id: string;
+  amount: bigint;
+  category: string;
+  description: string | null;
+  metadata: Json;
+  actor_id: string | null;
+  idempotency_key: string;
+  status: string;
+  expires_at: Date;
+  requested_amount: bigint | null;
+  posted_amount: bigint | null;
+  shortfall: bigint;
+  transfer_id: bigint | null;
+  created_at: Date;
+  resolved_at: Date | null;
+}
+
+/** Row of the table public.lot_movements. */
+export interface LotMovementsRow {
+  transfer_id: bigint;
+  lot_id: bigint;
+  amount: bigint;
+}
+
+/** Row of the table public.lots. */
+export interface LotsRow {
+  id: bigint;
+  account_id: string;
+  source: string;
+  amount: bigint;
+  remaining: bigint;
+  priority: number;
+  expires_at: Date | null;
+  expired_at: Date | null;
+  origin_transfer_id: bigint;
+  created_at: Date;
+}
+
 /** Row of the table public.organization_members. */
 export interface OrganizationMembersRow {
   org_id: string;
@@ -31,8 +95,32 @@ export interface ProfilesRow {
   updated_at: Date;
 }
 
+/** Row of the table public.transfers. */
+export interface TransfersRow {
+  id: bigint;
+  debit_account_id: string;
+  credit_account_id: string;
+  amount: bigint;
+  kind: string;
+  category: string;
+  description: string | null;
+  metadata: Json;
+  actor_id: string | null;
+  key_account_id: string;
+  idempotency_key: string;
+  hold_id: bigint | null;
+  refund_of: bigint | null;
+  created_at: Date;
+}
+
 export interface Database {
+  accounts: AccountsRow;
+  hold_lots: HoldLotsRow;
+  holds: HoldsRow;
+  lot_movements: LotMovementsRow;
+  lots: LotsRow;
   organization_members: OrganizationMembersRow;
   organizations: OrganizationsRow;
   profiles: ProfilesRow;
+  transfers: TransfersRow;
 }
