@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The one error type of the app. Domain code throws `AppError`s (or lets Postgres raise one of
  * our SQLSTATEs); `toProblem` maps anything thrown to an RFC 9457 problem with the right status.
@@ -122,6 +124,15 @@ const SQLSTATE_CODES: Record<string, ErrorCode> = {
 /** Maps a thrown value to an AppError, or null when it is unexpected (a 500). */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
+  if (error instanceof z.ZodError) {
+    const issues = error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    const first = issues[0];
+    return new AppError(
+      'validation_failed',
+      first ? `${first.path || 'input'}: ${first.message}` : 'Invalid input.',
+      { errors: issues },
+    );
+  }
   if (isPostgresError(error) && error.code) {
     const code = SQLSTATE_CODES[error.code];
     if (!code) return null;

@@ -1,0 +1,54 @@
+import { AppError, toAppError } from '@/lib/api/errors';
+
+/** The ledger's typed errors, made from the SQLSTATEs its functions raise. */
+
+export class InsufficientCreditsError extends AppError {
+  constructor(
+    readonly needed: bigint,
+    readonly available: bigint,
+    detail = `Insufficient credits: ${needed} micro-credits needed, ${available} available.`,
+  ) {
+    super('insufficient_credits', detail, { needed: needed.toString(), available: available.toString() });
+  }
+}
+
+export class IdempotencyConflictError extends AppError {
+  constructor(detail: string, extensions: Record<string, unknown> = {}) {
+    super('idempotency_conflict', detail, extensions);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(detail: string, extensions: Record<string, unknown> = {}) {
+    super('not_found', detail, extensions);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(detail: string, extensions: Record<string, unknown> = {}) {
+    super('forbidden', detail, extensions);
+  }
+}
+
+/** Re-throws a ledger failure as its typed error (others pass through unchanged). */
+export function ledgerError(error: unknown): never {
+  const known = toAppError(error);
+  if (!known) throw error;
+  const extra = known.extensions;
+  switch (known.code) {
+    case 'insufficient_credits':
+      throw new InsufficientCreditsError(
+        BigInt(String(extra.needed ?? '0')),
+        BigInt(String(extra.available ?? '0')),
+        known.message,
+      );
+    case 'idempotency_conflict':
+      throw new IdempotencyConflictError(known.message, extra);
+    case 'not_found':
+      throw new NotFoundError(known.message, extra);
+    case 'forbidden':
+      throw new ForbiddenError(known.message, extra);
+    default:
+      throw known;
+  }
+}

@@ -1,0 +1,216 @@
+import 'server-only';
+import { z } from 'zod';
+import { asService, withUser, type DbSession } from '@/lib/db';
+import { ledgerError } from './errors';
+import {
+  CATEGORIES,
+  LOT_SOURCES,
+  description,
+  holdId,
+  idempotencyKey,
+  metadata,
+  microAmount,
+  microAmountOrZero,
+  walletId,
+} from './schemas';
+
+/**
+ * Every movement of value, each one SQL function call. Inputs are parsed with zod first, so bad
+ * input never reaches the database; the database then checks the caller and the balance.
+ */
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  return schema.parse(input);
+}
+
+const spendInput = z.object({
+  walletId,
+  amount: microAmount,
+  category: z.enum(CATEGORIES),
+  idempotencyKey,
+  description,
+  metadata,
+});
+export type SpendInput = z.input<typeof spendInput>;
+
+export interface SpendResult {
+  transferId: bigint;
+  amount: bigint;
+  available: bigint;
+  replayed: boolean;
+}
+
+export async function spendCredits(session: DbSession, input: SpendInput): Promise<SpendResult> {
+  const args = parse(spendInput, input);
+  const [row] = await withUser(session, (tx) =>
+    tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
+      select * from public.credit_spend(${args.walletId}, ${args.amount.toString()}::bigint, ${args.category},
+        ${args.idempotencyKey}, ${args.description ?? null}, ${tx.json(args.metadata)})`,
+  ).catch(ledgerError);
+  return { transferId: row!.transfer_id, amount: row!.amount, available: row!.available, replayed: row!.replayed };
+}
+
+const reserveInput = spendInput.extend({
+  ttlSeconds: z.number().int().min(1).max(86_400).default(300),
+});
+export type ReserveInput = z.input<typeof reserveInput>;
+
+export interface Hold {
+  holdId: bigint;
+  amount: bigint;
+  expiresAt: Date;
+  available: bigint;
+  replayed: boolean;
+}
+
+export async function reserveCredits(session: DbSession, input: ReserveInput): Promise<Hold> {
+  const args = parse(reserveInput, input);
+  const [row] = await withUser(session, (tx) =>
+    tx<{ hold_id: bigint; amount: bigint; expires_at: Date; available: bigint; replayed: boolean }[]>`
+      select * from public.credit_reserve(${args.walletId}, ${args.amount.toString()}::bigint, ${args.category},
+        ${args.idempotencyKey}, ${args.ttlSeconds}, ${args.description ?? null}, ${tx.json(args.metadata)})`,
+  ).catch(ledgerError);
+  return {
+    holdId: row!.hold_id,
+    amount: row!.amount,
+    expiresAt: row!.expires_at,
+    available: row!.available,
+    replayed: row!.replayed,
+  };
+}
+
+export interface Settlement {
+  holdId: bigint;
+  transferId: bigint | null;
+  posted: bigint;
+  released: bigint;
+  shortfall: bigint;
+  available: bigint;
+  replayed: boolean;
+}
+
+/** Posts a hold by the actual amount (0 allowed); retries with the same amount replay. */
+export async function settleHold(
+  session: DbSession,
+  input: { holdId: bigint | number | string; actual: bigint | number | string },
+): Promise<Settlement> {
+  const args = parse(z.object({ holdId, actual: microAmountOrZero }), input);
+  const [row] = await withUser(session, (tx) =>
+    tx<{ hold_id: bigint; transfer_id: bigint | null; posted: bigint; released: bigint; shortfall: bigint; available: bigint; replayed: boolean }[]>`
+      select * from public.credit_settle(${args.holdId.toString()}::bigint, ${args.actual.toString()}::bigint)`,
+  ).catch(ledgerError);
+  return {
+    holdId: row!.hold_id,
+    transferId: row!.transfer_id,
+    posted: row!.posted,
+    released: row!.released,
+    shortfall: row!.shortfall,
+    available: row!.available,
+    replayed: row!.replayed,
+  };
+}
+
+export async function voidHold(
+  session: DbSession,
+  input: { holdId: bigint | number | string },
+): Promise<{ holdId: bigint; released: bigint; available: bigint; replayed: boolean }> {
+  const args = parse(z.object({ holdId }), input);
+  const [row] = await withUser(session, (tx) =>
+    tx<{ hold_id: bigint; released: bigint; available: bigint; replayed: boolean }[]>`
+      select * from public.credit_void(${args.holdId.toString()}::bigint)`,
+  ).catch(ledgerError);
+  return { holdId: row!.hold_id, released: row!.released, available: row!.available, replayed: row!.replayed };
+}
+
+const grantInput = z.object({
+  walletId,
+  amount: microAmount,
+  source: z.enum(LOT_SOURCES),
+  idempotencyKey,
+  expiresAt: z.date().optional(),
+  priority: z.number().int().min(-100).max(100).optional(),
+  description,
+  metadata,
+  category: z.enum(CATEGORIES).default('other'),
+});
+export type GrantInput = z.input<typeof grantInput>;
+
+/** Service only: issues credits as a new lot. Callers check that the actor may grant. */
+export async function grantCredits(
+  input: GrantInput,
+): Promise<{ transferId: bigint; lotId: bigint; available: bigint; replayed: boolean }> {
+  const args = parse(grantInput, input);
+  const [row] = await asService((tx) =>
+    tx<{ transfer_id: bigint; lot_id: bigint; available: bigint; replayed: boolean }[]>`
+      select * from public.credit_grant(${args.walletId}, ${args.amount.toString()}::bigint, ${args.source},
+        ${args.idempotencyKey}, ${args.expiresAt ?? null}, ${args.priority ?? null}::smallint,
+        ${args.description ?? null}, ${tx.json(args.metadata)}, ${args.category})`,
+  ).catch(ledgerError);
+  return { transferId: row!.transfer_id, lotId: row!.lot_id, available: row!.available, replayed: row!.replayed };
+}
+
+const transferInput = z.object({
+  fromWalletId: walletId,
+  toWalletId: walletId,
+  amount: microAmount,
+  idempotencyKey,
+  description,
+});
+export type TransferInput = z.input<typeof transferInput>;
+
+export async function transferCredits(
+  session: DbSession,
+  input: TransferInput,
+): Promise<SpendResult> {
+  const args = parse(transferInput, input);
+  const [row] = await withUser(session, (tx) =>
+    tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
+      select * from public.credit_transfer(${args.fromWalletId}, ${args.toWalletId},
+        ${args.amount.toString()}::bigint, ${args.idempotencyKey}, ${args.description ?? null})`,
+  ).catch(ledgerError);
+  return { transferId: row!.transfer_id, amount: row!.amount, available: row!.available, replayed: row!.replayed };
+}
+
+const refundInput = z.object({
+  transferId: holdId,
+  amount: microAmount,
+  idempotencyKey,
+  reason: description,
+});
+
+/** Platform admins (checked in SQL) refund part or all of a spend. */
+export async function refundTransaction(
+  session: DbSession,
+  input: z.input<typeof refundInput>,
+): Promise<{ transferId: bigint; amount: bigint; refundedTotal: bigint; available: bigint; replayed: boolean }> {
+  const args = parse(refundInput, input);
+  const [row] = await withUser(session, (tx) =>
+    tx<{ transfer_id: bigint; amount: bigint; refunded_total: bigint; available: bigint; replayed: boolean }[]>`
+      select * from public.credit_refund(${args.transferId.toString()}::bigint, ${args.amount.toString()}::bigint,
+        ${args.idempotencyKey}, ${args.reason ?? null})`,
+  ).catch(ledgerError);
+  return {
+    transferId: row!.transfer_id,
+    amount: row!.amount,
+    refundedTotal: row!.refunded_total,
+    available: row!.available,
+    replayed: row!.replayed,
+  };
+}
+
+/** Expires due holds and lots; called by the maintenance tick. */
+export async function runLedgerMaintenance(limit = 1000) {
+  const [row] = await asService((tx) =>
+    tx<{ accounts_swept: number; holds_expired: number; lots_expired: number }[]>`
+      select * from public.credit_maintenance(${limit})`,
+  );
+  return { accountsSwept: row!.accounts_swept, holdsExpired: row!.holds_expired, lotsExpired: row!.lots_expired };
+}
+
+/** Every broken invariant (empty when the books balance). */
+export async function checkLedger() {
+  return asService((tx) =>
+    tx<{ invariant: string; account_id: string | null; expected: string; actual: string }[]>`
+      select * from public.ledger_check()`,
+  );
+}

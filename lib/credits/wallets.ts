@@ -1,0 +1,83 @@
+import 'server-only';
+import { asService, withUser, type DbSession, type Tx } from '@/lib/db';
+import { ledgerError, NotFoundError } from './errors';
+
+/** Wallet lookup and balances. Reads run under the caller's RLS: a stranger's wallet is 404. */
+
+export interface WalletSummary {
+  walletId: string;
+  kind: 'user_wallet' | 'org_wallet';
+  available: bigint;
+  /** Posted balance: available plus what pending holds reserve. */
+  balance: bigint;
+  pending: bigint;
+  expiringSoon: bigint;
+  nextExpiryAt: Date | null;
+  frozen: boolean;
+}
+
+export type WalletRef = { type: 'personal' } | { type: 'org'; orgId: string };
+
+/** The wallet id of the caller's personal wallet or of an org they belong to. */
+export async function resolveWallet(session: DbSession, ref: WalletRef): Promise<string> {
+  const rows = await withUser(session, (tx) =>
+    ref.type === 'personal'
+      ? tx<{ id: string }[]>`select id from public.accounts where user_id = ${session.userId}`
+      : tx<{ id: string }[]>`select id from public.accounts where org_id = ${ref.orgId}`,
+  );
+  const wallet = rows[0];
+  if (!wallet) {
+    throw new NotFoundError(ref.type === 'personal' ? 'Your wallet was not found.' : 'Organization not found.');
+  }
+  return wallet.id;
+}
+
+/** Service lookup of any wallet by owner (used by webhooks, jobs and admin tools). */
+export async function walletOf(owner: { userId: string } | { orgId: string }): Promise<string> {
+  const rows = await asService((tx) =>
+    'userId' in owner
+      ? tx<{ id: string }[]>`select id from public.accounts where user_id = ${owner.userId}`
+      : tx<{ id: string }[]>`select id from public.accounts where org_id = ${owner.orgId}`,
+  );
+  if (!rows[0]) throw new NotFoundError('Wallet not found.');
+  return rows[0].id;
+}
+
+interface SummaryRow {
+  account_id: string;
+  kind: WalletSummary['kind'];
+  available: bigint;
+  balance: bigint;
+  pending: bigint;
+  expiring_soon: bigint;
+  next_expiry_at: Date | null;
+  frozen: boolean;
+}
+
+export async function summaryIn(tx: Tx, walletId: string): Promise<WalletSummary> {
+  const [row] = await tx<SummaryRow[]>`
+    select s.account_id, a.kind, s.available, s.balance, s.pending, s.expiring_soon,
+           s.next_expiry_at, s.frozen
+    from public.credit_summary(${walletId}) s
+    join public.accounts a on a.id = s.account_id`.catch(ledgerError);
+  if (!row) throw new NotFoundError('Wallet not found.');
+  return {
+    walletId: row.account_id,
+    kind: row.kind,
+    available: row.available,
+    balance: row.balance,
+    pending: row.pending,
+    expiringSoon: row.expiring_soon,
+    nextExpiryAt: row.next_expiry_at,
+    frozen: row.frozen,
+  };
+}
+
+export function getWalletSummary(session: DbSession, walletId: string): Promise<WalletSummary> {
+  return withUser(session, (tx) => summaryIn(tx, walletId));
+}
+
+/** Available micro-credits: what a spend could take right now. */
+export async function getBalance(session: DbSession, walletId: string): Promise<bigint> {
+  return (await getWalletSummary(session, walletId)).available;
+}
