@@ -10,9 +10,11 @@ let owner: TestUser, admin: TestUser, member: TestUser, stranger: TestUser, newc
 let org: { id: string };
 
 beforeAll(async () => {
-  [owner, admin, member, stranger, newcomer] = await Promise.all(
-    ['Owner', 'Admin', 'Member', 'Stranger', 'Newcomer'].map((name) => createUser(name)),
-  );
+  owner = await createUser('Owner');
+  admin = await createUser('Admin');
+  member = await createUser('Member');
+  stranger = await createUser('Stranger');
+  newcomer = await createUser('Newcomer');
   org = await createOrg(owner, [
     { user: admin, role: 'admin' },
     { user: member, role: 'member' },

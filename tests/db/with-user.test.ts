@@ -6,7 +6,8 @@ import { createOrg, createUser, type TestUser } from '../helpers/fixtures';
 let alice: TestUser, bob: TestUser;
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([createUser('Alice'), createUser('Bob')]);
+  alice = await createUser('Alice');
+  bob = await createUser('Bob');
   await createOrg(alice);
 });
 

@@ -1,0 +1,30 @@
+import { expect, it } from 'vitest';
+import { seed } from '../../scripts/prepare-db';
+import { db } from '../helpers/fixtures';
+
+it('the demo seed creates the demo people, an org, true balances, and balanced books', async () => {
+  await seed(db());
+  const people = await db()`select email from public.profiles order by email`;
+  expect(people.map((row) => row.email)).toEqual([
+    'admin@tollgate.dev',
+    'member@tollgate.dev',
+    'owner@tollgate.dev',
+    'pro@tollgate.dev',
+    'starter@tollgate.dev',
+  ]);
+  const [stats] = await db()`
+    select count(*) filter (where kind = 'spend')::int as spends,
+           count(distinct category) filter (where kind = 'spend')::int as categories,
+           count(distinct created_at::date) filter (where kind = 'spend')::int as days,
+           count(*) filter (where created_at > now())::int as future
+    from public.transfers`;
+  expect(stats!.spends).toBeGreaterThan(100);
+  expect(stats!.categories).toBeGreaterThanOrEqual(4);
+  expect(stats!.days).toBeGreaterThanOrEqual(20);
+  expect(stats!.future).toBe(0);
+  const sources = await db()`select distinct source from public.lots order by source`;
+  expect(sources.map((row) => row.source)).toEqual(['plan', 'promo', 'purchase']);
+  expect(await db()`select * from public.ledger_check()`).toEqual([]);
+  // The seed's back-dated clock is switched off again.
+  expect(await db()`select * from private.test_clock`).toEqual([]);
+});
