@@ -12,17 +12,11 @@ export interface AccountsRow {
   credits_posted: bigint;
   debits_posted: bigint;
   debits_pending: bigint;
+  debits_unallocated: bigint;
   next_expiry_at: Date | null;
   frozen_at: Date | null;
   frozen_reason: string | null;
   created_at: Date;
-}
-
-/** Row of the table public.hold_lots. */
-export interface HoldLotsRow {
-  hold_id: bigint;
-  lot_id: bigint;
-  amount: bigint;
 }
 
 /** Row of the table public.holds. */
@@ -37,6 +31,7 @@ export interface HoldsRow {
   idempotency_key: string;
   status: string;
   expires_at: Date;
+  reserved: bigint;
   requested_amount: bigint | null;
   posted_amount: bigint | null;
   shortfall: bigint;
@@ -45,11 +40,14 @@ export interface HoldsRow {
   resolved_at: Date | null;
 }
 
-/** Row of the table public.lot_movements. */
-export interface LotMovementsRow {
-  transfer_id: bigint;
+/** Row of the table public.lot_burns. */
+export interface LotBurnsRow {
+  id: bigint;
+  account_id: string;
   lot_id: bigint;
   amount: bigint;
+  transfer_id: bigint | null;
+  created_at: Date;
 }
 
 /** Row of the table public.lots. */
@@ -115,9 +113,8 @@ export interface TransfersRow {
 
 export interface Database {
   accounts: AccountsRow;
-  hold_lots: HoldLotsRow;
   holds: HoldsRow;
-  lot_movements: LotMovementsRow;
+  lot_burns: LotBurnsRow;
   lots: LotsRow;
   organization_members: OrganizationMembersRow;
   organizations: OrganizationsRow;

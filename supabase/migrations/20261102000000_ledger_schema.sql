@@ -8,8 +8,11 @@
 --
 -- Every credit that enters a wallet is a lot (purchase, plan, promo, admin, refund, transfer)
 -- with a priority and an optional expiry. Spending burns lots by priority, then soonest expiry,
--- then oldest; lot_movements say which lots each transfer burned. Holds (pending transfers)
--- reserve lot amounts in hold_lots until they are posted, voided or expire.
+-- then oldest. To keep the hot path to one insert and one guarded update, a spend only adds to
+-- the wallet's debits_unallocated; the wallet's lots are burned for those debits, in burn order,
+-- the next time a lot-level answer is needed (a grant, a transfer, an expiry), under the same
+-- wallet lock. lot_burns records every burn. Holds (pending transfers) reserve an amount of the
+-- wallet (debits_pending) until they are posted, voided or expire.
 --
 -- Nobody writes these tables directly: authenticated users may read their own rows, the
 -- service role reads all, and only the SECURITY DEFINER functions of the next migration write.
@@ -42,6 +45,8 @@ create table public.accounts (
   credits_posted bigint not null default 0 check (credits_posted >= 0),
   debits_posted bigint not null default 0 check (debits_posted >= 0),
   debits_pending bigint not null default 0 check (debits_pending >= 0),
+  -- Posted debits not yet burned from lots (see private.allocate).
+  debits_unallocated bigint not null default 0 check (debits_unallocated >= 0 and debits_unallocated <= debits_posted),
   -- Earliest moment a hold or lot of this wallet expires: before it, the cached totals are exact.
   next_expiry_at timestamptz,
   frozen_at timestamptz,
@@ -78,7 +83,8 @@ create table public.transfers (
   metadata jsonb not null default '{}'::jsonb
     check (jsonb_typeof(metadata) = 'object' and pg_column_size(metadata) <= 8192),
   actor_id uuid,
-  -- The wallet an idempotency key belongs to: a retry with the same key returns this transfer.
+  -- The wallet the transfer is filed under (history) and its idempotency key belongs to: a
+  -- retry with the same key returns this transfer.
   key_account_id uuid not null,
   idempotency_key text not null check (char_length(idempotency_key) between 1 and 255),
   hold_id bigint,
@@ -104,15 +110,19 @@ create table public.lots (
   created_at timestamptz not null default private.clock()
 );
 comment on table public.lots is
-  'Credit grants (lots). remaining is what is still spendable; burning and expiry are recorded in lot_movements.';
+  'Credit grants (lots). remaining is what is not yet burned; burns (spends, transfers, expiry) are recorded in lot_burns.';
 
-create table public.lot_movements (
-  transfer_id bigint not null references public.transfers (id),
+create table public.lot_burns (
+  id bigint generated always as identity primary key,
+  account_id uuid not null references public.accounts (id) on delete restrict,
   lot_id bigint not null references public.lots (id),
   amount bigint not null check (amount > 0),
-  primary key (transfer_id, lot_id)
+  -- The transfer that burned it (transfer, expire, clawback); null for the batched burn of
+  -- spends and posted holds, which debits_unallocated accounted for until then.
+  transfer_id bigint references public.transfers (id),
+  created_at timestamptz not null default private.clock()
 );
-comment on table public.lot_movements is 'Which lots each debit transfer burned, and how much of each. Immutable.';
+comment on table public.lot_burns is 'Every burn of a lot: how much, and by which transfer or batch of spends. Immutable.';
 
 create table public.holds (
   id bigint generated always as identity primary key,
@@ -127,6 +137,8 @@ create table public.holds (
   idempotency_key text not null check (char_length(idempotency_key) between 1 and 255),
   status text not null default 'pending' check (status in ('pending', 'posted', 'voided', 'expired')),
   expires_at timestamptz not null,
+  -- What the hold still reserves: its amount, less what expired credits can no longer back.
+  reserved bigint not null check (reserved >= 0 and reserved <= amount),
   requested_amount bigint check (requested_amount >= 0),
   posted_amount bigint check (posted_amount >= 0),
   shortfall bigint not null default 0 check (shortfall >= 0),
@@ -139,27 +151,23 @@ comment on table public.holds is
   'Two-phase spending: a pending reservation with an expiry, later posted (by the real amount), voided or expired.';
 comment on column public.holds.shortfall is 'Usage above what the wallet could pay when the hold was settled.';
 
-create table public.hold_lots (
-  hold_id bigint not null references public.holds (id),
-  lot_id bigint not null references public.lots (id),
-  amount bigint not null check (amount > 0),
-  primary key (hold_id, lot_id)
-);
-comment on table public.hold_lots is 'Lot amounts a pending hold reserves; emptied when the hold resolves.';
-
 -- ===================================================================== INDEXES
 create index accounts_next_expiry_idx on public.accounts (next_expiry_at) where next_expiry_at is not null;
-create index transfers_debit_idx on public.transfers (debit_account_id, created_at desc, id desc);
-create index transfers_credit_idx on public.transfers (credit_account_id, created_at desc, id desc);
+-- History: every transfer is filed under the wallet it belongs to (key_account_id); the
+-- receiving wallet of a wallet-to-wallet transfer also finds it through the partial index.
+create index transfers_history_idx on public.transfers (key_account_id, created_at desc, id desc);
+create index transfers_received_idx on public.transfers (credit_account_id, created_at desc, id desc)
+  where kind = 'transfer';
 create index transfers_refund_of_idx on public.transfers (refund_of) where refund_of is not null;
 create index transfers_hold_idx on public.transfers (hold_id) where hold_id is not null;
 create index lots_burn_order_idx on public.lots (account_id, priority desc, expires_at asc nulls last, id)
   where remaining > 0;
 create index lots_account_idx on public.lots (account_id, created_at desc);
 create index lots_origin_idx on public.lots (origin_transfer_id);
-create index lot_movements_lot_idx on public.lot_movements (lot_id);
+create index lot_burns_lot_idx on public.lot_burns (lot_id);
+create index lot_burns_account_idx on public.lot_burns (account_id);
+create index lot_burns_transfer_idx on public.lot_burns (transfer_id) where transfer_id is not null;
 create index holds_pending_idx on public.holds (account_id, expires_at) where status = 'pending';
-create index hold_lots_lot_idx on public.hold_lots (lot_id);
 
 -- ===================================================================== IMMUTABILITY
 create function private.refuse_change() returns trigger
@@ -176,24 +184,23 @@ create trigger transfers_immutable before update or delete on public.transfers
   for each row execute function private.refuse_change();
 create trigger transfers_no_truncate before truncate on public.transfers
   for each statement execute function private.refuse_change();
-create trigger lot_movements_immutable before update or delete on public.lot_movements
+create trigger lot_burns_immutable before update or delete on public.lot_burns
   for each row execute function private.refuse_change();
-create trigger lot_movements_no_truncate before truncate on public.lot_movements
+create trigger lot_burns_no_truncate before truncate on public.lot_burns
   for each statement execute function private.refuse_change();
 
 -- ===================================================================== RLS
 alter table public.accounts enable row level security;
 alter table public.transfers enable row level security;
 alter table public.lots enable row level security;
-alter table public.lot_movements enable row level security;
+alter table public.lot_burns enable row level security;
 alter table public.holds enable row level security;
-alter table public.hold_lots enable row level security;
 
-revoke all on public.accounts, public.transfers, public.lots, public.lot_movements,
-  public.holds, public.hold_lots from public, anon, authenticated, service_role;
+revoke all on public.accounts, public.transfers, public.lots, public.lot_burns, public.holds
+  from public, anon, authenticated, service_role;
 grant select on public.accounts, public.transfers, public.lots, public.holds to authenticated;
-grant select on public.accounts, public.transfers, public.lots, public.lot_movements,
-  public.holds, public.hold_lots to service_role;
+grant select on public.accounts, public.transfers, public.lots, public.lot_burns, public.holds
+  to service_role;
 
 -- The wallets the caller may read: their own, and those of orgs they belong to. Evaluated once
 -- per statement (initplan) so policies stay index-friendly on large histories.
@@ -219,7 +226,7 @@ create policy lots_select on public.lots for select to authenticated
   using (account_id = any ((select private.readable_accounts())::uuid[]));
 create policy holds_select on public.holds for select to authenticated
   using (account_id = any ((select private.readable_accounts())::uuid[]));
--- lot_movements and hold_lots: no policy for authenticated (internal bookkeeping).
+-- lot_burns: no policy for authenticated (internal bookkeeping; see public.credit_lots).
 
 -- ===================================================================== SYSTEM ACCOUNTS
 -- Deterministic ids, so functions name a system account without looking it up.

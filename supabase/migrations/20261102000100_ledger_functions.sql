@@ -64,7 +64,7 @@ $$;
 
 /*
  * May the caller spend from this wallet? Their own personal wallet, or an org wallet of an org
- * they belong to; trusted callers may spend any wallet. Returns nothing; fails TG404/TG403.
+ * they belong to; trusted callers may spend any wallet. Fails TG404 (strangers learn nothing).
  */
 create function private.assert_can_spend(account uuid) returns void
 language plpgsql stable security definer set search_path = ''
@@ -73,98 +73,160 @@ declare
   target record;
 begin
   select a.kind, a.user_id, a.org_id into target from public.accounts a where a.id = account;
-  if not found or target.kind = 'system' then
-    perform private.fail('TG404', 'Wallet not found.', jsonb_build_object('wallet', account));
-  end if;
-  if private.is_trusted() then
-    return;
-  end if;
-  if target.user_id is distinct from (select auth.uid())
-     and not (target.org_id is not null and private.is_org_member(target.org_id)) then
-    -- Indistinguishable from a missing wallet: strangers learn nothing.
+  if not found or target.kind = 'system'
+     or (not private.is_trusted()
+         and target.user_id is distinct from (select auth.uid())
+         and not (target.org_id is not null and private.is_org_member(target.org_id))) then
     perform private.fail('TG404', 'Wallet not found.', jsonb_build_object('wallet', account));
   end if;
 end
 $$;
 
 /*
- * Expires what is due in one wallet (caller holds its lock): pending holds past their expiry
- * are released, and lots past their expiry move their remainder to the `expired` account.
+ * Burns the wallet's unallocated debits (spends and posted holds since the last burn) from its
+ * lots in burn order: priority, then soonest expiry, then oldest. Caller holds the wallet lock.
+ * Every lot with something left is eligible: the hot path stops as soon as any such lot is due,
+ * so each unallocated debit was made while those lots were live.
+ */
+create function private.allocate(account uuid) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  pending_debits bigint;
+  burned bigint;
+begin
+  select a.debits_unallocated into pending_debits from public.accounts a where a.id = account;
+  if pending_debits = 0 then
+    return;
+  end if;
+  with ordered as (
+    select l.id, l.remaining,
+           (sum(l.remaining) over (order by l.priority desc, l.expires_at asc nulls last, l.id)
+             - l.remaining)::bigint as before
+    from public.lots l
+    where l.account_id = account and l.remaining > 0
+  ), portions as (
+    select o.id, least(o.remaining, pending_debits - o.before) as amount
+    from ordered o where o.before < pending_debits
+  ), updated as (
+    update public.lots l set remaining = l.remaining - p.amount
+    from portions p where l.id = p.id
+    returning l.id, p.amount
+  ), recorded as (
+    insert into public.lot_burns (account_id, lot_id, amount)
+    select account, u.id, u.amount from updated u
+    returning amount
+  )
+  select coalesce(sum(amount), 0) into burned from recorded;
+  if burned <> pending_debits then
+    raise exception 'ledger inconsistency: wallet % lots hold % of % unallocated debits', account, burned, pending_debits
+      using errcode = 'XX000';
+  end if;
+  update public.accounts a set debits_unallocated = 0 where a.id = account;
+end
+$$;
+
+/*
+ * Burns `amount` from the wallet's lots now, for one transfer (wallet-to-wallet moves keep
+ * each lot's expiry and priority). Caller holds the lock and has allocated and swept the wallet.
+ */
+create function private.burn_now(account uuid, amount bigint, transfer bigint)
+returns table (lot_id bigint, burned bigint, priority smallint, expires_at timestamptz)
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  return query
+  with ordered as (
+    select l.id, l.remaining, l.priority, l.expires_at,
+           (sum(l.remaining) over (order by l.priority desc, l.expires_at asc nulls last, l.id)
+             - l.remaining)::bigint as before
+    from public.lots l
+    where l.account_id = account and l.remaining > 0
+  ), portions as (
+    select o.id, least(o.remaining, amount - o.before) as amount, o.priority, o.expires_at
+    from ordered o where o.before < amount
+  ), updated as (
+    update public.lots l set remaining = l.remaining - p.amount
+    from portions p where l.id = p.id
+    returning l.id, p.amount, p.priority, p.expires_at
+  ), recorded as (
+    insert into public.lot_burns (account_id, lot_id, amount, transfer_id)
+    select account, u.id, u.amount, transfer from updated u
+  )
+  select u.id, u.amount, u.priority, u.expires_at from updated u;
+end
+$$;
+
+/*
+ * Expires what is due in one wallet (caller holds its lock): burns unallocated debits first,
+ * releases pending holds past their expiry, moves each expired lot's remainder to the `expired`
+ * account, and, when expired credits backed pending holds, shrinks those holds' reservations so
+ * the wallet never shows more reserved than it holds.
  */
 create function private.sweep_account(account uuid, at timestamptz) returns void
 language plpgsql security definer set search_path = ''
 as $$
 declare
-  hold record;
   lot record;
-  expired_total bigint := 0;
   transfer bigint;
+  expired_total bigint := 0;
+  released bigint;
+  deficit bigint;
+  hold record;
 begin
-  for hold in
-    select h.id, h.amount from public.holds h
+  perform private.allocate(account);
+
+  with expired as (
+    update public.holds h set status = 'expired', resolved_at = at
     where h.account_id = account and h.status = 'pending' and h.expires_at <= at
-    for no key update
-  loop
-    perform private.release_hold(hold.id);
-    update public.holds set status = 'expired', resolved_at = at where id = hold.id;
-  end loop;
+    returning h.reserved
+  )
+  select coalesce(sum(reserved), 0) into released from expired;
 
   for lot in
     select l.id, l.remaining, l.source from public.lots l
     where l.account_id = account and l.remaining > 0 and l.expires_at <= at
-    for no key update
+    order by l.id
   loop
     insert into public.transfers (debit_account_id, credit_account_id, amount, kind, category,
                                   description, key_account_id, idempotency_key, created_at)
     values (account, private.system_account('expired'), lot.remaining, 'expire', 'other',
             'Expired ' || lot.source || ' credits', account, 'expire:lot:' || lot.id, at)
     returning id into transfer;
-    insert into public.lot_movements (transfer_id, lot_id, amount) values (transfer, lot.id, lot.remaining);
+    insert into public.lot_burns (account_id, lot_id, amount, transfer_id, created_at)
+    values (account, lot.id, lot.remaining, transfer, at);
     update public.lots set remaining = 0, expired_at = at where id = lot.id;
     expired_total := expired_total + lot.remaining;
   end loop;
 
+  -- Reservations the remaining credits cannot back any more shrink, newest hold first.
+  select greatest(a.debits_pending - released - (a.credits_posted - a.debits_posted - expired_total), 0)
+  into deficit from public.accounts a where a.id = account;
+  if deficit > 0 then
+    for hold in
+      select h.id, h.reserved from public.holds h
+      where h.account_id = account and h.status = 'pending' and h.reserved > 0
+      order by h.id desc
+    loop
+      exit when deficit = 0;
+      update public.holds set reserved = reserved - least(hold.reserved, deficit) where id = hold.id;
+      released := released + least(hold.reserved, deficit);
+      deficit := deficit - least(hold.reserved, deficit);
+    end loop;
+  end if;
+
   update public.accounts a
   set debits_posted = a.debits_posted + expired_total,
+      debits_pending = a.debits_pending - released,
       next_expiry_at = (
         select min(e) from (
           select min(h.expires_at) as e from public.holds h
           where h.account_id = account and h.status = 'pending'
           union all
           select min(l.expires_at) from public.lots l
-          where l.account_id = account and l.expires_at is not null
-            and (l.remaining > 0 or exists (select 1 from public.hold_lots hl where hl.lot_id = l.id))
+          where l.account_id = account and l.remaining > 0 and l.expires_at is not null
         ) due)
   where a.id = account;
-end
-$$;
-
-/*
- * Returns a pending hold's reserved lot amounts to their lots and lowers debits_pending by what
- * was returned, so releasing twice changes nothing the second time.
- */
-create function private.release_hold(hold bigint) returns void
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  released bigint;
-  earliest timestamptz;
-begin
-  with returned as (
-    delete from public.hold_lots hl where hl.hold_id = hold returning hl.lot_id, hl.amount
-  ), restored as (
-    update public.lots l set remaining = l.remaining + r.amount
-    from returned r where l.id = r.lot_id
-    returning r.amount, l.expires_at
-  )
-  select coalesce(sum(amount), 0), min(expires_at) into released, earliest from restored;
-
-  if released > 0 then
-    update public.accounts a
-    set debits_pending = a.debits_pending - released,
-        next_expiry_at = least(a.next_expiry_at, earliest)
-    where a.id = (select h.account_id from public.holds h where h.id = hold);
-  end if;
 end
 $$;
 
@@ -182,84 +244,68 @@ end
 $$;
 
 /*
- * The one place that takes credits out of a wallet. Locks the wallet, sweeps it first when
- * something in it has expired, refuses (TG402, writing nothing) when short, then burns lots by
- * priority, soonest expiry, oldest. Returns the lots burned and how much of each; the caller
- * records them against its transfer or hold and has already been charged on the wallet row.
+ * The one place credits leave a wallet's available balance: as a posted debit (`pending` false,
+ * burned from lots later by allocate) or as a hold's reservation (`pending` true).
+ * Fast path: a single guarded UPDATE when nothing in the wallet is due. Otherwise lock, sweep,
+ * and decide on exact numbers. Refuses with TG402 (needed, available) and writes nothing.
+ * Returns what is available afterwards.
  */
 create function private.take_credits(
-  account uuid, amount bigint, pending boolean, hold_expires_at timestamptz default null,
-  out lot_ids bigint[], out amounts bigint[], out available bigint
-)
+  account uuid, amount bigint, pending boolean, hold_expires_at timestamptz default null
+) returns bigint
 language plpgsql security definer set search_path = ''
 as $$
 declare
   at timestamptz := private.clock();
   wallet record;
-  lot record;
-  left_to_take bigint := amount;
-  take bigint;
+  left_over bigint;
 begin
-  -- Fast path: one guarded update when nothing has expired and the wallet can pay.
   update public.accounts a
   set debits_posted = a.debits_posted + case when pending then 0 else amount end,
+      debits_unallocated = a.debits_unallocated + case when pending then 0 else amount end,
       debits_pending = a.debits_pending + case when pending then amount else 0 end,
       next_expiry_at = case when pending then least(a.next_expiry_at, hold_expires_at) else a.next_expiry_at end
   where a.id = account
+    and a.kind <> 'system'
     and a.frozen_at is null
     and (a.next_expiry_at is null or a.next_expiry_at > at)
     and a.credits_posted - a.debits_posted - a.debits_pending >= amount
-  returning a.credits_posted - a.debits_posted - a.debits_pending into available;
+  returning a.credits_posted - a.debits_posted - a.debits_pending into left_over;
+  if found then
+    return left_over;
+  end if;
 
+  select a.next_expiry_at, a.frozen_at into wallet
+  from public.accounts a where a.id = account and a.kind <> 'system' for no key update;
   if not found then
-    -- Slow path: lock, expire what is due, then decide with exact numbers.
-    select a.credits_posted, a.debits_posted, a.debits_pending, a.next_expiry_at, a.frozen_at
-    into wallet from public.accounts a where a.id = account for no key update;
-    if wallet.frozen_at is not null then
-      perform private.fail('TG403', 'Spending from this wallet is frozen while a payment dispute is open.',
-        jsonb_build_object('wallet', account, 'reason', 'frozen'));
-    end if;
-    if wallet.next_expiry_at is not null and wallet.next_expiry_at <= at then
-      perform private.sweep_account(account, at);
-    end if;
-    update public.accounts a
-    set debits_posted = a.debits_posted + case when pending then 0 else amount end,
-        debits_pending = a.debits_pending + case when pending then amount else 0 end,
-        next_expiry_at = case when pending then least(a.next_expiry_at, hold_expires_at) else a.next_expiry_at end
-    where a.id = account and a.credits_posted - a.debits_posted - a.debits_pending >= amount
-    returning a.credits_posted - a.debits_posted - a.debits_pending into available;
-    if not found then
-      select a.credits_posted - a.debits_posted - a.debits_pending into available
-      from public.accounts a where a.id = account;
-      perform private.fail('TG402',
-        format('Insufficient credits: %s micro-credits needed, %s available.', amount, available),
-        jsonb_build_object('needed', amount::text, 'available', available::text, 'wallet', account));
-    end if;
+    perform private.fail('TG404', 'Wallet not found.', jsonb_build_object('wallet', account));
   end if;
-
-  lot_ids := '{}';
-  amounts := '{}';
-  for lot in
-    select l.id, l.remaining from public.lots l
-    where l.account_id = account and l.remaining > 0 and (l.expires_at is null or l.expires_at > at)
-    order by l.priority desc, l.expires_at asc nulls last, l.id
-    for no key update
-  loop
-    take := least(lot.remaining, left_to_take);
-    update public.lots set remaining = remaining - take where id = lot.id;
-    lot_ids := lot_ids || lot.id;
-    amounts := amounts || take;
-    left_to_take := left_to_take - take;
-    exit when left_to_take = 0;
-  end loop;
-  if left_to_take <> 0 then
-    raise exception 'ledger inconsistency: wallet % lots do not cover its balance', account
-      using errcode = 'XX000';
+  if wallet.frozen_at is not null then
+    perform private.fail('TG403', 'Spending from this wallet is frozen while a payment dispute is open.',
+      jsonb_build_object('wallet', account, 'reason', 'frozen'));
   end if;
+  if wallet.next_expiry_at <= at then
+    perform private.sweep_account(account, at);
+  end if;
+  update public.accounts a
+  set debits_posted = a.debits_posted + case when pending then 0 else amount end,
+      debits_unallocated = a.debits_unallocated + case when pending then 0 else amount end,
+      debits_pending = a.debits_pending + case when pending then amount else 0 end,
+      next_expiry_at = case when pending then least(a.next_expiry_at, hold_expires_at) else a.next_expiry_at end
+  where a.id = account and a.credits_posted - a.debits_posted - a.debits_pending >= amount
+  returning a.credits_posted - a.debits_posted - a.debits_pending into left_over;
+  if not found then
+    select a.credits_posted - a.debits_posted - a.debits_pending into left_over
+    from public.accounts a where a.id = account;
+    perform private.fail('TG402',
+      format('Insufficient credits: %s micro-credits needed, %s available.', amount, left_over),
+      jsonb_build_object('needed', amount::text, 'available', left_over::text, 'wallet', account));
+  end if;
+  return left_over;
 end
 $$;
 
-/* Adds a lot to a wallet (caller holds the wallet lock or is inserting the first credit). */
+/* Adds a lot to a wallet; the caller holds the wallet lock and has allocated it. */
 create function private.add_lot(
   account uuid, amount bigint, source text, priority smallint, expires_at timestamptz, transfer bigint
 ) returns bigint
@@ -276,6 +322,17 @@ begin
       next_expiry_at = least(a.next_expiry_at, expires_at)
   where a.id = account;
   return lot;
+end
+$$;
+
+/* Locks a wallet, burns its unallocated debits and expires what is due: exact lots follow. */
+create function private.settle_wallet(account uuid) returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform 1 from public.accounts a where a.id = account for no key update;
+  perform private.allocate(account);
+  perform private.sweep_if_due(account);
 end
 $$;
 
@@ -361,7 +418,8 @@ begin
     return;
   end if;
 
-  perform 1 from public.accounts a where a.id = p_account for no key update;
+  -- Earlier spends burn the lots that existed when they were made, not this new one.
+  perform private.settle_wallet(p_account);
   lot := private.add_lot(p_account, p_amount, p_source,
                          coalesce(p_priority, private.default_priority(p_source)), p_expires_at, transfer);
   return query select transfer, lot, private.available(p_account), false;
@@ -371,6 +429,7 @@ comment on function public.credit_grant(uuid, bigint, text, text, timestamptz, s
   'Service only. Issues credits into a wallet as a new lot (source, optional expiry and priority).';
 
 -- ===================================================================== SPEND
+-- The hot path, written out in one function: checks, one insert, one guarded update.
 create function public.credit_spend(
   p_account uuid,
   p_amount bigint,
@@ -382,20 +441,33 @@ create function public.credit_spend(
 language plpgsql security definer set search_path = ''
 as $$
 declare
+  at timestamptz := private.clock();
+  caller uuid := auth.uid();
   transfer bigint;
   first public.transfers;
-  taken record;
+  left_over bigint;
 begin
-  perform private.check_input(p_amount, p_idempotency_key, p_metadata, p_description);
-  perform private.check_category(p_category);
-  perform private.assert_can_spend(p_account);
+  if p_amount is null or p_amount <= 0 or p_amount > 1000000000000000
+     or p_idempotency_key is null or char_length(p_idempotency_key) not between 1 and 255
+     or p_metadata is null or jsonb_typeof(p_metadata) <> 'object' or pg_column_size(p_metadata) > 8192
+     or char_length(p_description) > 500 then
+    perform private.check_input(p_amount, p_idempotency_key, p_metadata, p_description);
+  end if;
+  if p_category is null or p_category not in
+     ('ai_usage', 'marketplace', 'premium_feature', 'subscription', 'transfer', 'other') then
+    perform private.check_category(p_category);
+  end if;
+  -- Before the key is looked at, so nobody learns about another wallet's requests.
+  if current_setting('role') not in ('service_role', 'none') then
+    perform private.assert_can_spend(p_account);
+  end if;
 
   -- The transfer goes in first: a concurrent retry with the same key waits on the unique index
   -- and then replays, and no wallet lock is held while inserting.
   insert into public.transfers (debit_account_id, credit_account_id, amount, kind, category,
-                                description, metadata, actor_id, key_account_id, idempotency_key)
+                                description, metadata, actor_id, key_account_id, idempotency_key, created_at)
   values (p_account, private.system_account('revenue:' || p_category), p_amount, 'spend', p_category,
-          p_description, p_metadata, auth.uid(), p_account, p_idempotency_key)
+          p_description, p_metadata, caller, p_account, p_idempotency_key, at)
   on conflict on constraint transfers_idempotency do nothing
   returning id into transfer;
 
@@ -405,14 +477,23 @@ begin
     return;
   end if;
 
-  taken := private.take_credits(p_account, p_amount, false);
-  insert into public.lot_movements (transfer_id, lot_id, amount)
-  select transfer, unnest(taken.lot_ids), unnest(taken.amounts);
-  return query select transfer, p_amount, taken.available, false;
+  update public.accounts a
+  set debits_posted = a.debits_posted + p_amount,
+      debits_unallocated = a.debits_unallocated + p_amount
+  where a.id = p_account
+    and a.kind <> 'system'
+    and a.frozen_at is null
+    and (a.next_expiry_at is null or a.next_expiry_at > at)
+    and a.credits_posted - a.debits_posted - a.debits_pending >= p_amount
+  returning a.credits_posted - a.debits_posted - a.debits_pending into left_over;
+  if not found then
+    left_over := private.take_credits(p_account, p_amount, false);
+  end if;
+  return query select transfer, p_amount, left_over, false;
 end
 $$;
 comment on function public.credit_spend(uuid, bigint, text, text, text, jsonb) is
-  'Debits a wallet the caller may spend, burning lots in order; TG402 with needed/available when short.';
+  'Debits a wallet the caller may spend (lots burn in order); TG402 with needed/available when short.';
 
 -- ===================================================================== HOLDS
 create function public.credit_reserve(
@@ -430,7 +511,6 @@ declare
   hold bigint;
   expiry timestamptz;
   first public.holds;
-  taken record;
 begin
   perform private.check_input(p_amount, p_idempotency_key, p_metadata, p_description);
   perform private.check_category(p_category);
@@ -440,9 +520,10 @@ begin
   perform private.assert_can_spend(p_account);
   expiry := private.clock() + make_interval(secs => p_ttl_seconds);
 
-  insert into public.holds (account_id, amount, category, description, metadata, actor_id,
+  insert into public.holds (account_id, amount, reserved, category, description, metadata, actor_id,
                             idempotency_key, expires_at)
-  values (p_account, p_amount, p_category, p_description, p_metadata, auth.uid(), p_idempotency_key, expiry)
+  values (p_account, p_amount, p_amount, p_category, p_description, p_metadata, auth.uid(),
+          p_idempotency_key, expiry)
   on conflict on constraint holds_idempotency do nothing
   returning id into hold;
 
@@ -455,11 +536,7 @@ begin
     return query select first.id, first.amount, first.expires_at, private.available(p_account), true;
     return;
   end if;
-
-  taken := private.take_credits(p_account, p_amount, true, expiry);
-  insert into public.hold_lots (hold_id, lot_id, amount)
-  select hold, unnest(taken.lot_ids), unnest(taken.amounts);
-  return query select hold, p_amount, expiry, taken.available, false;
+  return query select hold, p_amount, expiry, private.take_credits(p_account, p_amount, true, expiry), false;
 end
 $$;
 comment on function public.credit_reserve(uuid, bigint, text, text, integer, text, jsonb) is
@@ -486,6 +563,19 @@ begin
 end
 $$;
 
+/* Ends a pending hold's reservation (status set by the caller's next update). */
+create function private.release_hold(hold public.holds, new_status text) returns bigint
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  update public.holds h set status = new_status, reserved = 0, resolved_at = private.clock()
+  where h.id = hold.id;
+  update public.accounts a set debits_pending = a.debits_pending - hold.reserved
+  where a.id = hold.account_id;
+  return hold.reserved;
+end
+$$;
+
 create function public.credit_settle(p_hold_id bigint, p_actual bigint)
 returns table (hold_id bigint, transfer_id bigint, posted bigint, released bigint, shortfall bigint,
                available bigint, replayed boolean)
@@ -495,8 +585,7 @@ declare
   hold public.holds;
   charge bigint;
   transfer bigint;
-  taken record;
-  reserved bigint;
+  freed bigint := 0;
 begin
   if p_actual is null or p_actual < 0 or p_actual > 1000000000000000 then
     perform private.fail('TG422', 'The actual amount must be a whole number of micro-credits from 0 to 10^15.',
@@ -516,10 +605,11 @@ begin
     perform private.fail('TG409', 'This hold was voided and can no longer be settled.', jsonb_build_object('holdId', hold.id));
   end if;
 
-  -- Return the reservation to its lots (unless expiry already did), expire what is due, then
-  -- charge the actual amount: at most the hold plus whatever else is available.
-  reserved := case when hold.status = 'pending' then hold.amount else 0 end;
-  perform private.release_hold(hold.id);
+  -- End the reservation (unless expiry already did), expire what is due, then charge the
+  -- actual amount: at most the hold plus whatever else the wallet has.
+  if hold.status = 'pending' then
+    freed := private.release_hold(hold, 'posted');
+  end if;
   perform private.sweep_if_due(hold.account_id);
   charge := least(p_actual, private.available(hold.account_id));
   if charge > 0 then
@@ -530,16 +620,16 @@ begin
             hold.metadata || jsonb_build_object('held', hold.amount::text, 'actual', p_actual::text),
             hold.actor_id, hold.account_id, 'hold:' || hold.id, hold.id)
     returning id into transfer;
-    taken := private.take_credits(hold.account_id, charge, false);
-    insert into public.lot_movements (transfer_id, lot_id, amount)
-    select transfer, unnest(taken.lot_ids), unnest(taken.amounts);
+    update public.accounts a
+    set debits_posted = a.debits_posted + charge, debits_unallocated = a.debits_unallocated + charge
+    where a.id = hold.account_id;
   end if;
 
   update public.holds h
   set status = 'posted', requested_amount = p_actual, posted_amount = charge,
       shortfall = p_actual - charge, transfer_id = transfer, resolved_at = private.clock()
   where h.id = hold.id;
-  return query select hold.id, transfer, charge, greatest(reserved - charge, 0), p_actual - charge,
+  return query select hold.id, transfer, charge, greatest(freed - charge, 0), p_actual - charge,
     private.available(hold.account_id), false;
 end
 $$;
@@ -552,6 +642,7 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   hold public.holds;
+  freed bigint;
 begin
   hold := private.lock_hold(p_hold_id);
   if hold.status = 'posted' then
@@ -560,9 +651,8 @@ begin
     return query select hold.id, 0::bigint, private.available(hold.account_id), true;
     return;
   end if;
-  perform private.release_hold(hold.id);
-  update public.holds h set status = 'voided', resolved_at = private.clock() where h.id = hold.id;
-  return query select hold.id, hold.amount, private.available(hold.account_id), false;
+  freed := private.release_hold(hold, 'voided');
+  return query select hold.id, freed, private.available(hold.account_id), false;
 end
 $$;
 comment on function public.credit_void(bigint) is 'Releases a pending hold in full.';
@@ -588,9 +678,9 @@ declare
   caller uuid := (select auth.uid());
   transfer bigint;
   first public.transfers;
-  taken record;
-  i integer;
-  lot record;
+  left_over bigint;
+  is_frozen boolean;
+  moved record;
 begin
   perform private.check_input(p_amount, p_idempotency_key, '{}'::jsonb, p_description);
   select a.kind, a.user_id, a.org_id into source from public.accounts a where a.id = p_from;
@@ -633,16 +723,29 @@ begin
     return;
   end if;
 
-  -- Both wallets locked in one order, so opposite transfers cannot deadlock.
+  -- Both wallets locked in one order, so opposite transfers cannot deadlock; both allocated, so
+  -- the lots moved are exactly the ones next in burn order.
   perform 1 from public.accounts a where a.id in (p_from, p_to) order by a.id for no key update;
-  taken := private.take_credits(p_from, p_amount, false);
-  insert into public.lot_movements (transfer_id, lot_id, amount)
-  select transfer, unnest(taken.lot_ids), unnest(taken.amounts);
-  for i in 1 .. coalesce(array_length(taken.lot_ids, 1), 0) loop
-    select l.priority, l.expires_at into lot from public.lots l where l.id = taken.lot_ids[i];
-    perform private.add_lot(p_to, taken.amounts[i], 'transfer', lot.priority, lot.expires_at, transfer);
+  perform private.settle_wallet(p_from);
+  perform private.settle_wallet(p_to);
+  update public.accounts a set debits_posted = a.debits_posted + p_amount
+  where a.id = p_from and a.frozen_at is null and a.credits_posted - a.debits_posted - a.debits_pending >= p_amount
+  returning a.credits_posted - a.debits_posted - a.debits_pending into left_over;
+  if not found then
+    select a.credits_posted - a.debits_posted - a.debits_pending, a.frozen_at is not null
+    into left_over, is_frozen from public.accounts a where a.id = p_from;
+    if is_frozen then
+      perform private.fail('TG403', 'Spending from this wallet is frozen while a payment dispute is open.',
+        jsonb_build_object('wallet', p_from, 'reason', 'frozen'));
+    end if;
+    perform private.fail('TG402',
+      format('Insufficient credits: %s micro-credits needed, %s available.', p_amount, left_over),
+      jsonb_build_object('needed', p_amount::text, 'available', left_over::text, 'wallet', p_from));
+  end if;
+  for moved in select * from private.burn_now(p_from, p_amount, transfer) loop
+    perform private.add_lot(p_to, moved.burned, 'transfer', moved.priority, moved.expires_at, transfer);
   end loop;
-  return query select transfer, p_amount, taken.available, false;
+  return query select transfer, p_amount, left_over, false;
 end
 $$;
 comment on function public.credit_transfer(uuid, uuid, bigint, text, text) is
@@ -692,7 +795,7 @@ begin
   end if;
 
   -- Serialise refunds of one spend on its wallet, then check the running total.
-  perform 1 from public.accounts a where a.id = original.debit_account_id for no key update;
+  perform private.settle_wallet(original.debit_account_id);
   select coalesce(sum(t.amount), 0) into already from public.transfers t where t.refund_of = original.id;
   if already > original.amount then
     perform private.fail('TG422',
@@ -739,6 +842,29 @@ comment on function public.credit_maintenance(integer) is
   'Expires due holds and lots (remainders move to the expired account). Safe to run concurrently; correctness never waits for it.';
 
 -- ===================================================================== READS
+/*
+ * A wallet's lots as the next sweep would leave them, without writing: unallocated debits
+ * burned in order, and `live` false for lots past their expiry.
+ */
+create function private.effective_lots(account uuid, at timestamptz)
+returns table (id bigint, source text, amount bigint, remaining bigint, priority smallint,
+               expires_at timestamptz, created_at timestamptz, live boolean)
+language sql stable security definer set search_path = ''
+as $$
+  with unallocated as (
+    select a.debits_unallocated as debits from public.accounts a where a.id = account
+  ), ordered as (
+    select l.*, coalesce(sum(l.remaining) over (
+             order by l.priority desc, l.expires_at asc nulls last, l.id
+             rows between unbounded preceding and 1 preceding), 0)::bigint as before
+    from public.lots l where l.account_id = account
+  )
+  select o.id, o.source, o.amount,
+         o.remaining - least(o.remaining, greatest((select debits from unallocated) - o.before, 0)),
+         o.priority, o.expires_at, o.created_at, (o.expires_at is null or o.expires_at > at)
+  from ordered o
+$$;
+
 create function public.credit_summary(p_account uuid)
 returns table (
   account_id uuid, available bigint, balance bigint, pending bigint, expiring_soon bigint,
@@ -752,111 +878,121 @@ begin
   if not private.is_trusted() and not (p_account = any (private.readable_accounts())) then
     perform private.fail('TG404', 'Wallet not found.', jsonb_build_object('wallet', p_account));
   end if;
-  -- Exactly what a sweep would leave, without writing: expired lots and holds do not count.
+  -- Exactly what a sweep would leave: expired lots and holds no longer count.
   return query
-  with live_lots as (
-    select l.id, l.remaining, l.expires_at from public.lots l
-    where l.account_id = p_account and (l.expires_at is null or l.expires_at > at)
-  ), live_holds as (
-    select h.id, h.amount from public.holds h
+  with lots as (
+    select * from private.effective_lots(p_account, at) e where e.live and e.remaining > 0
+  ), totals as (
+    select coalesce(sum(l.remaining), 0)::bigint as live_balance,
+           coalesce(sum(l.remaining) filter (where l.expires_at <= at + interval '30 days'), 0)::bigint as soon,
+           min(l.expires_at) as next_expiry
+    from lots l
+  ), held as (
+    select coalesce(sum(h.reserved), 0)::bigint as reserved from public.holds h
     where h.account_id = p_account and h.status = 'pending' and h.expires_at > at
-  ), returning_from_expired as (
-    select coalesce(sum(hl.amount), 0) as amount
-    from public.holds h join public.hold_lots hl on hl.hold_id = h.id
-    join live_lots l on l.id = hl.lot_id
-    where h.account_id = p_account and h.status = 'pending' and h.expires_at <= at
   )
   select a.id,
-    ((select coalesce(sum(remaining), 0) from live_lots) + (select amount from returning_from_expired))::bigint,
-    ((select coalesce(sum(remaining), 0) from live_lots) + (select amount from returning_from_expired)
-      + (select coalesce(sum(amount), 0) from live_holds))::bigint,
-    (select coalesce(sum(amount), 0) from live_holds)::bigint,
-    (select coalesce(sum(remaining), 0) from live_lots where expires_at <= at + interval '30 days')::bigint,
-    (select min(expires_at) from live_lots where remaining > 0),
-    a.frozen_at is not null
-  from public.accounts a where a.id = p_account and a.kind <> 'system';
+         greatest(t.live_balance - h.reserved, 0),
+         t.live_balance,
+         least(h.reserved, t.live_balance),
+         t.soon,
+         t.next_expiry,
+         a.frozen_at is not null
+  from public.accounts a, totals t, held h
+  where a.id = p_account and a.kind <> 'system';
 end
 $$;
 comment on function public.credit_summary(uuid) is
   'Available, balance (available + pending), pending holds, credits expiring within 30 days, next expiry, frozen.';
 
+create function public.credit_lots(p_account uuid)
+returns table (id bigint, source text, amount bigint, remaining bigint, priority smallint,
+               expires_at timestamptz, created_at timestamptz, live boolean)
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  if not private.is_trusted() and not (p_account = any (private.readable_accounts())) then
+    perform private.fail('TG404', 'Wallet not found.', jsonb_build_object('wallet', p_account));
+  end if;
+  return query select * from private.effective_lots(p_account, private.clock()) order by 5 desc, 6 asc nulls last, 1;
+end
+$$;
+comment on function public.credit_lots(uuid) is 'A wallet''s lots with what each still holds, in burn order.';
+
 create function public.ledger_check()
 returns table (invariant text, account_id uuid, expected numeric, actual numeric)
 language sql stable security definer set search_path = ''
 as $$
-  -- 1. Double entry: every transfer debits and credits the same amount, so all balances sum to 0.
-  select 'sum of balances is zero', null::uuid, 0::numeric,
-         (select coalesce(sum(b), 0) from (
-            select sum(t.amount) as b from public.transfers t
-            union all select -sum(t.amount) from public.transfers t) s)
-  where (select coalesce(sum(t.amount), 0) from public.transfers t)
-     <> (select coalesce(sum(t.amount), 0) from public.transfers t)
+  with wallets as (
+    select a.* from public.accounts a where a.kind <> 'system'
+  ), credited as (
+    select t.credit_account_id as id, sum(t.amount) as amount from public.transfers t group by 1
+  ), debited as (
+    select t.debit_account_id as id, sum(t.amount) as amount,
+           sum(t.amount) filter (where t.kind in ('spend', 'hold_post')) as batched
+    from public.transfers t group by 1
+  ), held as (
+    select h.account_id as id, sum(h.reserved) as amount from public.holds h where h.status = 'pending' group by 1
+  ), lot_totals as (
+    select l.account_id as id, sum(l.remaining) as remaining from public.lots l group by 1
+  ), burned as (
+    select b.account_id as id, sum(b.amount) filter (where b.transfer_id is null) as batched
+    from public.lot_burns b group by 1
+  )
+  -- 1. Double entry: all balances sum to zero (each transfer's debit equals its credit).
+  select 'sum of all balances is zero', null::uuid, 0::numeric,
+         coalesce((select sum(c.amount) from credited c), 0) - coalesce((select sum(d.amount) from debited d), 0)
+  where coalesce((select sum(c.amount) from credited c), 0) <> coalesce((select sum(d.amount) from debited d), 0)
   union all
   -- 2. Both accounts of every transfer exist.
-  select 'transfer accounts exist', t.debit_account_id, 1, 0
-  from public.transfers t
+  select 'transfer accounts exist', t.debit_account_id, 1, 0 from public.transfers t
   where not exists (select 1 from public.accounts a where a.id = t.debit_account_id)
      or not exists (select 1 from public.accounts a where a.id = t.credit_account_id)
   union all
   -- 3. Each wallet's cached totals equal the sums of its transfers and pending holds.
-  select 'wallet credits_posted = sum of credits', a.id,
-         (select coalesce(sum(t.amount), 0) from public.transfers t where t.credit_account_id = a.id), a.credits_posted
-  from public.accounts a where a.kind <> 'system'
-    and a.credits_posted <> (select coalesce(sum(t.amount), 0) from public.transfers t where t.credit_account_id = a.id)
+  select 'wallet credits_posted = sum of credits', w.id, coalesce(c.amount, 0), w.credits_posted
+  from wallets w left join credited c on c.id = w.id where w.credits_posted <> coalesce(c.amount, 0)
   union all
-  select 'wallet debits_posted = sum of debits', a.id,
-         (select coalesce(sum(t.amount), 0) from public.transfers t where t.debit_account_id = a.id), a.debits_posted
-  from public.accounts a where a.kind <> 'system'
-    and a.debits_posted <> (select coalesce(sum(t.amount), 0) from public.transfers t where t.debit_account_id = a.id)
+  select 'wallet debits_posted = sum of debits', w.id, coalesce(d.amount, 0), w.debits_posted
+  from wallets w left join debited d on d.id = w.id where w.debits_posted <> coalesce(d.amount, 0)
   union all
-  select 'wallet debits_pending = sum of pending holds', a.id,
-         (select coalesce(sum(h.amount), 0) from public.holds h where h.account_id = a.id and h.status = 'pending'
-            and exists (select 1 from public.hold_lots hl where hl.hold_id = h.id)), a.debits_pending
-  from public.accounts a where a.kind <> 'system'
-    and a.debits_pending <> (select coalesce(sum(hl.amount), 0) from public.hold_lots hl
-                             join public.holds h on h.id = hl.hold_id where h.account_id = a.id)
+  select 'wallet debits_pending = sum of pending reservations', w.id, coalesce(h.amount, 0), w.debits_pending
+  from wallets w left join held h on h.id = w.id where w.debits_pending <> coalesce(h.amount, 0)
   union all
   -- 4. No wallet below zero.
-  select 'wallet not negative', a.id, 0, a.credits_posted - a.debits_posted - a.debits_pending
-  from public.accounts a where a.kind <> 'system' and a.credits_posted - a.debits_posted - a.debits_pending < 0
+  select 'wallet not negative', w.id, 0, w.credits_posted - w.debits_posted - w.debits_pending
+  from wallets w where w.credits_posted - w.debits_posted - w.debits_pending < 0
   union all
-  -- 5. A wallet's posted balance is exactly what its lots still hold plus what holds reserve.
-  select 'wallet balance = lots remaining + reserved', a.id,
-         a.credits_posted - a.debits_posted,
-         (select coalesce(sum(l.remaining), 0) from public.lots l where l.account_id = a.id)
-         + (select coalesce(sum(hl.amount), 0) from public.hold_lots hl join public.lots l on l.id = hl.lot_id
-            where l.account_id = a.id)
-  from public.accounts a where a.kind <> 'system'
-    and a.credits_posted - a.debits_posted <>
-        (select coalesce(sum(l.remaining), 0) from public.lots l where l.account_id = a.id)
-        + (select coalesce(sum(hl.amount), 0) from public.hold_lots hl join public.lots l on l.id = hl.lot_id
-           where l.account_id = a.id)
+  -- 5. A wallet's posted balance is what its lots still hold, less debits not yet burned.
+  select 'wallet balance = lots remaining - unburned debits', w.id, w.credits_posted - w.debits_posted,
+         coalesce(l.remaining, 0) - w.debits_unallocated
+  from wallets w left join lot_totals l on l.id = w.id
+  where w.credits_posted - w.debits_posted <> coalesce(l.remaining, 0) - w.debits_unallocated
   union all
-  -- 6. Each lot: amount = remaining + reserved + burned (by its movements).
-  select 'lot amount = remaining + reserved + burned', l.account_id, l.amount,
-         l.remaining + coalesce((select sum(hl.amount) from public.hold_lots hl where hl.lot_id = l.id), 0)
-                     + coalesce((select sum(m.amount) from public.lot_movements m where m.lot_id = l.id), 0)
-  from public.lots l
-  where l.amount <> l.remaining + coalesce((select sum(hl.amount) from public.hold_lots hl where hl.lot_id = l.id), 0)
-                                + coalesce((select sum(m.amount) from public.lot_movements m where m.lot_id = l.id), 0)
+  -- 6. Spends and posted holds are burned from lots exactly once (now, or pending in unallocated).
+  select 'batched debits = batched burns + unallocated', w.id, coalesce(d.batched, 0),
+         coalesce(b.batched, 0) + w.debits_unallocated
+  from wallets w left join debited d on d.id = w.id left join burned b on b.id = w.id
+  where coalesce(d.batched, 0) <> coalesce(b.batched, 0) + w.debits_unallocated
   union all
-  -- 7. Every debit from a wallet burned exactly its amount of lots; every credit created its lots.
-  select 'wallet debit burned its amount of lots', t.debit_account_id, t.amount,
-         (select coalesce(sum(m.amount), 0) from public.lot_movements m where m.transfer_id = t.id)
-  from public.transfers t join public.accounts a on a.id = t.debit_account_id and a.kind <> 'system'
-  where t.amount <> (select coalesce(sum(m.amount), 0) from public.lot_movements m where m.transfer_id = t.id)
+  -- 7. Every other debit from a wallet burned exactly its amount of lots.
+  select 'transfer burned its amount of lots', t.debit_account_id, t.amount,
+         (select coalesce(sum(b.amount), 0) from public.lot_burns b where b.transfer_id = t.id)
+  from public.transfers t join wallets w on w.id = t.debit_account_id
+  where t.kind not in ('spend', 'hold_post')
+    and t.amount <> (select coalesce(sum(b.amount), 0) from public.lot_burns b where b.transfer_id = t.id)
   union all
-  select 'wallet credit created its amount of lots', t.credit_account_id, t.amount,
+  -- 8. Every credit to a wallet created its amount of lots.
+  select 'credit created its amount of lots', t.credit_account_id, t.amount,
          (select coalesce(sum(l.amount), 0) from public.lots l where l.origin_transfer_id = t.id)
-  from public.transfers t join public.accounts a on a.id = t.credit_account_id and a.kind <> 'system'
+  from public.transfers t join wallets w on w.id = t.credit_account_id
   where t.amount <> (select coalesce(sum(l.amount), 0) from public.lots l where l.origin_transfer_id = t.id)
   union all
-  -- 8. No pending hold reserves more or less than its amount.
-  select 'pending hold reserves its amount', h.account_id, h.amount,
-         (select coalesce(sum(hl.amount), 0) from public.hold_lots hl where hl.hold_id = h.id)
-  from public.holds h
-  where h.status = 'pending'
-    and h.amount <> (select coalesce(sum(hl.amount), 0) from public.hold_lots hl where hl.hold_id = h.id)
+  -- 9. Each lot: amount = remaining + burned.
+  select 'lot amount = remaining + burned', l.account_id, l.amount,
+         l.remaining + coalesce((select sum(b.amount) from public.lot_burns b where b.lot_id = l.id), 0)
+  from public.lots l
+  where l.amount <> l.remaining + coalesce((select sum(b.amount) from public.lot_burns b where b.lot_id = l.id), 0)
 $$;
 comment on function public.ledger_check() is
   'Every broken ledger invariant, one row each; an empty result means the books balance.';
@@ -879,6 +1015,7 @@ revoke all on function
   public.credit_refund(bigint, bigint, text, text),
   public.credit_maintenance(integer),
   public.credit_summary(uuid),
+  public.credit_lots(uuid),
   public.ledger_check()
 from public, anon, authenticated;
 
@@ -889,7 +1026,8 @@ grant execute on function
   public.credit_void(bigint),
   public.credit_transfer(uuid, uuid, bigint, text, text),
   public.credit_refund(bigint, bigint, text, text),
-  public.credit_summary(uuid)
+  public.credit_summary(uuid),
+  public.credit_lots(uuid)
 to authenticated;
 
 grant execute on function
@@ -902,5 +1040,6 @@ grant execute on function
   public.credit_refund(bigint, bigint, text, text),
   public.credit_maintenance(integer),
   public.credit_summary(uuid),
+  public.credit_lots(uuid),
   public.ledger_check()
 to service_role;
