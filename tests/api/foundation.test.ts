@@ -5,7 +5,14 @@ import { GET as health } from '../../app/api/health/route';
 import { GET as me } from '../../app/api/me/route';
 import { POST as signIn } from '../../app/api/auth/local/sign-in/route';
 import { POST as signOut } from '../../app/api/auth/sign-out/route';
-import { createOrg, createUser, db, request, routeParams, type TestUser } from '../helpers/fixtures';
+import {
+  createOrg,
+  createUser,
+  db,
+  request,
+  routeParams,
+  type TestUser,
+} from '../helpers/fixtures';
 
 let alice: TestUser;
 
@@ -31,11 +38,17 @@ describe('GET /api/me', () => {
   it('401 problem+json when signed out', async () => {
     const response = await me(await request('/api/me'));
     expect(response.status).toBe(401);
-    expect(await problem(response)).toMatchObject({ status: 401, code: 'unauthorized', title: 'Sign-in required' });
+    expect(await problem(response)).toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+      title: 'Sign-in required',
+    });
   });
 
   it('401 for a forged token', async () => {
-    const forged = await request('/api/me', { headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.' } });
+    const forged = await request('/api/me', {
+      headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.' },
+    });
     expect((await me(forged)).status).toBe(401);
   });
 
@@ -43,10 +56,21 @@ describe('GET /api/me', () => {
     const response = await me(await request('/api/me', { user: alice }));
     expect(response.status).toBe(200);
     const body = (await response.json()) as { email: string; orgs: { role: string }[] };
-    expect(body).toMatchObject({ id: alice.id, email: alice.email, fullName: 'Alice Example', isPlatformAdmin: false });
+    expect(body).toMatchObject({
+      id: alice.id,
+      email: alice.email,
+      fullName: 'Alice Example',
+      isPlatformAdmin: false,
+    });
     expect(body.orgs).toHaveLength(1);
     expect(body.orgs[0]!.role).toBe('owner');
-    expect(Object.keys(body).sort()).toEqual(['email', 'fullName', 'id', 'isPlatformAdmin', 'orgs']);
+    expect(Object.keys(body).sort()).toEqual([
+      'email',
+      'fullName',
+      'id',
+      'isPlatformAdmin',
+      'orgs',
+    ]);
   });
 });
 
@@ -61,21 +85,27 @@ describe('local sign-in and sign-out', () => {
       }),
     );
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('http://localhost:3000/credits');
+    expect(response.headers.get('location')).toBe('/credits');
     const cookie = response.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^tollgate-session=/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=lax/i);
 
     const token = /tollgate-session=([^;]+)/.exec(cookie)![1]!;
-    const viaCookie = await me(new Request('http://localhost:3000/api/me', { headers: { cookie: `tollgate-session=${token}` } }));
+    const viaCookie = await me(
+      new Request('http://localhost:3000/api/me', {
+        headers: { cookie: `tollgate-session=${token}` },
+      }),
+    );
     expect(viaCookie.status).toBe(200);
   });
 
   it('never redirects off-site after sign-in', async () => {
     const form = new URLSearchParams({ userId: alice.id, next: '//evil.example/steal' });
-    const response = await signIn(new Request('http://localhost:3000/api/auth/local/sign-in', { method: 'POST', body: form }));
-    expect(response.headers.get('location')).toBe('http://localhost:3000/dashboard');
+    const response = await signIn(
+      new Request('http://localhost:3000/api/auth/local/sign-in', { method: 'POST', body: form }),
+    );
+    expect(response.headers.get('location')).toBe('/dashboard');
   });
 
   it('refuses an unknown user (404) and a malformed id (422)', async () => {
@@ -87,13 +117,18 @@ describe('local sign-in and sign-out', () => {
     );
     expect(unknown.status).toBe(404);
     const malformed = await signIn(
-      new Request('http://localhost:3000/api/auth/local/sign-in', { method: 'POST', body: new URLSearchParams({ userId: 'x' }) }),
+      new Request('http://localhost:3000/api/auth/local/sign-in', {
+        method: 'POST',
+        body: new URLSearchParams({ userId: 'x' }),
+      }),
     );
     expect(malformed.status).toBe(422);
   });
 
   it('sign-out clears the cookie', async () => {
-    const response = await signOut(new Request('http://localhost:3000/api/auth/sign-out', { method: 'POST' }));
+    const response = await signOut(
+      new Request('http://localhost:3000/api/auth/sign-out', { method: 'POST' }),
+    );
     expect(response.status).toBe(303);
     expect(response.headers.get('set-cookie')).toMatch(/tollgate-session=;/);
   });
@@ -106,13 +141,24 @@ describe('the route wrapper', () => {
       query: z.object({ limit: z.coerce.number().int().min(1).max(10).default(5) }),
       body: z.object({ amount: z.number().int().positive() }),
     },
-    async ({ params, query, body, idempotencyKey, session }) => ({ params, query, body, idempotencyKey, user: session.userId, big: 2n ** 60n }),
+    async ({ params, query, body, idempotencyKey, session }) => ({
+      params,
+      query,
+      body,
+      idempotencyKey,
+      user: session.userId,
+      big: 2n ** 60n,
+    }),
   );
   const id = '6b1c6f1e-95f4-4c55-9d53-3a4f5c2f3e11';
 
   it('passes validated input and serialises bigint exactly', async () => {
     const response = await echo(
-      await request(`/x?limit=3`, { user: alice, body: { amount: 7 }, headers: { 'idempotency-key': 'key-1' } }),
+      await request(`/x?limit=3`, {
+        user: alice,
+        body: { amount: 7 },
+        headers: { 'idempotency-key': 'key-1' },
+      }),
       routeParams({ id }),
     );
     expect(response.status).toBe(200);
@@ -133,7 +179,10 @@ describe('the route wrapper', () => {
     ['a fractional amount', '/x', id, { amount: 1.5 }, {}],
     ['a bad idempotency key', '/x', id, { amount: 1 }, { 'idempotency-key': 'has space' }],
   ])('422 for %s', async (_label, url, pathId, body, headers) => {
-    const response = await echo(await request(url, { user: alice, body, headers }), routeParams({ id: pathId }));
+    const response = await echo(
+      await request(url, { user: alice, body, headers }),
+      routeParams({ id: pathId }),
+    );
     expect(response.status).toBe(422);
     const body422 = await problem(response);
     expect(body422.code).toBe('validation_failed');
@@ -141,7 +190,10 @@ describe('the route wrapper', () => {
   });
 
   it('400 for a body that is not JSON', async () => {
-    const response = await echo(await request('/x', { user: alice, body: '{nope' }), routeParams({ id }));
+    const response = await echo(
+      await request('/x', { user: alice, body: '{nope' }),
+      routeParams({ id }),
+    );
     expect(response.status).toBe(400);
     expect((await problem(response)).detail).toMatch(/not valid JSON/);
   });
@@ -154,7 +206,12 @@ describe('the route wrapper', () => {
     });
     const response = await insufficient(await request('/x', { user: alice }));
     expect(response.status).toBe(402);
-    expect(await problem(response)).toMatchObject({ code: 'insufficient_credits', detail: 'Not enough credits.', needed: '5', available: '2' });
+    expect(await problem(response)).toMatchObject({
+      code: 'insufficient_credits',
+      detail: 'Not enough credits.',
+      needed: '5',
+      available: '2',
+    });
 
     const limited = route({}, async () => {
       throw new AppError('rate_limited', 'Slow down.', { retryAfter: 12 }, { 'Retry-After': '12' });

@@ -8,7 +8,10 @@ export const runtime = 'nodejs';
 
 /** Signs out in either mode and returns to the sign-in page. */
 export async function POST(request: Request): Promise<Response> {
-  const response = NextResponse.redirect(new URL('/login?signedOut=1', request.url), 303);
+  const response = new NextResponse(null, {
+    status: 303,
+    headers: { location: '/login?signedOut=1' },
+  });
   if (isSupabaseAuth()) {
     const { NEXT_PUBLIC_SUPABASE_URL, NEXT_PUBLIC_SUPABASE_ANON_KEY } = env();
     const requestCookies = parseCookieHeader(request.headers.get('cookie'));

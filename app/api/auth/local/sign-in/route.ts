@@ -32,7 +32,12 @@ export async function POST(request: Request): Promise<Response> {
     }
     const user = await findUserForLocalSignIn(parsed.data.userId);
     if (!user) throw errors.notFound('That user');
-    const response = NextResponse.redirect(new URL(safeNextPath(parsed.data.next), request.url), 303);
+    // A relative Location: the browser stays on the host it used (localhost vs 127.0.0.1),
+    // so the cookie it just received goes with the next request.
+    const response = new NextResponse(null, {
+      status: 303,
+      headers: { location: safeNextPath(parsed.data.next) },
+    });
     response.cookies.set(LOCAL_SESSION_COOKIE, await signLocalSession(user), {
       httpOnly: true,
       sameSite: 'lax',
