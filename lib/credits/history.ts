@@ -70,7 +70,9 @@ export async function listTransactions(
 ): Promise<TransactionPage> {
   const f = historyFilters.parse(filters);
   const after = f.cursor ? decodeCursor(f.cursor) : null;
-  const rows = await withUser(session, (tx) => tx<Row[]>`
+  const rows = await withUser(
+    session,
+    (tx) => tx<Row[]>`
     select t.id, t.created_at, t.kind, t.category, t.debit_account_id, t.amount, t.description,
            t.hold_id, t.refund_of,
            coalesce(o.name, nullif(p.full_name, ''), p.email, replace(other.system_code, '_', ' ')) as counterparty
@@ -88,7 +90,8 @@ export async function listTransactions(
       ${f.to ? tx`and t.created_at < ${f.to}` : tx``}
       ${after ? tx`and (t.created_at, t.id) < (${after.at}, ${after.id.toString()}::bigint)` : tx``}
     order by t.created_at desc, t.id desc
-    limit ${f.limit + 1}`);
+    limit ${f.limit + 1}`,
+  );
 
   const page = rows.slice(0, f.limit);
   return {
@@ -133,7 +136,9 @@ export async function getUsageByCategory(
   period: UsagePeriod = '30d',
 ): Promise<UsageReport> {
   const days = Number.parseInt(period, 10);
-  const rows = await withUser(session, (tx) => tx<{ day: string; category: Category | null; amount: bigint }[]>`
+  const rows = await withUser(
+    session,
+    (tx) => tx<{ day: string; category: Category | null; amount: bigint }[]>`
     with bounds as (
       select (current_date - ${days - 1}::int)::timestamptz as since
     ), spent as (
@@ -148,7 +153,8 @@ export async function getUsageByCategory(
     select to_char(d.day, 'YYYY-MM-DD') as day, s.category, coalesce(s.amount, 0)::bigint as amount
     from generate_series((select since from bounds)::date, current_date, interval '1 day') as d(day)
     left join spent s on s.day = d.day::date
-    order by d.day, s.category`);
+    order by d.day, s.category`,
+  );
 
   const daily = new Map<string, UsageReport['daily'][number]>();
   const byCategory = new Map<Category, bigint>();
@@ -175,7 +181,11 @@ export async function getUsageByCategory(
 }
 
 /** Daily totals only (a lighter read for sparklines and the header). */
-export async function getDailyTotals(session: DbSession, walletId: string, period: UsagePeriod = '30d') {
+export async function getDailyTotals(
+  session: DbSession,
+  walletId: string,
+  period: UsagePeriod = '30d',
+) {
   const report = await getUsageByCategory(session, walletId, period);
   return report.daily.map(({ day, total }) => ({ day, total }));
 }

@@ -7,7 +7,14 @@ import { GET as orgSummary } from '../../app/api/orgs/[orgId]/credits/route';
 import { GET as orgHistory } from '../../app/api/orgs/[orgId]/credits/history/route';
 import { GET as orgUsage } from '../../app/api/orgs/[orgId]/credits/usage/route';
 import { spendCredits } from '../../lib/credits';
-import { createOrg, createUser, db, request, routeParams, type TestUser } from '../helpers/fixtures';
+import {
+  createOrg,
+  createUser,
+  db,
+  request,
+  routeParams,
+  type TestUser,
+} from '../helpers/fixtures';
 import { CREDIT, grant, ledgerCheck, walletOf } from '../helpers/ledger';
 
 let owner: TestUser, member: TestUser, stranger: TestUser;
@@ -21,7 +28,10 @@ beforeAll(async () => {
   org = await createOrg(owner, [{ user: member, role: 'member' }]);
   personal = await walletOf({ userId: owner.id });
   await grant(personal, 100n * CREDIT);
-  await grant(personal, 10n * CREDIT, { source: 'promo', expiresAt: new Date(Date.now() + 10 * 86_400_000) });
+  await grant(personal, 10n * CREDIT, {
+    source: 'promo',
+    expiresAt: new Date(Date.now() + 10 * 86_400_000),
+  });
   for (let i = 0; i < 30; i += 1) {
     await spendCredits(owner.session, {
       walletId: personal,
@@ -60,9 +70,16 @@ describe('GET /api/credits/history', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const response = await history(await request(`/api/credits/history?limit=7${cursor ? `&cursor=${cursor}` : ''}`, { user: owner }));
+      const response = await history(
+        await request(`/api/credits/history?limit=7${cursor ? `&cursor=${cursor}` : ''}`, {
+          user: owner,
+        }),
+      );
       expect(response.status).toBe(200);
-      const page = (await response.json()) as { items: { id: string }[]; nextCursor: string | null };
+      const page = (await response.json()) as {
+        items: { id: string }[];
+        nextCursor: string | null;
+      };
       seen.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -72,11 +89,26 @@ describe('GET /api/credits/history', () => {
   });
 
   it('filters by type, category and direction with signed amounts', async () => {
-    const response = await history(await request('/api/credits/history?type=spend&category=marketplace&limit=100', { user: owner }));
-    const page = (await response.json()) as { items: { amount: string; category: string; direction: string }[] };
+    const response = await history(
+      await request('/api/credits/history?type=spend&category=marketplace&limit=100', {
+        user: owner,
+      }),
+    );
+    const page = (await response.json()) as {
+      items: { amount: string; category: string; direction: string }[];
+    };
     expect(page.items).toHaveLength(10);
-    expect(page.items.every((item) => item.category === 'marketplace' && item.direction === 'debit' && item.amount.startsWith('-'))).toBe(true);
-    const credits = await history(await request('/api/credits/history?direction=credit', { user: owner }));
+    expect(
+      page.items.every(
+        (item) =>
+          item.category === 'marketplace' &&
+          item.direction === 'debit' &&
+          item.amount.startsWith('-'),
+      ),
+    ).toBe(true);
+    const credits = await history(
+      await request('/api/credits/history?direction=credit', { user: owner }),
+    );
     expect(((await credits.json()) as { items: unknown[] }).items).toHaveLength(2);
   });
 
@@ -97,7 +129,11 @@ describe('GET /api/credits/usage', () => {
   it('totals by category and a gap-free daily series', async () => {
     const response = await usage(await request('/api/credits/usage?period=7d', { user: owner }));
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { total: string; byCategory: { category: string; amount: string }[]; daily: { total: string }[] };
+    const body = (await response.json()) as {
+      total: string;
+      byCategory: { category: string; amount: string }[];
+      daily: { total: string }[];
+    };
     expect(body.total).toBe(spentTotal.toString());
     expect(body.daily).toHaveLength(7);
     expect(body.daily.reduce((sum, day) => sum + BigInt(day.total), 0n)).toBe(spentTotal);
@@ -105,13 +141,19 @@ describe('GET /api/credits/usage', () => {
   });
 
   it('422 for an unknown period', async () => {
-    expect((await usage(await request('/api/credits/usage?period=1y', { user: owner }))).status).toBe(422);
+    expect(
+      (await usage(await request('/api/credits/usage?period=1y', { user: owner }))).status,
+    ).toBe(422);
   });
 });
 
 describe('POST /api/credits/transfer', () => {
   const toOrg = (amount: unknown, key?: string, user = owner) =>
-    request('/api/credits/transfer', { user, body: { to: { orgId: org.id }, amount }, headers: key ? { 'idempotency-key': key } : {} });
+    request('/api/credits/transfer', {
+      user,
+      body: { to: { orgId: org.id }, amount },
+      headers: key ? { 'idempotency-key': key } : {},
+    });
 
   it('moves personal credits into the org once, however often it is retried', async () => {
     const first = await transfer(await toOrg(5 * 1_000_000, 'move-1'));
@@ -119,7 +161,9 @@ describe('POST /api/credits/transfer', () => {
     const body = await json(first);
     const again = await json(await transfer(await toOrg(5 * 1_000_000, 'move-1')));
     expect(again).toMatchObject({ transferId: body.transferId, replayed: true });
-    const org = await json(await orgSummary(await request('/x', { user: member }), routeParams({ orgId: orgId() })));
+    const org = await json(
+      await orgSummary(await request('/x', { user: member }), routeParams({ orgId: orgId() })),
+    );
     expect(org.available).toBe((5n * CREDIT).toString());
   });
 
@@ -133,12 +177,21 @@ describe('POST /api/credits/transfer', () => {
     const response = await transfer(await toOrg(1_000 * 1_000_000, 'move-2'));
     expect(response.status).toBe(402);
     const body = await json(response);
-    expect(body).toMatchObject({ code: 'insufficient_credits', needed: (1000n * CREDIT).toString() });
+    expect(body).toMatchObject({
+      code: 'insufficient_credits',
+      needed: (1000n * CREDIT).toString(),
+    });
     expect(BigInt(String(body.available))).toBeGreaterThan(0n);
   });
 
   it('422 without an Idempotency-Key, for fractions, zero and amounts beyond 2^53', async () => {
-    for (const [amount, key] of [[5, undefined], [1.5, 'k-frac'], [0, 'k-zero'], [2 ** 53 + 2, 'k-big'], ['12abc', 'k-str']] as const) {
+    for (const [amount, key] of [
+      [5, undefined],
+      [1.5, 'k-frac'],
+      [0, 'k-zero'],
+      [2 ** 53 + 2, 'k-big'],
+      ['12abc', 'k-str'],
+    ] as const) {
       const response = await transfer(await toOrg(amount, key));
       expect(response.status, `${amount}`).toBe(422);
     }
@@ -146,7 +199,11 @@ describe('POST /api/credits/transfer', () => {
 
   it('403 when a plain member pays out of the org wallet', async () => {
     const response = await transfer(
-      await request('/api/credits/transfer', { user: member, body: { from: { orgId: org.id }, to: { userId: member.id }, amount: 1 }, headers: { 'idempotency-key': 'm-1' } }),
+      await request('/api/credits/transfer', {
+        user: member,
+        body: { from: { orgId: org.id }, to: { userId: member.id }, amount: 1 },
+        headers: { 'idempotency-key': 'm-1' },
+      }),
     );
     expect(response.status).toBe(403);
   });
@@ -162,21 +219,40 @@ function orgId() {
 
 describe('/api/orgs/[orgId]/credits/*', () => {
   it('members read the org wallet, its history and usage', async () => {
-    expect((await orgSummary(await request('/x', { user: member }), routeParams({ orgId: org.id }))).status).toBe(200);
-    const page = (await (await orgHistory(await request('/x', { user: member }), routeParams({ orgId: org.id }))).json()) as { items: { kind: string }[] };
+    expect(
+      (await orgSummary(await request('/x', { user: member }), routeParams({ orgId: org.id })))
+        .status,
+    ).toBe(200);
+    const page = (await (
+      await orgHistory(await request('/x', { user: member }), routeParams({ orgId: org.id }))
+    ).json()) as { items: { kind: string }[] };
     expect(page.items.map((item) => item.kind)).toEqual(['transfer']);
-    expect((await orgUsage(await request('/x?period=30d', { user: member }), routeParams({ orgId: org.id }))).status).toBe(200);
+    expect(
+      (
+        await orgUsage(
+          await request('/x?period=30d', { user: member }),
+          routeParams({ orgId: org.id }),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('404 to non-members, 422 for a malformed id', async () => {
     for (const handler of [orgSummary, orgHistory, orgUsage]) {
-      expect((await handler(await request('/x', { user: stranger }), routeParams({ orgId: org.id }))).status).toBe(404);
-      expect((await handler(await request('/x', { user: member }), routeParams({ orgId: 'acme' }))).status).toBe(422);
+      expect(
+        (await handler(await request('/x', { user: stranger }), routeParams({ orgId: org.id })))
+          .status,
+      ).toBe(404);
+      expect(
+        (await handler(await request('/x', { user: member }), routeParams({ orgId: 'acme' })))
+          .status,
+      ).toBe(422);
     }
   });
 
   it('no API role can read another wallet through the org routes', async () => {
-    const [row] = await db()`select count(*)::int as n from public.transfers where credit_account_id = ${personal}`;
+    const [row] =
+      await db()`select count(*)::int as n from public.transfers where credit_account_id = ${personal}`;
     expect(row!.n).toBe(2);
   });
 });
