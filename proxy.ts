@@ -8,13 +8,25 @@ import { LOCAL_SESSION_COOKIE, verifyLocalSession } from '@/lib/auth/local-jwt';
  * layouts and API wrapper still check the session themselves.
  */
 
-const PRIVATE_PREFIXES = ['/dashboard', '/credits', '/tokens', '/ai', '/organizations', '/settings', '/admin'];
+const PRIVATE_PREFIXES = [
+  '/dashboard',
+  '/credits',
+  '/tokens',
+  '/ai',
+  '/organizations',
+  '/settings',
+  '/admin',
+];
 
 function isPrivate(pathname: string): boolean {
-  return PRIVATE_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
+  return PRIVATE_PREFIXES.some(
+    (prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`),
+  );
 }
 
-async function supabaseSession(request: NextRequest): Promise<{ signedIn: boolean; response: NextResponse }> {
+async function supabaseSession(
+  request: NextRequest,
+): Promise<{ signedIn: boolean; response: NextResponse }> {
   let response = NextResponse.next({ request });
   const supabase = createServerClient(
     process.env.NEXT_PUBLIC_SUPABASE_URL!,
@@ -57,5 +69,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 
 export const config = {
   // Pages only: API routes answer 401 problem+json themselves; static assets need no session.
-  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico)$).*)'],
+  matcher: [
+    '/((?!api/|_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico)$).*)',
+  ],
 };

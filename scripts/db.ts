@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   try {
     if (command === 'reset') {
       if (!database.embedded) {
-        console.error('db:reset only resets the embedded database; it never drops a DATABASE_URL database.');
+        console.error(
+          'db:reset only resets the embedded database; it never drops a DATABASE_URL database.',
+        );
         process.exit(1);
       }
       const adminUrl = database.url.replace(/\/[^/]*$/, '/postgres');

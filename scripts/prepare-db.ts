@@ -19,7 +19,9 @@ export async function prepareDatabase(
 ): Promise<void> {
   const report = await migrate(sql, { log });
   if (report.applied.length === 0) log('database schema is up to date');
-  const [row] = await sql<{ empty: boolean }[]>`select not exists (select 1 from auth.users) as empty`;
+  const [row] = await sql<
+    { empty: boolean }[]
+  >`select not exists (select 1 from auth.users) as empty`;
   if (row?.empty) {
     await seed(sql);
     log('seeded demo data');

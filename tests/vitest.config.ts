@@ -22,7 +22,10 @@ export default defineConfig({
   test: {
     globalSetup: [path.join(root, 'tests/helpers/global-setup.ts')],
     projects: [
-      { ...shared, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        ...shared,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+      },
       {
         ...shared,
         test: {

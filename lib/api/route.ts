@@ -91,7 +91,9 @@ export function route<P = undefined, Q = undefined, B = undefined, A extends Aut
         Object.fromEntries(new URL(request.url).searchParams),
         'query',
       );
-      const body = options.body ? parse(options.body, await readBody(request), 'body') : (undefined as B);
+      const body = options.body
+        ? parse(options.body, await readBody(request), 'body')
+        : (undefined as B);
       const rawKey = request.headers.get('idempotency-key') ?? undefined;
       const idempotencyKey =
         rawKey === undefined ? undefined : parse(idempotencyKeySchema, rawKey, 'Idempotency-Key');

@@ -12,7 +12,9 @@ export interface DemoUser {
 
 export async function listDemoUsers(): Promise<DemoUser[]> {
   return asService(async (tx) => {
-    const rows = await tx<{ id: string; email: string; full_name: string; demo_role: string | null }[]>`
+    const rows = await tx<
+      { id: string; email: string; full_name: string; demo_role: string | null }[]
+    >`
       select p.id, p.email, p.full_name, u.raw_user_meta_data ->> 'demo_role' as demo_role
       from public.profiles p
       join auth.users u on u.id = p.id

@@ -8,7 +8,10 @@ export class InsufficientCreditsError extends AppError {
     readonly available: bigint,
     detail = `Insufficient credits: ${needed} micro-credits needed, ${available} available.`,
   ) {
-    super('insufficient_credits', detail, { needed: needed.toString(), available: available.toString() });
+    super('insufficient_credits', detail, {
+      needed: needed.toString(),
+      available: available.toString(),
+    });
   }
 }
 

@@ -11,7 +11,8 @@ export type MicroCredits = bigint;
 export function toMicro(value: bigint | string | number): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new RangeError('micro-credit amounts are whole numbers');
+    if (!Number.isSafeInteger(value))
+      throw new RangeError('micro-credit amounts are whole numbers');
     return BigInt(value);
   }
   if (!/^-?\d+$/.test(value)) throw new RangeError(`not a micro-credit amount: ${value}`);
@@ -38,7 +39,8 @@ export function formatCredits(
   const whole = rounded / 10n ** BigInt(decimals);
   const fraction = rounded % 10n ** BigInt(decimals);
   const wholeText = whole.toLocaleString('en-US');
-  const text = decimals > 0 ? `${wholeText}.${fraction.toString().padStart(decimals, '0')}` : wholeText;
+  const text =
+    decimals > 0 ? `${wholeText}.${fraction.toString().padStart(decimals, '0')}` : wholeText;
   const signText = negative ? '−' : options.sign && abs > 0n ? '+' : '';
   return `${signText}${text}${options.unit ? ' credits' : ''}`;
 }

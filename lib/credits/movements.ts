@@ -42,12 +42,19 @@ export interface SpendResult {
 
 export async function spendCredits(session: DbSession, input: SpendInput): Promise<SpendResult> {
   const args = parse(spendInput, input);
-  const [row] = await withUser(session, (tx) =>
-    tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
+  const [row] = await withUser(
+    session,
+    (tx) =>
+      tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
       select * from public.credit_spend(${args.walletId}, ${args.amount.toString()}::bigint, ${args.category},
         ${args.idempotencyKey}, ${args.description ?? null}, ${tx.json(args.metadata)})`,
   ).catch(ledgerError);
-  return { transferId: row!.transfer_id, amount: row!.amount, available: row!.available, replayed: row!.replayed };
+  return {
+    transferId: row!.transfer_id,
+    amount: row!.amount,
+    available: row!.available,
+    replayed: row!.replayed,
+  };
 }
 
 const reserveInput = spendInput.extend({
@@ -65,8 +72,18 @@ export interface Hold {
 
 export async function reserveCredits(session: DbSession, input: ReserveInput): Promise<Hold> {
   const args = parse(reserveInput, input);
-  const [row] = await withUser(session, (tx) =>
-    tx<{ hold_id: bigint; amount: bigint; expires_at: Date; available: bigint; replayed: boolean }[]>`
+  const [row] = await withUser(
+    session,
+    (tx) =>
+      tx<
+        {
+          hold_id: bigint;
+          amount: bigint;
+          expires_at: Date;
+          available: bigint;
+          replayed: boolean;
+        }[]
+      >`
       select * from public.credit_reserve(${args.walletId}, ${args.amount.toString()}::bigint, ${args.category},
         ${args.idempotencyKey}, ${args.ttlSeconds}, ${args.description ?? null}, ${tx.json(args.metadata)})`,
   ).catch(ledgerError);
@@ -95,8 +112,20 @@ export async function settleHold(
   input: { holdId: bigint | number | string; actual: bigint | number | string },
 ): Promise<Settlement> {
   const args = parse(z.object({ holdId, actual: microAmountOrZero }), input);
-  const [row] = await withUser(session, (tx) =>
-    tx<{ hold_id: bigint; transfer_id: bigint | null; posted: bigint; released: bigint; shortfall: bigint; available: bigint; replayed: boolean }[]>`
+  const [row] = await withUser(
+    session,
+    (tx) =>
+      tx<
+        {
+          hold_id: bigint;
+          transfer_id: bigint | null;
+          posted: bigint;
+          released: bigint;
+          shortfall: bigint;
+          available: bigint;
+          replayed: boolean;
+        }[]
+      >`
       select * from public.credit_settle(${args.holdId.toString()}::bigint, ${args.actual.toString()}::bigint)`,
   ).catch(ledgerError);
   return {
@@ -115,11 +144,18 @@ export async function voidHold(
   input: { holdId: bigint | number | string },
 ): Promise<{ holdId: bigint; released: bigint; available: bigint; replayed: boolean }> {
   const args = parse(z.object({ holdId }), input);
-  const [row] = await withUser(session, (tx) =>
-    tx<{ hold_id: bigint; released: bigint; available: bigint; replayed: boolean }[]>`
+  const [row] = await withUser(
+    session,
+    (tx) =>
+      tx<{ hold_id: bigint; released: bigint; available: bigint; replayed: boolean }[]>`
       select * from public.credit_void(${args.holdId.toString()}::bigint)`,
   ).catch(ledgerError);
-  return { holdId: row!.hold_id, released: row!.released, available: row!.available, replayed: row!.replayed };
+  return {
+    holdId: row!.hold_id,
+    released: row!.released,
+    available: row!.available,
+    replayed: row!.replayed,
+  };
 }
 
 const grantInput = z.object({
@@ -140,13 +176,19 @@ export async function grantCredits(
   input: GrantInput,
 ): Promise<{ transferId: bigint; lotId: bigint; available: bigint; replayed: boolean }> {
   const args = parse(grantInput, input);
-  const [row] = await asService((tx) =>
-    tx<{ transfer_id: bigint; lot_id: bigint; available: bigint; replayed: boolean }[]>`
+  const [row] = await asService(
+    (tx) =>
+      tx<{ transfer_id: bigint; lot_id: bigint; available: bigint; replayed: boolean }[]>`
       select * from public.credit_grant(${args.walletId}, ${args.amount.toString()}::bigint, ${args.source},
         ${args.idempotencyKey}, ${args.expiresAt ?? null}, ${args.priority ?? null}::smallint,
         ${args.description ?? null}, ${tx.json(args.metadata)}, ${args.category})`,
   ).catch(ledgerError);
-  return { transferId: row!.transfer_id, lotId: row!.lot_id, available: row!.available, replayed: row!.replayed };
+  return {
+    transferId: row!.transfer_id,
+    lotId: row!.lot_id,
+    available: row!.available,
+    replayed: row!.replayed,
+  };
 }
 
 const transferInput = z.object({
@@ -163,12 +205,19 @@ export async function transferCredits(
   input: TransferInput,
 ): Promise<SpendResult> {
   const args = parse(transferInput, input);
-  const [row] = await withUser(session, (tx) =>
-    tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
+  const [row] = await withUser(
+    session,
+    (tx) =>
+      tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
       select * from public.credit_transfer(${args.fromWalletId}, ${args.toWalletId},
         ${args.amount.toString()}::bigint, ${args.idempotencyKey}, ${args.description ?? null})`,
   ).catch(ledgerError);
-  return { transferId: row!.transfer_id, amount: row!.amount, available: row!.available, replayed: row!.replayed };
+  return {
+    transferId: row!.transfer_id,
+    amount: row!.amount,
+    available: row!.available,
+    replayed: row!.replayed,
+  };
 }
 
 const refundInput = z.object({
@@ -182,10 +231,26 @@ const refundInput = z.object({
 export async function refundTransaction(
   session: DbSession,
   input: z.input<typeof refundInput>,
-): Promise<{ transferId: bigint; amount: bigint; refundedTotal: bigint; available: bigint; replayed: boolean }> {
+): Promise<{
+  transferId: bigint;
+  amount: bigint;
+  refundedTotal: bigint;
+  available: bigint;
+  replayed: boolean;
+}> {
   const args = parse(refundInput, input);
-  const [row] = await withUser(session, (tx) =>
-    tx<{ transfer_id: bigint; amount: bigint; refunded_total: bigint; available: bigint; replayed: boolean }[]>`
+  const [row] = await withUser(
+    session,
+    (tx) =>
+      tx<
+        {
+          transfer_id: bigint;
+          amount: bigint;
+          refunded_total: bigint;
+          available: bigint;
+          replayed: boolean;
+        }[]
+      >`
       select * from public.credit_refund(${args.transferId.toString()}::bigint, ${args.amount.toString()}::bigint,
         ${args.idempotencyKey}, ${args.reason ?? null})`,
   ).catch(ledgerError);
@@ -200,17 +265,23 @@ export async function refundTransaction(
 
 /** Expires due holds and lots; called by the maintenance tick. */
 export async function runLedgerMaintenance(limit = 1000) {
-  const [row] = await asService((tx) =>
-    tx<{ accounts_swept: number; holds_expired: number; lots_expired: number }[]>`
+  const [row] = await asService(
+    (tx) =>
+      tx<{ accounts_swept: number; holds_expired: number; lots_expired: number }[]>`
       select * from public.credit_maintenance(${limit})`,
   );
-  return { accountsSwept: row!.accounts_swept, holdsExpired: row!.holds_expired, lotsExpired: row!.lots_expired };
+  return {
+    accountsSwept: row!.accounts_swept,
+    holdsExpired: row!.holds_expired,
+    lotsExpired: row!.lots_expired,
+  };
 }
 
 /** Every broken invariant (empty when the books balance). */
 export async function checkLedger() {
-  return asService((tx) =>
-    tx<{ invariant: string; account_id: string | null; expected: string; actual: string }[]>`
+  return asService(
+    (tx) =>
+      tx<{ invariant: string; account_id: string | null; expected: string; actual: string }[]>`
       select * from public.ledger_check()`,
   );
 }

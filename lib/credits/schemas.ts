@@ -35,7 +35,10 @@ export const LOT_SOURCES = ['purchase', 'plan', 'promo', 'admin', 'refund'] as c
 export const microAmount = z
   .union([
     z.bigint(),
-    z.number().int('must be a whole number of micro-credits').refine(Number.isSafeInteger, 'is too large'),
+    z
+      .number()
+      .int('must be a whole number of micro-credits')
+      .refine(Number.isSafeInteger, 'is too large'),
     z.string().regex(/^\d{1,16}$/, 'must be a whole number of micro-credits'),
   ])
   .transform((value) => BigInt(value))
@@ -46,11 +49,17 @@ export const microAmount = z
 export const microAmountOrZero = z
   .union([
     z.bigint(),
-    z.number().int('must be a whole number of micro-credits').refine(Number.isSafeInteger, 'is too large'),
+    z
+      .number()
+      .int('must be a whole number of micro-credits')
+      .refine(Number.isSafeInteger, 'is too large'),
     z.string().regex(/^\d{1,16}$/, 'must be a whole number of micro-credits'),
   ])
   .transform((value) => BigInt(value))
-  .refine((value) => value >= 0n && value <= MAX_AMOUNT, 'must be between 0 and 10^15 micro-credits');
+  .refine(
+    (value) => value >= 0n && value <= MAX_AMOUNT,
+    'must be between 0 and 10^15 micro-credits',
+  );
 
 export const idempotencyKey = z
   .string()
@@ -58,7 +67,8 @@ export const idempotencyKey = z
   .max(255, 'must be at most 255 characters')
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** A JSON object of at most 8 KB, normalised to plain JSON (what Postgres will store). */
 export const metadata = z
@@ -70,4 +80,6 @@ export const metadata = z
 export const description = z.string().trim().max(500).optional();
 
 export const walletId = z.uuid('must be a wallet id');
-export const holdId = z.union([z.bigint(), z.number().int().positive().safe(), z.string().regex(/^\d{1,18}$/)]).transform((value) => BigInt(value));
+export const holdId = z
+  .union([z.bigint(), z.number().int().positive().safe(), z.string().regex(/^\d{1,18}$/)])
+  .transform((value) => BigInt(value));

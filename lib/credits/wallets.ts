@@ -27,7 +27,9 @@ export async function resolveWallet(session: DbSession, ref: WalletRef): Promise
   );
   const wallet = rows[0];
   if (!wallet) {
-    throw new NotFoundError(ref.type === 'personal' ? 'Your wallet was not found.' : 'Organization not found.');
+    throw new NotFoundError(
+      ref.type === 'personal' ? 'Your wallet was not found.' : 'Organization not found.',
+    );
   }
   return wallet.id;
 }

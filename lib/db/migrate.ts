@@ -101,11 +101,10 @@ export async function migrate(
         applied_at timestamptz not null default now()
       );`);
     const recorded = new Map(
-      (await tx<{ version: string; checksum: string }[]>`
-        select version, checksum from tollgate_meta.migrations`).map((row) => [
-        row.version,
-        row.checksum,
-      ]),
+      (
+        await tx<{ version: string; checksum: string }[]>`
+        select version, checksum from tollgate_meta.migrations`
+      ).map((row) => [row.version, row.checksum]),
     );
 
     for (const migration of migrations) {

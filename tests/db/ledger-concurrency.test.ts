@@ -14,7 +14,11 @@ let clients: postgres.Sql;
 let alice: TestUser;
 
 beforeAll(async () => {
-  clients = postgres(process.env.DATABASE_URL!, { max: CLIENTS, onnotice: () => {}, types: { bigint: postgres.BigInt } });
+  clients = postgres(process.env.DATABASE_URL!, {
+    max: CLIENTS,
+    onnotice: () => {},
+    types: { bigint: postgres.BigInt },
+  });
   alice = await createUser('Alice');
   // Open every connection up front so the race is between queries, not connection set-up.
   await Promise.all(Array.from({ length: CLIENTS }, () => clients`select pg_sleep(0.05)`));
@@ -32,25 +36,38 @@ function asAlice<T>(work: (tx: postgres.TransactionSql) => Promise<T>): Promise<
 async function race(run: (i: number) => Promise<unknown>) {
   const results = await Promise.allSettled(Array.from({ length: CLIENTS }, (_, i) => run(i)));
   const codes = results.map((result) =>
-    result.status === 'fulfilled' ? 'ok' : ((result.reason as { code?: string }).code ?? String(result.reason)),
+    result.status === 'fulfilled'
+      ? 'ok'
+      : ((result.reason as { code?: string }).code ?? String(result.reason)),
   );
-  return { ok: codes.filter((code) => code === 'ok').length, insufficient: codes.filter((code) => code === 'TG402').length, other: codes.filter((code) => code !== 'ok' && code !== 'TG402') };
+  return {
+    ok: codes.filter((code) => code === 'ok').length,
+    insufficient: codes.filter((code) => code === 'TG402').length,
+    other: codes.filter((code) => code !== 'ok' && code !== 'TG402'),
+  };
 }
 
 describe('200 concurrent clients on one wallet', () => {
   it('spends: exactly the affordable number succeed, the rest are refused', async () => {
     const wallet = await walletOf({ userId: alice.id });
     // Three lots, so spends cross lot boundaries while racing.
-    await grant(wallet, 10n * 3n * CREDIT, { source: 'promo', expiresAt: new Date(Date.now() + 86_400_000) });
+    await grant(wallet, 10n * 3n * CREDIT, {
+      source: 'promo',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     await grant(wallet, 10n * 3n * CREDIT, { source: 'purchase' });
     await grant(wallet, BigInt(AFFORDABLE - 20) * 3n * CREDIT, { source: 'admin' });
 
     const outcome = await race((i) =>
-      asAlice((tx) => tx`select * from public.credit_spend(${wallet}, ${(3n * CREDIT).toString()}::bigint, 'ai_usage', ${'spend-' + i})`),
+      asAlice(
+        (tx) =>
+          tx`select * from public.credit_spend(${wallet}, ${(3n * CREDIT).toString()}::bigint, 'ai_usage', ${'spend-' + i})`,
+      ),
     );
     expect(outcome).toEqual({ ok: AFFORDABLE, insufficient: CLIENTS - AFFORDABLE, other: [] });
     expect(await available(wallet)).toBe(0n);
-    const [spent] = await db()`select count(*)::int as n, sum(amount)::bigint as total from public.transfers where debit_account_id = ${wallet} and kind = 'spend'`;
+    const [spent] =
+      await db()`select count(*)::int as n, sum(amount)::bigint as total from public.transfers where debit_account_id = ${wallet} and kind = 'spend'`;
     expect(spent).toEqual({ n: AFFORDABLE, total: BigInt(AFFORDABLE) * 3n * CREDIT });
     expect(await ledgerCheck()).toEqual([]);
   });
@@ -71,11 +88,21 @@ describe('200 concurrent clients on one wallet', () => {
     );
     expect(outcome).toEqual({ ok: AFFORDABLE, insufficient: CLIENTS - AFFORDABLE, other: [] });
     expect(await available(wallet)).toBe(0n);
-    const [{ debits_pending }] = (await db()`select debits_pending from public.accounts where id = ${wallet}`) as unknown as [{ debits_pending: bigint }];
+    const [{ debits_pending }] =
+      (await db()`select debits_pending from public.accounts where id = ${wallet}`) as unknown as [
+        { debits_pending: bigint },
+      ];
     expect(debits_pending).toBe(BigInt(AFFORDABLE) * 2n * CREDIT);
 
     // Settle all concurrently, each for half its hold: half of everything comes back.
-    await Promise.all(holds.map((hold) => asAlice((tx) => tx`select * from public.credit_settle(${hold.toString()}::bigint, ${CREDIT.toString()}::bigint)`)));
+    await Promise.all(
+      holds.map((hold) =>
+        asAlice(
+          (tx) =>
+            tx`select * from public.credit_settle(${hold.toString()}::bigint, ${CREDIT.toString()}::bigint)`,
+        ),
+      ),
+    );
     expect(await available(wallet)).toBe(BigInt(AFFORDABLE) * CREDIT);
     expect(await ledgerCheck()).toEqual([]);
   });
@@ -101,9 +128,10 @@ describe('idempotency under concurrency', () => {
     expect(results.filter((row) => !row.replayed)).toHaveLength(1);
     expect(await available(wallet)).toBe(93n * CREDIT);
 
-    const conflict = await asAlice((tx) => tx`select * from public.credit_spend(${wallet}, ${(8n * CREDIT).toString()}::bigint, 'ai_usage', 'same-key')`).catch(
-      (error: { code: string; message: string }) => error,
-    );
+    const conflict = await asAlice(
+      (tx) =>
+        tx`select * from public.credit_spend(${wallet}, ${(8n * CREDIT).toString()}::bigint, 'ai_usage', 'same-key')`,
+    ).catch((error: { code: string; message: string }) => error);
     expect(conflict).toMatchObject({ code: 'TG409' });
     expect(await available(wallet)).toBe(93n * CREDIT);
     expect(await ledgerCheck()).toEqual([]);

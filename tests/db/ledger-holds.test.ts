@@ -1,6 +1,15 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUser, db, type TestUser } from '../helpers/fixtures';
-import { CREDIT, allowTestClock, asUser, available, clocked, grant, ledgerCheck, walletOf } from '../helpers/ledger';
+import {
+  CREDIT,
+  allowTestClock,
+  asUser,
+  available,
+  clocked,
+  grant,
+  ledgerCheck,
+  walletOf,
+} from '../helpers/ledger';
 
 /** Two-phase spending: reserve → settle (under, at, over the hold) or void, and expiry. */
 
@@ -18,14 +27,30 @@ beforeEach(async () => {
 });
 
 async function reserve(amount: bigint, key: string, ttl = 60, at?: Date) {
-  const [row] = await asUser(user, (tx) => tx<{ hold_id: bigint; available: bigint }[]>`
-    select hold_id, available from public.credit_reserve(${wallet}, ${amount.toString()}::bigint, 'ai_usage', ${key}, ${ttl})`, at);
+  const [row] = await asUser(
+    user,
+    (tx) => tx<{ hold_id: bigint; available: bigint }[]>`
+    select hold_id, available from public.credit_reserve(${wallet}, ${amount.toString()}::bigint, 'ai_usage', ${key}, ${ttl})`,
+    at,
+  );
   return row!;
 }
 
 async function settle(hold: bigint, actual: bigint, at?: Date) {
-  const [row] = await asUser(user, (tx) => tx<{ posted: bigint; released: bigint; shortfall: bigint; available: bigint; replayed: boolean }[]>`
-    select posted, released, shortfall, available, replayed from public.credit_settle(${hold.toString()}::bigint, ${actual.toString()}::bigint)`, at);
+  const [row] = await asUser(
+    user,
+    (tx) => tx<
+      {
+        posted: bigint;
+        released: bigint;
+        shortfall: bigint;
+        available: bigint;
+        replayed: boolean;
+      }[]
+    >`
+    select posted, released, shortfall, available, replayed from public.credit_settle(${hold.toString()}::bigint, ${actual.toString()}::bigint)`,
+    at,
+  );
   return row!;
 }
 
@@ -33,36 +58,70 @@ describe('settle', () => {
   it('under the hold: posts the actual amount and releases the rest at once', async () => {
     const { hold_id, available: during } = await reserve(10n * CREDIT, 'h1');
     expect(during).toBe(90n * CREDIT);
-    expect(await settle(hold_id, 4n * CREDIT)).toEqual({ posted: 4n * CREDIT, released: 6n * CREDIT, shortfall: 0n, available: 96n * CREDIT, replayed: false });
+    expect(await settle(hold_id, 4n * CREDIT)).toEqual({
+      posted: 4n * CREDIT,
+      released: 6n * CREDIT,
+      shortfall: 0n,
+      available: 96n * CREDIT,
+      replayed: false,
+    });
     expect(await ledgerCheck()).toEqual([]);
   });
 
   it('at the hold: posts it all', async () => {
     const { hold_id } = await reserve(10n * CREDIT, 'h2');
-    expect(await settle(hold_id, 10n * CREDIT)).toMatchObject({ posted: 10n * CREDIT, released: 0n, shortfall: 0n, available: 90n * CREDIT });
+    expect(await settle(hold_id, 10n * CREDIT)).toMatchObject({
+      posted: 10n * CREDIT,
+      released: 0n,
+      shortfall: 0n,
+      available: 90n * CREDIT,
+    });
   });
 
   it('over the hold: charges the hold plus what else is available, and records the shortfall', async () => {
     const { hold_id } = await reserve(10n * CREDIT, 'h3');
-    await asUser(user, (tx) => tx`select public.credit_spend(${wallet}, ${(85n * CREDIT).toString()}::bigint, 'other', 'drain')`);
+    await asUser(
+      user,
+      (tx) =>
+        tx`select public.credit_spend(${wallet}, ${(85n * CREDIT).toString()}::bigint, 'other', 'drain')`,
+    );
     // 5 credits left besides the hold; the call really used 30.
-    expect(await settle(hold_id, 30n * CREDIT)).toMatchObject({ posted: 15n * CREDIT, shortfall: 15n * CREDIT, available: 0n });
-    const [hold] = await db()`select status, requested_amount, posted_amount, shortfall from public.holds where id = ${hold_id.toString()}`;
-    expect(hold).toEqual({ status: 'posted', requested_amount: 30n * CREDIT, posted_amount: 15n * CREDIT, shortfall: 15n * CREDIT });
+    expect(await settle(hold_id, 30n * CREDIT)).toMatchObject({
+      posted: 15n * CREDIT,
+      shortfall: 15n * CREDIT,
+      available: 0n,
+    });
+    const [hold] =
+      await db()`select status, requested_amount, posted_amount, shortfall from public.holds where id = ${hold_id.toString()}`;
+    expect(hold).toEqual({
+      status: 'posted',
+      requested_amount: 30n * CREDIT,
+      posted_amount: 15n * CREDIT,
+      shortfall: 15n * CREDIT,
+    });
     expect(await ledgerCheck()).toEqual([]);
   });
 
   it('zero actual usage charges nothing and releases everything', async () => {
     const { hold_id } = await reserve(10n * CREDIT, 'h4');
-    expect(await settle(hold_id, 0n)).toMatchObject({ posted: 0n, released: 10n * CREDIT, available: 100n * CREDIT });
-    const [row] = await db()`select count(*)::int as n from public.transfers where hold_id = ${hold_id.toString()}`;
+    expect(await settle(hold_id, 0n)).toMatchObject({
+      posted: 0n,
+      released: 10n * CREDIT,
+      available: 100n * CREDIT,
+    });
+    const [row] =
+      await db()`select count(*)::int as n from public.transfers where hold_id = ${hold_id.toString()}`;
     expect(row!.n).toBe(0);
   });
 
   it('a retry with the same amount replays; another amount is a conflict', async () => {
     const { hold_id } = await reserve(10n * CREDIT, 'h5');
     await settle(hold_id, 3n * CREDIT);
-    expect(await settle(hold_id, 3n * CREDIT)).toMatchObject({ posted: 3n * CREDIT, replayed: true, available: 97n * CREDIT });
+    expect(await settle(hold_id, 3n * CREDIT)).toMatchObject({
+      posted: 3n * CREDIT,
+      replayed: true,
+      available: 97n * CREDIT,
+    });
     await expect(settle(hold_id, 4n * CREDIT)).rejects.toMatchObject({ code: 'TG409' });
     expect(await available(wallet)).toBe(97n * CREDIT);
   });
@@ -71,9 +130,15 @@ describe('settle', () => {
 describe('void', () => {
   it('releases the hold in full, once', async () => {
     const { hold_id } = await reserve(25n * CREDIT, 'v1');
-    const [first] = await asUser(user, (tx) => tx`select released, replayed from public.credit_void(${hold_id.toString()}::bigint)`);
+    const [first] = await asUser(
+      user,
+      (tx) => tx`select released, replayed from public.credit_void(${hold_id.toString()}::bigint)`,
+    );
     expect(first).toEqual({ released: 25n * CREDIT, replayed: false });
-    const [again] = await asUser(user, (tx) => tx`select released, replayed from public.credit_void(${hold_id.toString()}::bigint)`);
+    const [again] = await asUser(
+      user,
+      (tx) => tx`select released, replayed from public.credit_void(${hold_id.toString()}::bigint)`,
+    );
     expect(again).toEqual({ released: 0n, replayed: true });
     expect(await available(wallet)).toBe(100n * CREDIT);
     await expect(settle(hold_id, 1n)).rejects.toMatchObject({ code: 'TG409' });
@@ -83,7 +148,9 @@ describe('void', () => {
   it('a settled hold can no longer be voided', async () => {
     const { hold_id } = await reserve(5n * CREDIT, 'v2');
     await settle(hold_id, 5n * CREDIT);
-    await expect(asUser(user, (tx) => tx`select public.credit_void(${hold_id.toString()}::bigint)`)).rejects.toMatchObject({ code: 'TG409' });
+    await expect(
+      asUser(user, (tx) => tx`select public.credit_void(${hold_id.toString()}::bigint)`),
+    ).rejects.toMatchObject({ code: 'TG409' });
   });
 });
 
@@ -97,7 +164,12 @@ describe('expiry', () => {
     expect(await available(wallet, after)).toBe(100n * CREDIT); // no sweep has run
 
     // A spend after expiry may use the freed credits, sweeping the wallet as it goes.
-    await asUser(user, (tx) => tx`select public.credit_spend(${wallet}, ${(100n * CREDIT).toString()}::bigint, 'other', 'after-expiry')`, after);
+    await asUser(
+      user,
+      (tx) =>
+        tx`select public.credit_spend(${wallet}, ${(100n * CREDIT).toString()}::bigint, 'other', 'after-expiry')`,
+      after,
+    );
     const [hold] = await db()`select status from public.holds where id = ${hold_id.toString()}`;
     expect(hold!.status).toBe('expired');
     expect(await ledgerCheck()).toEqual([]);
@@ -120,7 +192,11 @@ describe('expiry', () => {
     const start = new Date();
     const { hold_id } = await reserve(10n * CREDIT, 'e4', 5, start);
     const late = new Date(start.getTime() + 30_000);
-    expect(await settle(hold_id, 7n * CREDIT, late)).toMatchObject({ posted: 7n * CREDIT, shortfall: 0n, available: 93n * CREDIT });
+    expect(await settle(hold_id, 7n * CREDIT, late)).toMatchObject({
+      posted: 7n * CREDIT,
+      shortfall: 0n,
+      available: 93n * CREDIT,
+    });
     expect(await ledgerCheck()).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@ describe('migration runner', () => {
     const files = (await readdir(MIGRATIONS_DIR)).filter((file) => file.endsWith('.sql'));
     const recorded = await db()<{ version: string; checksum: string }[]>`
       select version, checksum from tollgate_meta.migrations order by version`;
-    expect(recorded.map((row) => row.version)).toEqual(files.sort().map((file) => file.slice(0, 14)));
+    expect(recorded.map((row) => row.version)).toEqual(
+      files.sort().map((file) => file.slice(0, 14)),
+    );
     expect(recorded.every((row) => /^[0-9a-f]{64}$/.test(row.checksum))).toBe(true);
 
     const report = await migrate(db());
@@ -36,7 +38,10 @@ describe('migration runner', () => {
   it('applies a new migration once, in order', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'migrations-'));
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
-    await appendFile(path.join(dir, '29991231235959_add_probe.sql'), 'create table public.probe (id int);');
+    await appendFile(
+      path.join(dir, '29991231235959_add_probe.sql'),
+      'create table public.probe (id int);',
+    );
     const first = await migrate(db(), { migrationsDir: dir });
     expect(first.applied).toEqual(['29991231235959_add_probe.sql']);
     const second = await migrate(db(), { migrationsDir: dir });

@@ -16,11 +16,24 @@ describe('Supabase shim', () => {
   });
 
   it('auth.uid(), auth.role() and auth.jwt() follow request.jwt.claims', async () => {
-    const claims = { sub: SUB, role: 'authenticated', email: 'a@example.test', aud: 'authenticated' };
-    const [row] = await as('authenticated', claims, (tx) =>
-      tx`select auth.uid() as uid, auth.role() as role, auth.jwt() ->> 'email' as email, current_user as who`,
+    const claims = {
+      sub: SUB,
+      role: 'authenticated',
+      email: 'a@example.test',
+      aud: 'authenticated',
+    };
+    const [row] = await as(
+      'authenticated',
+      claims,
+      (tx) =>
+        tx`select auth.uid() as uid, auth.role() as role, auth.jwt() ->> 'email' as email, current_user as who`,
     );
-    expect(row).toEqual({ uid: SUB, role: 'authenticated', email: 'a@example.test', who: 'authenticated' });
+    expect(row).toEqual({
+      uid: SUB,
+      role: 'authenticated',
+      email: 'a@example.test',
+      who: 'authenticated',
+    });
   });
 
   it('auth.uid() is null without claims, and honours the legacy per-claim setting', async () => {
@@ -35,7 +48,12 @@ describe('Supabase shim', () => {
 
   it('creates a profile when an auth user appears', async () => {
     await db()`insert into auth.users (id, email, raw_user_meta_data) values (${SUB}, 'new@example.test', ${db().json({ full_name: 'New Person' })})`;
-    const [profile] = await db()`select email, full_name, is_platform_admin from public.profiles where id = ${SUB}`;
-    expect(profile).toEqual({ email: 'new@example.test', full_name: 'New Person', is_platform_admin: false });
+    const [profile] =
+      await db()`select email, full_name, is_platform_admin from public.profiles where id = ${SUB}`;
+    expect(profile).toEqual({
+      email: 'new@example.test',
+      full_name: 'New Person',
+      is_platform_admin: false,
+    });
   });
 });

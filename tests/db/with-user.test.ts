@@ -13,19 +13,28 @@ beforeAll(async () => {
 
 describe('withUser and asService', () => {
   it('runs as authenticated with the claims PostgREST would set', async () => {
-    const [row] = await withUser(alice.session, (tx) =>
-      tx`select current_user as who, auth.uid() as uid, auth.role() as role,
+    const [row] = await withUser(
+      alice.session,
+      (tx) =>
+        tx`select current_user as who, auth.uid() as uid, auth.role() as role,
                 current_setting('request.jwt.claims')::jsonb ->> 'email' as email`,
     );
-    expect(row).toEqual({ who: 'authenticated', uid: alice.id, role: 'authenticated', email: alice.email });
+    expect(row).toEqual({
+      who: 'authenticated',
+      uid: alice.id,
+      role: 'authenticated',
+      email: alice.email,
+    });
   });
 
   it('leaves no role or claims behind on the pooled connection', async () => {
     const pool = getPool();
     for (let i = 0; i < 20; i += 1) await withUser(alice.session, (tx) => tx`select 1`);
     const rows = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        pool`select current_user as who, coalesce(current_setting('request.jwt.claims', true), '') as claims`,
+      Array.from(
+        { length: 10 },
+        () =>
+          pool`select current_user as who, coalesce(current_setting('request.jwt.claims', true), '') as claims`,
       ),
     );
     for (const row of rows) expect(row[0]).toEqual({ who: 'postgres', claims: '' });
@@ -38,7 +47,9 @@ describe('withUser and asService', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const [row] = await asService((tx) => tx`select full_name from public.profiles where id = ${alice.id}`);
+    const [row] = await asService(
+      (tx) => tx`select full_name from public.profiles where id = ${alice.id}`,
+    );
     expect(row!.full_name).toBe('Alice');
   });
 
@@ -59,12 +70,18 @@ describe('withUser and asService', () => {
     const seen = await withUser(bob.session, (tx) => tx`select id from public.organizations`);
     expect(seen).toHaveLength(0);
     await expect(
-      withUser(bob.session, (tx) => tx`update public.profiles set is_platform_admin = true where id = ${bob.id}`),
+      withUser(
+        bob.session,
+        (tx) => tx`update public.profiles set is_platform_admin = true where id = ${bob.id}`,
+      ),
     ).rejects.toMatchObject({ code: '42501' });
   });
 
   it('binds claims as a parameter: hostile values stay data', async () => {
-    const hostile = { ...bob.session, claims: { ...bob.session.claims, email: `x'); drop table public.profiles; --` } };
+    const hostile = {
+      ...bob.session,
+      claims: { ...bob.session.claims, email: `x'); drop table public.profiles; --` },
+    };
     const [row] = await withUser(hostile, (tx) => tx`select auth.jwt() ->> 'email' as email`);
     expect(row!.email).toBe(hostile.claims.email);
     const [count] = await asService((tx) => tx`select count(*)::int as n from public.profiles`);
@@ -72,7 +89,9 @@ describe('withUser and asService', () => {
   });
 
   it('asService runs as service_role and sees everything', async () => {
-    const [row] = await asService((tx) => tx`select current_user as who, count(*)::int as n from public.organizations`);
+    const [row] = await asService(
+      (tx) => tx`select current_user as who, count(*)::int as n from public.organizations`,
+    );
     expect(row).toEqual({ who: 'service_role', n: 1 });
   });
 });

@@ -32,7 +32,9 @@ test('a visitor signs in as a demo user, sees the dashboard and signs out', asyn
 test('the platform admin sees the Admin entry', async ({ page }) => {
   await page.goto('/login');
   await page.getByRole('button', { name: `Sign in as ${demoUsers.admin.name}` }).click();
-  await expect(page.getByRole('navigation').first().getByRole('link', { name: 'Admin' })).toBeVisible();
+  await expect(
+    page.getByRole('navigation').first().getByRole('link', { name: 'Admin' }),
+  ).toBeVisible();
 });
 
 test('the dashboard fits a phone screen', async ({ page }) => {
@@ -40,7 +42,9 @@ test('the dashboard fits a phone screen', async ({ page }) => {
   await page.goto('/login');
   await page.getByRole('button', { name: `Sign in as ${demoUsers.pro.name}` }).click();
   await expect(page.getByText(`Signed in as ${demoUsers.pro.name}`)).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - window.innerWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: screenshot('dashboard-phone'), fullPage: true });
 });

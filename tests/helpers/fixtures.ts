@@ -100,7 +100,12 @@ export async function outcome(run: () => Promise<unknown>): Promise<string> {
 /** A Request to an app route handler, signed in as `user` through the Bearer door. */
 export async function request(
   url: string,
-  options: { method?: string; user?: TestUser; body?: unknown; headers?: Record<string, string> } = {},
+  options: {
+    method?: string;
+    user?: TestUser;
+    body?: unknown;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Request> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.user) {

@@ -33,7 +33,9 @@ export async function ledgerCheck() {
 
 export async function available(wallet: string, at?: Date): Promise<bigint> {
   return clocked(at, async (tx) => {
-    const [row] = await tx<{ available: bigint }[]>`select available from public.credit_summary(${wallet})`;
+    const [row] = await tx<
+      { available: bigint }[]
+    >`select available from public.credit_summary(${wallet})`;
     return row!.available;
   });
 }
@@ -44,7 +46,10 @@ export async function allowTestClock(): Promise<void> {
 }
 
 /** Runs work as a trusted session whose clock reads `at` (committed, unlike fixtures.as). */
-export async function clocked<T>(at: Date | undefined, work: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+export async function clocked<T>(
+  at: Date | undefined,
+  work: (tx: postgres.TransactionSql) => Promise<T>,
+): Promise<T> {
   return db().begin(async (tx) => {
     if (at) await tx`select set_config('tollgate.clock', ${at.toISOString()}, true)`;
     return work(tx);

@@ -42,7 +42,12 @@ describe('environment validation', () => {
     const result = spawnSync(
       process.execPath,
       [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/serve.ts', 'dev'],
-      { cwd: root, env: { ...process.env, DATABASE_URL: 'postgres//broken' }, encoding: 'utf8', timeout: 30_000 },
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: 'postgres//broken' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
     );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('DATABASE_URL');

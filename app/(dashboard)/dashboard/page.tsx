@@ -27,7 +27,7 @@ const quickLinks: { href: string; title: string; description: string; icon: Luci
   {
     href: '/tokens',
     title: 'Tokens',
-    description: 'Create and revoke API tokens for the metered gateway.',
+    description: 'Your per-feature AI allowances and when they refresh.',
     icon: KeyRound,
   },
   {

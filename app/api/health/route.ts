@@ -11,5 +11,9 @@ export const GET = route({ auth: 'optional' }, async () => {
   if (!reachable) {
     throw new AppError('unavailable', 'The database is not reachable.', {}, { 'Retry-After': '5' });
   }
-  return { status: 'ok', database: 'reachable', latencyMs: Math.round(performance.now() - started) };
+  return {
+    status: 'ok',
+    database: 'reachable',
+    latencyMs: Math.round(performance.now() - started),
+  };
 });

@@ -18,7 +18,10 @@ const body = z.object({
  */
 export const POST = route({ body }, async ({ session, body, idempotencyKey }) => {
   if (!idempotencyKey) {
-    throw new AppError('validation_failed', 'Send an Idempotency-Key header so a retry cannot move credits twice.');
+    throw new AppError(
+      'validation_failed',
+      'Send an Idempotency-Key header so a retry cannot move credits twice.',
+    );
   }
   const fromWalletId = await resolveWallet(
     session,

@@ -10,5 +10,9 @@ const params = z.object({ orgId: z.uuid() });
 export const GET = route(
   { params, query: z.object({ period: usagePeriod }) },
   async ({ session, params, query }) =>
-    getUsageByCategory(session, await resolveWallet(session, { type: 'org', orgId: params.orgId }), query.period),
+    getUsageByCategory(
+      session,
+      await resolveWallet(session, { type: 'org', orgId: params.orgId }),
+      query.period,
+    ),
 );
