@@ -1,0 +1,99 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { migrate } from '../lib/db/migrate';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../scripts/embedded-db';
+
+/**
+ * Shared by the benchmarks: a fresh, durable embedded PostgreSQL (default commit settings, like
+ * production) with the migrations applied, and a closed-loop load generator that reports
+ * throughput and latency percentiles.
+ */
+
+export interface BenchDatabase {
+  url: string;
+  sql: postgres.Sql;
+  close: () => Promise<void>;
+}
+
+export async function benchDatabase(): Promise<BenchDatabase> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tollgate-bench-'));
+  await chmod(dir, 0o755);
+  const server: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
+  const url = server.url();
+  const sql = postgres(url, { max: 4, onnotice: () => {}, types: { bigint: postgres.BigInt } });
+  await migrate(sql);
+  return {
+    url,
+    sql,
+    close: async () => {
+      await sql.end();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface LoadResult {
+  clients: number;
+  operations: number;
+  failures: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * `clients` loops, each with its own connection, run `operation` back to back for `seconds`
+ * (after a short warm-up). Latencies are in milliseconds.
+ */
+export async function closedLoop(
+  url: string,
+  clients: number,
+  seconds: number,
+  operation: (sql: postgres.Sql, client: number, i: number) => Promise<unknown>,
+): Promise<LoadResult> {
+  const sql = postgres(url, { max: clients, onnotice: () => {}, types: { bigint: postgres.BigInt } });
+  await Promise.all(Array.from({ length: clients }, () => sql`select 1`));
+  const latencies: number[] = [];
+  let failures = 0;
+  const warmUntil = performance.now() + 300;
+  const started = warmUntil;
+  const stopAt = warmUntil + seconds * 1000;
+  let counter = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (performance.now() < stopAt) {
+        const t0 = performance.now();
+        try {
+          await operation(sql, client, counter++);
+          if (t0 >= started) latencies.push(performance.now() - t0);
+        } catch {
+          failures += 1;
+        }
+      }
+    }),
+  );
+  await sql.end();
+  latencies.sort((a, b) => a - b);
+  return {
+    clients,
+    operations: latencies.length,
+    failures,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+  };
+}
+
+export const fmt = (value: number, digits = 2) => value.toFixed(digits).padStart(9);
