@@ -61,7 +61,11 @@ export async function closedLoop(
   seconds: number,
   operation: (sql: postgres.Sql, client: number, i: number) => Promise<unknown>,
 ): Promise<LoadResult> {
-  const sql = postgres(url, { max: clients, onnotice: () => {}, types: { bigint: postgres.BigInt } });
+  const sql = postgres(url, {
+    max: clients,
+    onnotice: () => {},
+    types: { bigint: postgres.BigInt },
+  });
   await Promise.all(Array.from({ length: clients }, () => sql`select 1`));
   const latencies: number[] = [];
   let failures = 0;

@@ -14,13 +14,19 @@ const CONCURRENCY = [1, 8, 32];
 async function main() {
   const db = await benchDatabase();
   const { sql } = db;
-  console.log(`ledger benchmark: ${SECONDS}s per cell, PostgreSQL ${(await sql`show server_version`)[0]!.server_version}`);
+  console.log(
+    `ledger benchmark: ${SECONDS}s per cell, PostgreSQL ${(await sql`show server_version`)[0]!.server_version}`,
+  );
 
   // Wallets: one hot wallet and 10,000 others, each with one big purchased lot.
   await sql`
     insert into auth.users (id, email)
     select gen_random_uuid(), 'bench-' || i || '@example.test' from generate_series(1, ${WALLETS + 1}) i`;
-  const wallets = (await sql<{ id: string }[]>`select id from public.accounts where kind = 'user_wallet' order by id`).map((row) => row.id);
+  const wallets = (
+    await sql<
+      { id: string }[]
+    >`select id from public.accounts where kind = 'user_wallet' order by id`
+  ).map((row) => row.id);
   await sql`select public.credit_grant(id, 1000000000000, 'purchase', 'bench-grant') from public.accounts where kind = 'user_wallet'`;
   const hot = wallets[0]!;
   const many = wallets.slice(1);
@@ -34,11 +40,19 @@ async function main() {
   for (const scenario of ['hot wallet', `${WALLETS.toLocaleString('en-US')} wallets`]) {
     for (const clients of CONCURRENCY) {
       const pick = (i: number) => (scenario === 'hot wallet' ? 0 : 1 + (i % WALLETS));
-      const bare = await closedLoop(db.url, clients, SECONDS, (conn, _client, i) =>
-        conn`update public.bench_bare set balance = balance - 1 where id = ${pick(i)} and balance >= 1`,
+      const bare = await closedLoop(
+        db.url,
+        clients,
+        SECONDS,
+        (conn, _client, i) =>
+          conn`update public.bench_bare set balance = balance - 1 where id = ${pick(i)} and balance >= 1`,
       );
-      const spend = await closedLoop(db.url, clients, SECONDS, (conn, client, i) =>
-        conn`select public.credit_spend(${scenario === 'hot wallet' ? hot : many[i % WALLETS]!}, 1, 'ai_usage', ${`b-${scenario.length}-${clients}-${client}-${i}`})`,
+      const spend = await closedLoop(
+        db.url,
+        clients,
+        SECONDS,
+        (conn, client, i) =>
+          conn`select public.credit_spend(${scenario === 'hot wallet' ? hot : many[i % WALLETS]!}, 1, 'ai_usage', ${`b-${scenario.length}-${clients}-${client}-${i}`})`,
       );
       rows.push({ scenario, clients, spend, bare });
     }
@@ -46,19 +60,32 @@ async function main() {
 
   const [check] = await sql<{ n: number }[]>`select count(*)::int as n from public.ledger_check()`;
   console.log('');
-  console.log('scenario        clients   spend/s    bare/s   ratio   spend p50  spend p99   bare p50   bare p99  (ms)');
+  console.log(
+    'scenario        clients   spend/s    bare/s   ratio   spend p50  spend p99   bare p50   bare p99  (ms)',
+  );
   for (const { scenario, clients, spend, bare } of rows) {
     console.log(
       `${scenario.padEnd(15)} ${String(clients).padStart(7)} ${fmt(spend.perSecond, 0)} ${fmt(bare.perSecond, 0)} ${fmt(spend.perSecond / bare.perSecond, 2).slice(2)}x ${fmt(spend.p50, 3)} ${fmt(spend.p99, 3)} ${fmt(bare.p50, 3)} ${fmt(bare.p99, 3)}`,
     );
-    if (spend.failures + bare.failures > 0) console.log(`  failures: spend ${spend.failures}, bare ${bare.failures}`);
+    if (spend.failures + bare.failures > 0)
+      console.log(`  failures: spend ${spend.failures}, bare ${bare.failures}`);
   }
-  const hotRatio = Math.min(...rows.filter((r) => r.scenario === 'hot wallet').map((r) => r.spend.perSecond / r.bare.perSecond));
-  const manyRatio = Math.min(...rows.filter((r) => r.scenario !== 'hot wallet').map((r) => r.spend.perSecond / r.bare.perSecond));
+  const hotRatio = Math.min(
+    ...rows
+      .filter((r) => r.scenario === 'hot wallet')
+      .map((r) => r.spend.perSecond / r.bare.perSecond),
+  );
+  const manyRatio = Math.min(
+    ...rows
+      .filter((r) => r.scenario !== 'hot wallet')
+      .map((r) => r.spend.perSecond / r.bare.perSecond),
+  );
   console.log('');
   console.log(`lowest ratio, hot wallet:   ${hotRatio.toFixed(2)}x (target >= 0.80x)`);
   console.log(`lowest ratio, many wallets: ${manyRatio.toFixed(2)}x (target >= 0.60x)`);
-  console.log(`ledger_check after the run: ${check!.n === 0 ? 'balanced' : `${check!.n} broken invariants`}`);
+  console.log(
+    `ledger_check after the run: ${check!.n === 0 ? 'balanced' : `${check!.n} broken invariants`}`,
+  );
   await db.close();
 }
 

@@ -101,7 +101,8 @@ describe('expiry of lots', () => {
       select t.amount, a.system_code from public.transfers t join public.accounts a on a.id = t.credit_account_id
       where t.debit_account_id = ${wallet} and t.kind = 'expire'`;
     expect(expire).toEqual({ amount: 6n * CREDIT, system_code: 'expired' });
-    const lots = await db()`select remaining, expired_at from public.lots where account_id = ${wallet} order by id`;
+    const lots =
+      await db()`select remaining, expired_at from public.lots where account_id = ${wallet} order by id`;
     expect(lots).toEqual([
       { remaining: 0n, expired_at: later },
       { remaining: 5n * CREDIT, expired_at: null },

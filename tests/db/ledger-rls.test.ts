@@ -81,7 +81,8 @@ describe('select', () => {
       tx`select id from public.transfers where debit_account_id in ${tx(ids())} or credit_account_id in ${tx(ids())}`,
     lots: (tx) => tx`select id from public.lots where account_id in ${tx(ids())}`,
     holds: (tx) => tx`select id from public.holds where account_id in ${tx(ids())}`,
-    lot_burns: (tx) => tx`select b.lot_id from public.lot_burns b where b.account_id in ${tx(ids())}`,
+    lot_burns: (tx) =>
+      tx`select b.lot_id from public.lot_burns b where b.account_id in ${tx(ids())}`,
   };
   for (const [table, cells] of Object.entries(expected)) {
     it(`${table}`, async () => {
