@@ -2,6 +2,8 @@ import type * as React from 'react';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import { DashboardShell } from '@/components/layout/dashboard-shell';
+import { HeaderBalance } from '@/components/credits/header-balance';
+import { Providers } from '@/components/providers';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,5 +11,11 @@ export const dynamic = 'force-dynamic';
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
-  return <DashboardShell viewer={viewer}>{children}</DashboardShell>;
+  return (
+    <Providers>
+      <DashboardShell viewer={viewer} headerSlot={<HeaderBalance />}>
+        {children}
+      </DashboardShell>
+    </Providers>
+  );
 }

@@ -3,19 +3,12 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { ArrowRight, Building2, Coins, KeyRound, Sparkles, type LucideIcon } from 'lucide-react';
 import { getViewer } from '@/lib/auth';
-import type { OrgRole } from '@/lib/orgs';
-import { Badge, type BadgeProps } from '@/components/ui/badge';
+import { RoleBadge } from '@/components/orgs/role-badge';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 
 export const metadata: Metadata = { title: 'Dashboard' };
-
-const roleBadge: Record<OrgRole, { label: string; variant: BadgeProps['variant'] }> = {
-  owner: { label: 'Owner', variant: 'default' },
-  admin: { label: 'Admin', variant: 'info' },
-  member: { label: 'Member', variant: 'outline' },
-};
 
 const quickLinks: { href: string; title: string; description: string; icon: LucideIcon }[] = [
   {
@@ -113,19 +106,18 @@ export default async function DashboardPage() {
           ) : (
             <ul className="divide-y rounded-lg border">
               {viewer.orgs.map((org) => {
-                const badge = roleBadge[org.role];
                 return (
                   <li key={org.id} className="flex items-center justify-between gap-3 px-4 py-3">
                     <div className="min-w-0">
                       <Link
-                        href={`/organizations/${org.slug}`}
+                        href={`/organizations/${org.slug}/credits`}
                         className="font-medium hover:underline"
                       >
                         {org.name}
                       </Link>
                       <p className="text-muted-foreground truncate text-xs">{org.slug}</p>
                     </div>
-                    <Badge variant={badge.variant}>{badge.label}</Badge>
+                    <RoleBadge role={org.role} />
                   </li>
                 );
               })}

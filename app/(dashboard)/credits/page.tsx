@@ -1,0 +1,42 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { getViewer } from '@/lib/auth';
+import {
+  getUsageByCategory,
+  getWalletSummary,
+  listTransactions,
+  resolveWallet,
+} from '@/lib/credits';
+import { DEFAULT_USAGE_PERIOD, HISTORY_PAGE_SIZE } from '@/components/credits/credits-config';
+import { CreditsClient } from './credits-client';
+
+export const metadata: Metadata = { title: 'Credits' };
+
+/** The viewer's personal wallet: balance, usage and history, first data rendered here. */
+export default async function CreditsPage() {
+  const viewer = await getViewer();
+  if (!viewer) redirect('/login');
+  const { session } = viewer;
+  const walletId = await resolveWallet(session, { type: 'personal' });
+  const [summary, usage, history] = await Promise.all([
+    getWalletSummary(session, walletId),
+    getUsageByCategory(session, walletId, DEFAULT_USAGE_PERIOD),
+    listTransactions(session, walletId, { limit: HISTORY_PAGE_SIZE }),
+  ]);
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-col gap-1">
+        <h1 className="text-2xl font-semibold tracking-tight">Credits</h1>
+        <p className="text-muted-foreground text-sm">
+          Your personal wallet: what you can spend, where it went, and every movement.
+        </p>
+      </div>
+      <CreditsClient
+        scope={{ type: 'personal' }}
+        balanceTitle="Your credits"
+        initial={{ summary, usage, history }}
+      />
+    </div>
+  );
+}

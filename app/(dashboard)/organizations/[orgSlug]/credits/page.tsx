@@ -1,0 +1,61 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ChevronLeft } from 'lucide-react';
+import {
+  getUsageByCategory,
+  getWalletSummary,
+  listTransactions,
+  resolveWallet,
+} from '@/lib/credits';
+import { DEFAULT_USAGE_PERIOD, HISTORY_PAGE_SIZE } from '@/components/credits/credits-config';
+import { CreditsClient } from '@/app/(dashboard)/credits/credits-client';
+import { RoleBadge } from '@/components/orgs/role-badge';
+import { getMemberOrg } from '../member-org';
+
+interface Props {
+  params: Promise<{ orgSlug: string }>;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { org } = await getMemberOrg((await params).orgSlug);
+  return { title: `${org.name} credits` };
+}
+
+/** An organization's shared wallet, for every member: balance, usage and history. */
+export default async function OrgCreditsPage({ params }: Props) {
+  const { viewer, org } = await getMemberOrg((await params).orgSlug);
+  const { session } = viewer;
+  const walletId = await resolveWallet(session, { type: 'org', orgId: org.id });
+  const [summary, usage, history] = await Promise.all([
+    getWalletSummary(session, walletId),
+    getUsageByCategory(session, walletId, DEFAULT_USAGE_PERIOD),
+    listTransactions(session, walletId, { limit: HISTORY_PAGE_SIZE }),
+  ]);
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-col gap-2">
+        <Link
+          href="/organizations"
+          className="text-muted-foreground hover:text-foreground inline-flex w-fit items-center gap-1 rounded-sm text-sm"
+        >
+          <ChevronLeft aria-hidden="true" className="size-4" />
+          Organizations
+        </Link>
+        <div className="flex flex-wrap items-center gap-2">
+          <h1 className="text-2xl font-semibold tracking-tight">{org.name} credits</h1>
+          <RoleBadge role={org.role} />
+        </div>
+        <p className="text-muted-foreground text-sm">
+          The organization&apos;s shared wallet. Members spend from it; it never mixes with personal
+          credits.
+        </p>
+      </div>
+      <CreditsClient
+        scope={{ type: 'org', orgId: org.id }}
+        balanceTitle={`${org.name} wallet`}
+        initial={{ summary, usage, history }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+'use client';
+
+import Link from 'next/link';
+import { useQuery } from '@tanstack/react-query';
+import { CircleAlert, Coins, TriangleAlert } from 'lucide-react';
+import { formatCredits } from '@/lib/credits/format';
+import { cn } from '@/lib/utils';
+import { Skeleton } from '@/components/ui/skeleton';
+import { balanceLevel, type BalanceLevel } from './labels';
+import { CREDITS_SUMMARY_KEY, fetchSummary } from './queries';
+
+const REFRESH_MS = 60_000;
+
+const tones: Record<BalanceLevel, { className: string; note: string }> = {
+  ok: { className: 'border-border bg-background text-foreground hover:bg-muted', note: '' },
+  low: {
+    className:
+      'border-warning/40 bg-warning-subtle text-warning-subtle-foreground hover:bg-warning-subtle/70',
+    note: 'Low balance.',
+  },
+  critical: {
+    className:
+      'border-destructive/40 bg-destructive-subtle text-destructive-subtle-foreground hover:bg-destructive-subtle/70',
+    note: 'Almost out of credits.',
+  },
+};
+
+/**
+ * The viewer's available personal credits in the dashboard header, refreshed every minute. Other
+ * pages refresh it at once after a spend with `invalidateCredits` from ./queries.
+ */
+export function HeaderBalance() {
+  const { data, isPending, isError } = useQuery({
+    queryKey: CREDITS_SUMMARY_KEY,
+    queryFn: ({ signal }) => fetchSummary({ type: 'personal' }, signal),
+    refetchInterval: REFRESH_MS,
+  });
+
+  if (isPending) {
+    return (
+      <span className="flex items-center" role="status">
+        <span className="sr-only">Loading your credit balance…</span>
+        <Skeleton className="h-8 w-20 sm:w-28" />
+      </span>
+    );
+  }
+
+  const base =
+    'inline-flex h-8 shrink-0 items-center gap-1.5 rounded-full border px-3 text-sm font-medium tabular-nums transition-colors';
+
+  if (isError || !data) {
+    return (
+      <Link href="/credits" className={cn(base, tones.ok.className)} data-testid="header-balance">
+        <CircleAlert aria-hidden="true" className="text-muted-foreground size-4" />
+        <span>Credits</span>
+        <span className="sr-only">(balance unavailable)</span>
+      </Link>
+    );
+  }
+
+  const level = balanceLevel(data.available);
+  const tone = tones[level];
+  const Icon = level === 'ok' ? Coins : level === 'low' ? TriangleAlert : CircleAlert;
+  const amount = formatCredits(data.available);
+  return (
+    <Link
+      href="/credits"
+      className={cn(base, tone.className)}
+      data-testid="header-balance"
+      data-level={level}
+      aria-label={`${amount} credits available. ${tone.note}`.trim()}
+    >
+      <Icon aria-hidden="true" className="size-4" />
+      <span data-testid="header-balance-amount">{amount}</span>
+      <span className="hidden sm:inline">credits</span>
+    </Link>
+  );
+}

@@ -1,0 +1,7 @@
+export {
+  historyCsvResponse,
+  historyExportFilters,
+  exportFilename,
+  creditsDecimal,
+  type HistoryExportFilters,
+} from './history-csv';
