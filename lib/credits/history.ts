@@ -36,23 +36,24 @@ export const historyFilters = z.object({
 });
 export type HistoryFilters = z.input<typeof historyFilters>;
 
-// Keyset cursor: the (created_at, id) of the last row shown, opaque to clients.
-function encodeCursor(row: { created_at: Date; id: bigint }): string {
-  return Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
+// Keyset cursor: the (created_at, id) of the last row shown, opaque to clients. The time is
+// carried in whole microseconds, as Postgres stores it, so no row of the same millisecond is lost.
+function encodeCursor(row: { at_us: bigint; id: bigint }): string {
+  return Buffer.from(`${row.at_us}|${row.id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { at: Date; id: bigint } {
+function decodeCursor(cursor: string): { atMicros: bigint; id: bigint } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(at ?? '');
-  if (!id || !/^\d+$/.test(id) || Number.isNaN(date.getTime())) {
+  if (!at || !id || !/^\d{1,18}$/.test(at) || !/^\d{1,18}$/.test(id)) {
     throw new AppError('validation_failed', 'query.cursor: is not a cursor this API returned.');
   }
-  return { at: date, id: BigInt(id) };
+  return { atMicros: BigInt(at), id: BigInt(id) };
 }
 
 interface Row {
   id: bigint;
   created_at: Date;
+  at_us: bigint;
   kind: TransferKind;
   category: Category;
   debit_account_id: string;
@@ -73,7 +74,7 @@ export async function listTransactions(
   const rows = await withUser(
     session,
     (tx) => tx<Row[]>`
-    select t.id, t.created_at, t.kind, t.category, t.debit_account_id, t.amount, t.description,
+    select t.id, t.created_at, (extract(epoch from t.created_at) * 1000000)::bigint as at_us, t.kind, t.category, t.debit_account_id, t.amount, t.description,
            t.hold_id, t.refund_of,
            coalesce(o.name, nullif(p.full_name, ''), p.email, replace(other.system_code, '_', ' ')) as counterparty
     from public.transfers t
@@ -81,14 +82,18 @@ export async function listTransactions(
       on other.id = case when t.debit_account_id = ${walletId} then t.credit_account_id else t.debit_account_id end
     left join public.organizations o on o.id = other.org_id
     left join public.profiles p on p.id = other.user_id
-    where (t.debit_account_id = ${walletId} or t.credit_account_id = ${walletId})
+    where (t.key_account_id = ${walletId} or (t.credit_account_id = ${walletId} and t.kind = 'transfer'))
       ${f.type ? tx`and t.kind = ${f.type}` : tx``}
       ${f.category ? tx`and t.category = ${f.category}` : tx``}
       ${f.direction === 'debit' ? tx`and t.debit_account_id = ${walletId}` : tx``}
       ${f.direction === 'credit' ? tx`and t.credit_account_id = ${walletId}` : tx``}
       ${f.from ? tx`and t.created_at >= ${f.from}` : tx``}
       ${f.to ? tx`and t.created_at < ${f.to}` : tx``}
-      ${after ? tx`and (t.created_at, t.id) < (${after.at}, ${after.id.toString()}::bigint)` : tx``}
+      ${
+        after
+          ? tx`and (t.created_at, t.id) < (timestamptz 'epoch' + ${after.atMicros.toString()}::bigint * interval '1 microsecond', ${after.id.toString()}::bigint)`
+          : tx``
+      }
     order by t.created_at desc, t.id desc
     limit ${f.limit + 1}`,
   );
@@ -146,8 +151,7 @@ export async function getUsageByCategory(
              sum(case when t.debit_account_id = ${walletId} then t.amount else -t.amount end)::bigint as amount
       from public.transfers t, bounds
       where t.created_at >= bounds.since
-        and ((t.debit_account_id = ${walletId} and t.kind in ('spend', 'hold_post'))
-          or (t.credit_account_id = ${walletId} and t.kind = 'refund'))
+        and t.key_account_id = ${walletId} and t.kind in ('spend', 'hold_post', 'refund')
       group by 1, 2
     )
     select to_char(d.day, 'YYYY-MM-DD') as day, s.category, coalesce(s.amount, 0)::bigint as amount

@@ -256,3 +256,35 @@ describe('/api/orgs/[orgId]/credits/*', () => {
     expect(row!.n).toBe(2);
   });
 });
+
+describe('keyset pagination with equal timestamps', () => {
+  it('never skips rows written in the same transaction (same microsecond)', async () => {
+    const busy = await createUser('Busy');
+    const wallet = await walletOf({ userId: busy.id });
+    await grant(wallet, 100n * CREDIT);
+    await db().begin(async (tx) => {
+      for (let i = 0; i < 30; i += 1) {
+        await tx`select public.credit_spend(${wallet}, 1000, 'ai_usage', ${`same-${i}`})`;
+      }
+    });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await history(
+        await request(
+          `/api/credits/history?type=spend&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+          {
+            user: busy,
+          },
+        ),
+      );
+      const page = (await response.json()) as {
+        items: { id: string }[];
+        nextCursor: string | null;
+      };
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(30);
+  });
+});
