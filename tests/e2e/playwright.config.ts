@@ -33,7 +33,7 @@ export default defineConfig({
   timeout: 60_000,
   reporter: [
     ['list'],
-    ['json', { outputFile: path.join(root, 'test-results', 'playwright.json') }],
+    ['json', { outputFile: path.join(root, 'reports', 'playwright.json') }],
     ...(process.env.CI
       ? []
       : [['html', { open: 'never', outputFolder: path.join(root, 'playwright-report') }] as const]),
