@@ -1,0 +1,53 @@
+import type { JSONValue } from 'postgres';
+import { z } from 'zod';
+
+/** Input schemas for feature token allowances, shared by lib/aiTokens and the API. */
+
+/** The token types seeded by the migration; admins may add more, so inputs accept any name. */
+export const DEFAULT_TOKEN_TYPES = [
+  'lead_generation',
+  'goal_generation',
+  'strategy_analysis',
+  'forecast',
+  'general',
+] as const;
+
+export const tokenTypeName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,47}$/, 'must be a token type such as lead_generation');
+
+export const actions = z.number().int().min(1).max(10_000).default(1);
+
+export const featureName = z.string().trim().min(1).max(100).optional();
+
+/** 200, not 255: a credit overage reuses the key, with a prefix, in the ledger. */
+export const tokenIdempotencyKey = z
+  .string()
+  .min(1, 'is required')
+  .max(200, 'must be at most 200 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+export const tokenMetadata = z
+  .record(z.string(), z.unknown())
+  .default({})
+  .refine((value) => JSON.stringify(value).length <= 8192, 'must be at most 8 KB of JSON')
+  .transform((value) => JSON.parse(JSON.stringify(value)) as { [key: string]: JSONValue });
+
+export const tokenUse = z.object({
+  tokenType: tokenTypeName,
+  actions,
+  feature: featureName,
+  idempotencyKey: tokenIdempotencyKey.optional(),
+  metadata: tokenMetadata,
+});
+export type TokenUse = z.input<typeof tokenUse>;
+
+export const statsPeriod = z.enum(['7d', '30d', '90d']).default('30d');
+export type StatsPeriod = z.output<typeof statsPeriod>;
+
+/** Whole UTC days ending today: [from, to) as instants, for periods like "30d". */
+export function periodRange(period: StatsPeriod, now = new Date()): { from: Date; to: Date } {
+  const days = Number.parseInt(period, 10);
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return { from: new Date(today - (days - 1) * 86_400_000), to: new Date(today + 86_400_000) };
+}
