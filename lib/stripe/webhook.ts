@@ -1,0 +1,179 @@
+import 'server-only';
+import { z } from 'zod';
+import { verifyWebhook } from './client';
+import {
+  clawBack,
+  disputeClosed,
+  disputeOpened,
+  eventSeen,
+  fulfilPayment,
+  ignoreEvent,
+  markFailed,
+  markProcessing,
+  paymentDetails,
+  type EventRef,
+} from './fulfilment';
+import {
+  chargeObject,
+  checkoutSessionObject,
+  disputeObject,
+  paymentIntentObject,
+  stripeEventEnvelope,
+  type CheckoutSessionObject,
+} from './schemas';
+
+/**
+ * The Stripe webhook (dub's shape, plus exactly-once): verify the signature on the raw body, a
+ * set of handled events with one typed handler each, 2xx for events we ignore, and a thrown
+ * error (non-2xx, so Stripe retries) on real failure. Every event id is recorded by the SQL
+ * function that acts on it, in the same transaction, so a replay changes nothing.
+ */
+
+export type WebhookResult =
+  | { status: 200; body: { received: true; outcome: 'handled' | 'ignored' | 'replayed' } }
+  | { status: 400; body: { error: string } };
+
+type Handler = (event: EventRef, object: Record<string, unknown>) => Promise<void>;
+
+function paymentIdOf(session: CheckoutSessionObject): string | null {
+  const candidate = session.metadata.payment_id ?? session.client_reference_id ?? null;
+  return candidate && z.uuid().safeParse(candidate).success ? candidate : null;
+}
+
+async function fulfilCheckout(event: EventRef, session: CheckoutSessionObject): Promise<void> {
+  const paymentIntentId = session.payment_intent ?? null;
+  await fulfilPayment(
+    event,
+    {
+      paymentId: paymentIdOf(session),
+      checkoutSessionId: session.id,
+      paymentIntentId,
+      amount: session.amount_total ?? null,
+      currency: session.currency ?? null,
+      customerId: session.customer ?? null,
+    },
+    await paymentDetails(paymentIntentId),
+  );
+}
+
+const handlers: Record<string, Handler> = {
+  'checkout.session.completed': async (event, object) => {
+    const session = checkoutSessionObject.parse(object);
+    if (session.payment_status === 'unpaid') {
+      // A delayed payment method: fulfilled by checkout.session.async_payment_succeeded.
+      await markProcessing(event, {
+        paymentId: paymentIdOf(session),
+        checkoutSessionId: session.id,
+        paymentIntentId: session.payment_intent ?? null,
+      });
+      return;
+    }
+    await fulfilCheckout(event, session);
+  },
+  'checkout.session.async_payment_succeeded': async (event, object) => {
+    await fulfilCheckout(event, checkoutSessionObject.parse(object));
+  },
+  'checkout.session.async_payment_failed': async (event, object) => {
+    const session = checkoutSessionObject.parse(object);
+    await markFailed(
+      event,
+      {
+        paymentId: paymentIdOf(session),
+        checkoutSessionId: session.id,
+        paymentIntentId: session.payment_intent ?? null,
+      },
+      'failed',
+      'The payment did not go through.',
+    );
+  },
+  'checkout.session.expired': async (event, object) => {
+    const session = checkoutSessionObject.parse(object);
+    await markFailed(
+      event,
+      { paymentId: paymentIdOf(session), checkoutSessionId: session.id, paymentIntentId: null },
+      'expired',
+      'The checkout was not completed.',
+    );
+  },
+  // Auto-recharge charges are off-session PaymentIntents; checkout ones are fulfilled above.
+  'payment_intent.succeeded': async (event, object) => {
+    const intent = paymentIntentObject.parse(object);
+    if (intent.metadata.kind !== 'auto_recharge') return ignoreEvent(event);
+    await fulfilPayment(
+      event,
+      {
+        paymentId: intent.metadata.payment_id ?? null,
+        checkoutSessionId: null,
+        paymentIntentId: intent.id,
+        amount: intent.amount,
+        currency: intent.currency,
+        customerId: intent.customer ?? null,
+      },
+      await paymentDetails(intent.id),
+    );
+  },
+  'payment_intent.payment_failed': async (event, object) => {
+    const intent = paymentIntentObject.parse(object);
+    if (intent.metadata.kind !== 'auto_recharge') return ignoreEvent(event);
+    await markFailed(
+      event,
+      {
+        paymentId: intent.metadata.payment_id ?? null,
+        checkoutSessionId: null,
+        paymentIntentId: intent.id,
+      },
+      'failed',
+      intent.last_payment_error?.message ?? 'The card was declined.',
+    );
+  },
+  'charge.refunded': async (event, object) => {
+    const charge = chargeObject.parse(object);
+    if (!charge.payment_intent) return ignoreEvent(event);
+    await clawBack(event, charge.payment_intent, charge.amount_refunded);
+  },
+  'charge.dispute.created': async (event, object) => {
+    const dispute = disputeObject.parse(object);
+    if (!dispute.payment_intent) return ignoreEvent(event);
+    await disputeOpened(event, {
+      id: dispute.id,
+      paymentIntentId: dispute.payment_intent,
+      amount: dispute.amount,
+      reason: dispute.reason ?? null,
+    });
+  },
+  'charge.dispute.closed': async (event, object) => {
+    const dispute = disputeObject.parse(object);
+    await disputeClosed(event, { id: dispute.id, status: dispute.status });
+  },
+};
+
+export const HANDLED_EVENTS = Object.keys(handlers);
+
+/** Handles one webhook delivery. Throws on a real failure (the route answers 500). */
+export async function handleStripeWebhook(
+  rawBody: string,
+  signature: string | null,
+): Promise<WebhookResult> {
+  let verified: unknown;
+  try {
+    verified = verifyWebhook(rawBody, signature ?? '');
+  } catch {
+    return { status: 400, body: { error: 'The Stripe signature does not match this payload.' } };
+  }
+  const envelope = stripeEventEnvelope.safeParse(verified);
+  if (!envelope.success) {
+    return { status: 400, body: { error: 'The payload is not a Stripe event.' } };
+  }
+  const event: EventRef = { id: envelope.data.id, type: envelope.data.type };
+  // A cheap early answer for replays; the SQL functions are what make a replay a no-op.
+  if (await eventSeen(event.id)) {
+    return { status: 200, body: { received: true, outcome: 'replayed' } };
+  }
+  const handler = handlers[event.type];
+  if (!handler) {
+    await ignoreEvent(event);
+    return { status: 200, body: { received: true, outcome: 'ignored' } };
+  }
+  await handler(event, envelope.data.data.object);
+  return { status: 200, body: { received: true, outcome: 'handled' } };
+}
