@@ -14,6 +14,8 @@ const PRIVATE_PREFIXES = [
   '/tokens',
   '/ai',
   '/organizations',
+  '/invitations',
+  '/checkout',
   '/settings',
   '/admin',
 ];
