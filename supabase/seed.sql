@@ -91,3 +91,115 @@ end
 $$;
 
 delete from private.test_clock;
+
+-- ===================================================================== PLANS, ALLOWANCES AND USAGE
+-- Demo subscriptions: Priya (pro@) and Ada (admin@) on Pro, Acme AI on Enterprise, Sam
+-- (starter@) on Starter; Omar and Mei keep the default Free plan for themselves. All anchored five
+-- days ago. The credits section above already issued this period's plan credits to Priya (100)
+-- and Acme AI (500), so their period counts as settled; Ada's and Sam's are settled (granted)
+-- right here. Then two weeks of AI usage and a few feature deductions, so the usage pages and the
+-- assistant widget have something true to show.
+update public.subscriptions s
+set plan_id = v.plan_id,
+    anchor_at = now() - interval '5 days',
+    current_period_start = now() - interval '5 days' - case when v.settled then interval '0' else interval '30 days' end,
+    current_period_end = now() + interval '25 days' - case when v.settled then interval '0' else interval '30 days' end,
+    period_credits_granted = case when v.settled then p.monthly_credit_grant else 0 end
+from (values
+  ('user', '00000000-0000-4000-8000-000000000001'::uuid, 'pro', true),
+  ('user', '00000000-0000-4000-8000-000000000005'::uuid, 'pro', false),
+  ('org', '00000000-0000-4000-9000-000000000001'::uuid, 'enterprise', true),
+  ('user', '00000000-0000-4000-8000-000000000004'::uuid, 'starter', false)
+) as v(kind, id, plan_id, settled)
+join public.plans p on p.id = v.plan_id
+where s.subject_kind = v.kind and s.subject_id = v.id;
+
+select public.subscription_current('user', '00000000-0000-4000-8000-000000000005');
+select public.subscription_current('user', '00000000-0000-4000-8000-000000000004');
+
+do $$
+declare
+  caller record;
+  models text[][] := array[
+    array['openai', 'gpt-4o', 'chat'], array['openai', 'gpt-4o-mini', 'chat'],
+    array['anthropic', 'claude-sonnet-4', 'chat'], array['openai', 'text-embedding-3-small', 'embedding'],
+    array['openai', 'gpt-image-1', 'image'], array['openai', 'whisper-1', 'transcription']];
+  features text[] := array['assistant', 'assistant', 'lead_generation', 'forecast', 'strategy_analysis'];
+  pick integer;
+  input bigint;
+  output bigint;
+  n integer;
+begin
+  perform setseed(0.44);
+  for caller in
+    select * from (values
+      ('user', '00000000-0000-4000-8000-000000000001'::uuid, '00000000-0000-4000-8000-000000000001'::uuid, 160),
+      ('org', '00000000-0000-4000-9000-000000000001'::uuid, '00000000-0000-4000-8000-000000000002'::uuid, 140),
+      ('org', '00000000-0000-4000-9000-000000000001'::uuid, '00000000-0000-4000-8000-000000000003'::uuid, 220)
+    ) as c(kind, subject, actor, calls)
+  loop
+    for n in 1 .. caller.calls loop
+      pick := 1 + floor(random() * array_length(models, 1))::integer;
+      input := case models[pick][3] when 'chat' then 200 + floor(random() * 3000) when 'embedding' then 50 + floor(random() * 800) else 0 end;
+      output := case models[pick][3] when 'chat' then 50 + floor(random() * 900) else 0 end;
+      perform public.usage_record(caller.kind, caller.subject, caller.actor,
+        case when random() < 0.15 then 'byok' else 'platform' end, models[pick][1], models[pick][2], models[pick][3],
+        features[1 + floor(random() * array_length(features, 1))::integer], input, output,
+        floor(input * random() * 0.3)::bigint, 0, case when models[pick][3] = 'image' then 1 else 0 end,
+        case when models[pick][3] = 'transcription' then round((5 + random() * 120)::numeric, 3) else 0 end, 0,
+        (150 + floor(random() * 2500))::integer, (input * 3 + output * 12)::bigint, (input * 5 + output * 20)::bigint,
+        random() < 0.08, random() > 0.03, null, format('seed-usage-%s-%s-%s', caller.subject, caller.actor, n), '{}',
+        now() - make_interval(days => floor(random() * 14)::integer, mins => floor(random() * 1200)::integer));
+    end loop;
+  end loop;
+
+  -- Feature allowances in use this period.
+  perform set_config('request.jwt.claims', '{"sub": "00000000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
+  perform public.token_consume('user', '00000000-0000-4000-8000-000000000001', t.name, t.actions, t.name, 'seed-tokens-pro-' || t.name)
+  from (values ('lead_generation', 12), ('goal_generation', 7), ('forecast', 21), ('general', 140)) as t(name, actions);
+  perform set_config('request.jwt.claims', '{"sub": "00000000-0000-4000-8000-000000000003", "role": "authenticated"}', true);
+  perform public.token_consume('org', '00000000-0000-4000-9000-000000000001', t.name, t.actions, t.name, 'seed-tokens-org-' || t.name)
+  from (values ('lead_generation', 180), ('strategy_analysis', 64), ('forecast', 90), ('general', 900)) as t(name, actions);
+  perform set_config('request.jwt.claims', '', true);
+end
+$$;
+
+-- ===================================================================== BILLING AND TEAMS (demo)
+-- A completed Growth purchase for Priya (pro@), paid through the local test checkout and
+-- fulfilled by the same function the Stripe webhook calls, so her payments page has a row and
+-- her card is saved for auto-recharge; and a pending invitation for Sam (starter@) to join
+-- Acme AI. Sign in as Sam Starter and open
+--   /invitations/AcmeDemoInvite_StarterJoinsAcme_0123456789a
+-- to accept it (the link is valid for 7 days after seeding).
+do $$
+declare
+  pro_wallet uuid := (select id from public.accounts where user_id = '00000000-0000-4000-8000-000000000001');
+  growth public.credit_packages := (select p from public.credit_packages p where p.slug = 'growth');
+  payment uuid;
+begin
+  insert into public.billing_customers (account_id, provider, customer_id, payment_method_id, payment_method_label)
+  values (pro_wallet, 'local', 'cus_local_' || replace(pro_wallet::text, '-', ''), 'pm_local_test_card',
+          'Test card •••• 4242')
+  on conflict (account_id) do nothing;
+  insert into public.payments (account_id, package_id, buyer_id, kind, provider, attempt_key, package_name,
+                               amount, currency, credits, bonus_credits, bonus_expires_days, checkout_session_id,
+                               created_at)
+  values (pro_wallet, growth.id, '00000000-0000-4000-8000-000000000001', 'checkout', 'local', 'seed-pro-growth',
+          growth.name, growth.price_amount, growth.currency, growth.credits, growth.bonus_credits,
+          growth.bonus_expires_days, 'cs_local_5eed00000000000000000001', now() - interval '2 minutes')
+  on conflict on constraint payments_attempt do nothing
+  returning id into payment;
+  if payment is not null then
+    perform public.payment_fulfil('evt_local_seed_pro_growth', 'checkout.session.completed', payment,
+      'cs_local_5eed00000000000000000001', 'pi_local_5eed00000000000000000001', growth.price_amount,
+      growth.currency, 'cus_local_' || replace(pro_wallet::text, '-', ''), 'pm_local_test_card',
+      'Test card •••• 4242', null, null);
+  end if;
+
+  insert into public.organization_invitations (org_id, email, role, token_hash, invited_by, expires_at)
+  values ('00000000-0000-4000-9000-000000000001', 'starter@tollgate.dev', 'member',
+          encode(sha256(convert_to('AcmeDemoInvite_StarterJoinsAcme_0123456789a', 'UTF8')), 'hex'),
+          '00000000-0000-4000-8000-000000000002', now() + interval '7 days')
+  on conflict (token_hash) do nothing;
+end
+$$;

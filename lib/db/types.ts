@@ -17,6 +17,49 @@ export interface AccountsRow {
   frozen_at: Date | null;
   frozen_reason: string | null;
   created_at: Date;
+  auto_recharge_below: bigint | null;
+}
+
+/** Row of the table public.auto_recharge_settings. */
+export interface AutoRechargeSettingsRow {
+  account_id: string;
+  enabled: boolean;
+  threshold: bigint;
+  package_id: string;
+  updated_by: string | null;
+  updated_at: Date;
+  disabled_reason: string | null;
+  disabled_at: Date | null;
+}
+
+/** Row of the table public.billing_customers. */
+export interface BillingCustomersRow {
+  account_id: string;
+  provider: string;
+  customer_id: string;
+  payment_method_id: string | null;
+  payment_method_label: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Row of the table public.credit_packages. */
+export interface CreditPackagesRow {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  credits: bigint;
+  bonus_credits: bigint;
+  bonus_expires_days: number | null;
+  price_amount: bigint;
+  currency: string;
+  stripe_product_id: string | null;
+  stripe_price_id: string | null;
+  active: boolean;
+  sort_order: number;
+  created_at: Date;
+  updated_at: Date;
 }
 
 /** Row of the table public.holds. */
@@ -64,6 +107,59 @@ export interface LotsRow {
   created_at: Date;
 }
 
+/** Row of the table public.notifications. */
+export interface NotificationsRow {
+  id: bigint;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+/** Row of the table public.org_member_holds. */
+export interface OrgMemberHoldsRow {
+  hold_id: bigint;
+  account_id: string;
+  user_id: string;
+  month: Date;
+  amount: bigint;
+}
+
+/** Row of the table public.org_member_limits. */
+export interface OrgMemberLimitsRow {
+  account_id: string;
+  user_id: string;
+  monthly_limit: bigint;
+  updated_by: string | null;
+  updated_at: Date;
+}
+
+/** Row of the table public.org_member_usage. */
+export interface OrgMemberUsageRow {
+  account_id: string;
+  user_id: string;
+  month: Date;
+  used: bigint;
+}
+
+/** Row of the table public.organization_invitations. */
+export interface OrganizationInvitationsRow {
+  id: string;
+  org_id: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Date;
+  expires_at: Date;
+  accepted_at: Date | null;
+  accepted_by: string | null;
+  revoked_at: Date | null;
+}
+
 /** Row of the table public.organization_members. */
 export interface OrganizationMembersRow {
   org_id: string;
@@ -82,6 +178,77 @@ export interface OrganizationsRow {
   updated_at: Date;
 }
 
+/** Row of the table public.payment_disputes. */
+export interface PaymentDisputesRow {
+  id: string;
+  payment_id: string;
+  account_id: string;
+  amount: bigint;
+  reason: string | null;
+  status: string;
+  opened_at: Date;
+  closed_at: Date | null;
+}
+
+/** Row of the table public.payments. */
+export interface PaymentsRow {
+  id: string;
+  account_id: string;
+  package_id: string | null;
+  buyer_id: string | null;
+  kind: string;
+  provider: string;
+  status: string;
+  attempt_key: string;
+  package_name: string;
+  amount: bigint;
+  currency: string;
+  credits: bigint;
+  bonus_credits: bigint;
+  bonus_expires_days: number | null;
+  checkout_session_id: string | null;
+  checkout_url: string | null;
+  payment_intent_id: string | null;
+  charge_id: string | null;
+  receipt_url: string | null;
+  purchase_lot_id: bigint | null;
+  bonus_lot_id: bigint | null;
+  amount_refunded: bigint;
+  credits_clawed_back: bigint;
+  clawback_shortfall: bigint;
+  dispute_status: string | null;
+  failure_message: string | null;
+  claimed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  paid_at: Date | null;
+}
+
+/** Row of the table public.plan_token_allowances. */
+export interface PlanTokenAllowancesRow {
+  plan_id: string;
+  token_type: string;
+  monthly_allowance: bigint;
+}
+
+/** Row of the table public.plans. */
+export interface PlansRow {
+  id: string;
+  name: string;
+  description: string;
+  tier: number;
+  monthly_credit_grant: bigint;
+  monthly_llm_token_limit: bigint | null;
+  requests_per_hour: number;
+  byok_counts_toward_limits: boolean;
+  overage_policy: string;
+  overage_credits_per_token: bigint;
+  is_default: boolean;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
 /** Row of the table public.profiles. */
 export interface ProfilesRow {
   id: string;
@@ -91,6 +258,112 @@ export interface ProfilesRow {
   is_platform_admin: boolean;
   created_at: Date;
   updated_at: Date;
+}
+
+/** Row of the table public.rate_limit_counters. */
+export interface RateLimitCountersRow {
+  subject_kind: string;
+  subject_id: string;
+  bucket: string;
+  window_start: Date;
+  hits: number;
+}
+
+/** Row of the table public.stripe_events. */
+export interface StripeEventsRow {
+  id: string;
+  type: string;
+  status: string;
+  payment_id: string | null;
+  received_at: Date;
+}
+
+/** Row of the table public.subscriptions. */
+export interface SubscriptionsRow {
+  id: string;
+  subject_kind: string;
+  subject_id: string;
+  plan_id: string;
+  anchor_at: Date;
+  pending_plan_id: string | null;
+  pending_at: Date | null;
+  current_period_start: Date;
+  current_period_end: Date;
+  period_credits_granted: bigint;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Row of the table public.token_balances. */
+export interface TokenBalancesRow {
+  subject_kind: string;
+  subject_id: string;
+  token_type: string;
+  lane: number;
+  balance: bigint;
+  reserved: bigint;
+  period_allowance: bigint;
+  period_used: bigint;
+  total_allocated: bigint;
+  total_used: bigint;
+  period_start: Date;
+  refresh_at: Date;
+  last_used_at: Date | null;
+  next_lapse_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Row of the table public.token_reservations. */
+export interface TokenReservationsRow {
+  id: bigint;
+  subject_kind: string;
+  subject_id: string;
+  token_type: string;
+  actor_id: string | null;
+  feature: string | null;
+  amount: bigint;
+  source: string;
+  lane: number;
+  credit_hold_id: bigint | null;
+  credits: bigint;
+  idempotency_key: string;
+  metadata: Json;
+  status: string;
+  expires_at: Date;
+  log_id: bigint | null;
+  created_at: Date;
+  resolved_at: Date | null;
+}
+
+/** Row of the table public.token_types. */
+export interface TokenTypesRow {
+  name: string;
+  label: string;
+  description: string;
+  cost_per_action: number;
+  sort_order: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Row of the table public.token_usage_log. */
+export interface TokenUsageLogRow {
+  id: bigint;
+  subject_kind: string;
+  subject_id: string;
+  actor_id: string | null;
+  token_type: string;
+  kind: string;
+  feature: string | null;
+  amount: bigint;
+  remaining: bigint;
+  credits_charged: bigint;
+  credit_transfer_id: bigint | null;
+  reservation_id: bigint | null;
+  idempotency_key: string | null;
+  metadata: Json;
+  created_at: Date;
 }
 
 /** Row of the table public.transfers. */
@@ -111,13 +384,118 @@ export interface TransfersRow {
   created_at: Date;
 }
 
+/** Row of the table public.usage_daily. */
+export interface UsageDailyRow {
+  subject_kind: string;
+  subject_id: string;
+  day: Date;
+  provider: string;
+  model: string;
+  feature: string;
+  operation: string;
+  source: string;
+  events: bigint;
+  errors: bigint;
+  cached_events: bigint;
+  input_tokens: bigint;
+  output_tokens: bigint;
+  cached_tokens: bigint;
+  characters: bigint;
+  images: bigint;
+  audio_seconds: string;
+  video_seconds: string;
+  latency_ms_sum: bigint;
+  latency_events: bigint;
+  provider_cost_micro_usd: bigint;
+  credits_charged: bigint;
+}
+
+/** Row of the table public.usage_daily_members. */
+export interface UsageDailyMembersRow {
+  subject_kind: string;
+  subject_id: string;
+  day: Date;
+  actor_id: string;
+  events: bigint;
+  errors: bigint;
+  input_tokens: bigint;
+  output_tokens: bigint;
+  cached_tokens: bigint;
+  provider_cost_micro_usd: bigint;
+  credits_charged: bigint;
+}
+
+/** Row of the table public.usage_events. */
+export interface UsageEventsRow {
+  id: bigint;
+  occurred_at: Date;
+  subject_kind: string;
+  subject_id: string;
+  actor_id: string | null;
+  source: string;
+  provider: string;
+  model: string;
+  operation: string;
+  feature: string;
+  input_tokens: bigint;
+  output_tokens: bigint;
+  cached_tokens: bigint;
+  characters: bigint;
+  images: number;
+  audio_seconds: string;
+  video_seconds: string;
+  latency_ms: number | null;
+  provider_cost_micro_usd: bigint;
+  credits_charged: bigint;
+  cached: boolean;
+  success: boolean;
+  error_code: string | null;
+  request_id: string | null;
+  metadata: Json;
+}
+
+/** Row of the table public.usage_period_tokens. */
+export interface UsagePeriodTokensRow {
+  subject_kind: string;
+  subject_id: string;
+  period_start: Date;
+  period_end: Date;
+  platform_tokens: bigint;
+  byok_tokens: bigint;
+  platform_requests: bigint;
+  byok_requests: bigint;
+}
+
 export interface Database {
   accounts: AccountsRow;
+  auto_recharge_settings: AutoRechargeSettingsRow;
+  billing_customers: BillingCustomersRow;
+  credit_packages: CreditPackagesRow;
   holds: HoldsRow;
   lot_burns: LotBurnsRow;
   lots: LotsRow;
+  notifications: NotificationsRow;
+  org_member_holds: OrgMemberHoldsRow;
+  org_member_limits: OrgMemberLimitsRow;
+  org_member_usage: OrgMemberUsageRow;
+  organization_invitations: OrganizationInvitationsRow;
   organization_members: OrganizationMembersRow;
   organizations: OrganizationsRow;
+  payment_disputes: PaymentDisputesRow;
+  payments: PaymentsRow;
+  plan_token_allowances: PlanTokenAllowancesRow;
+  plans: PlansRow;
   profiles: ProfilesRow;
+  rate_limit_counters: RateLimitCountersRow;
+  stripe_events: StripeEventsRow;
+  subscriptions: SubscriptionsRow;
+  token_balances: TokenBalancesRow;
+  token_reservations: TokenReservationsRow;
+  token_types: TokenTypesRow;
+  token_usage_log: TokenUsageLogRow;
   transfers: TransfersRow;
+  usage_daily: UsageDailyRow;
+  usage_daily_members: UsageDailyMembersRow;
+  usage_events: UsageEventsRow;
+  usage_period_tokens: UsagePeriodTokensRow;
 }
