@@ -13,7 +13,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   if (!viewer) redirect('/login');
   return (
     <Providers>
-      <DashboardShell viewer={viewer} headerSlot={<HeaderBalance />}>
+      <DashboardShell viewer={viewer} headerSlot={<HeaderBalance orgs={viewer.orgs} />}>
         {children}
       </DashboardShell>
     </Providers>

@@ -1,13 +1,15 @@
 'use client';
 
 import Link from 'next/link';
+import { usePathname } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { CircleAlert, Coins, TriangleAlert } from 'lucide-react';
 import { formatCredits } from '@/lib/credits/format';
 import { cn } from '@/lib/utils';
 import { Skeleton } from '@/components/ui/skeleton';
 import { balanceLevel, type BalanceLevel } from './labels';
-import { CREDITS_SUMMARY_KEY, fetchSummary } from './queries';
+import type { WalletScope } from './credits-config';
+import { creditsKeys, fetchSummary } from './queries';
 
 const REFRESH_MS = 60_000;
 
@@ -25,14 +27,34 @@ const tones: Record<BalanceLevel, { className: string; note: string }> = {
   },
 };
 
+export interface HeaderOrg {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+/** Inside /organizations/[slug]/… the org wallet is the context; everywhere else, personal. */
+function useWalletContext(orgs: HeaderOrg[]): { scope: WalletScope; href: string; label: string } {
+  const slug = /^\/organizations\/([^/]+)/.exec(usePathname() ?? '')?.[1];
+  const org = orgs.find((candidate) => candidate.slug === slug);
+  return org
+    ? {
+        scope: { type: 'org', orgId: org.id },
+        href: `/organizations/${org.slug}/credits`,
+        label: org.name,
+      }
+    : { scope: { type: 'personal' }, href: '/credits', label: 'Your' };
+}
+
 /**
- * The viewer's available personal credits in the dashboard header, refreshed every minute. Other
- * pages refresh it at once after a spend with `invalidateCredits` from ./queries.
+ * Available credits in the dashboard header, personal or the org's by context, refreshed every
+ * minute. Other pages refresh it at once after a spend with `invalidateCredits` from ./queries.
  */
-export function HeaderBalance() {
+export function HeaderBalance({ orgs }: { orgs: HeaderOrg[] }) {
+  const { scope, href, label } = useWalletContext(orgs);
   const { data, isPending, isError } = useQuery({
-    queryKey: CREDITS_SUMMARY_KEY,
-    queryFn: ({ signal }) => fetchSummary({ type: 'personal' }, signal),
+    queryKey: creditsKeys.summary(scope),
+    queryFn: ({ signal }) => fetchSummary(scope, signal),
     refetchInterval: REFRESH_MS,
   });
 
@@ -50,7 +72,7 @@ export function HeaderBalance() {
 
   if (isError || !data) {
     return (
-      <Link href="/credits" className={cn(base, tones.ok.className)} data-testid="header-balance">
+      <Link href={href} className={cn(base, tones.ok.className)} data-testid="header-balance">
         <CircleAlert aria-hidden="true" className="text-muted-foreground size-4" />
         <span>Credits</span>
         <span className="sr-only">(balance unavailable)</span>
@@ -64,11 +86,12 @@ export function HeaderBalance() {
   const amount = formatCredits(data.available);
   return (
     <Link
-      href="/credits"
+      href={href}
       className={cn(base, tone.className)}
       data-testid="header-balance"
       data-level={level}
-      aria-label={`${amount} credits available. ${tone.note}`.trim()}
+      data-scope={scope.type}
+      aria-label={`${label} credits: ${amount} available. ${tone.note}`.trim()}
     >
       <Icon aria-hidden="true" className="size-4" />
       <span data-testid="header-balance-amount">{amount}</span>

@@ -1,6 +1,7 @@
 'use client';
 
-import { ChartColumn, ReceiptText } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { ChartColumn, CreditCard, ReceiptText } from 'lucide-react';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { BalanceCard } from '@/components/credits/balance-card';
 import type { WalletScope } from '@/components/credits/credits-config';
@@ -13,17 +14,31 @@ export interface CreditsClientProps {
   balanceTitle: string;
   /** First data rendered on the server; react-query keeps it live from here on. */
   initial: { summary: WalletSummary; usage: UsageReport; history: TransactionPage };
+  /** The Purchase tab's content (a server component), for those who may buy; absent otherwise. */
+  purchase?: ReactNode;
+  /** Which tab opens first (Purchase after returning from checkout). */
+  initialTab?: 'usage' | 'history' | 'purchase';
 }
 
 /**
- * The interactive half of a wallet's credits page: the live balance, then Usage and History tabs.
+ * The interactive half of a wallet's credits page: the live balance, then Usage, History and (for
+ * those who may buy) Purchase tabs.
  * Shared by /credits (personal wallet) and /organizations/[orgSlug]/credits (org wallet).
  */
-export function CreditsClient({ scope, balanceTitle, initial }: CreditsClientProps) {
+export function CreditsClient({
+  scope,
+  balanceTitle,
+  initial,
+  purchase,
+  initialTab = 'usage',
+}: CreditsClientProps) {
   return (
     <div className="flex flex-col gap-6">
       <BalanceCard scope={scope} initialSummary={initial.summary} title={balanceTitle} />
-      <Tabs defaultValue="usage" className="min-w-0">
+      <Tabs
+        defaultValue={purchase ? initialTab : initialTab === 'purchase' ? 'usage' : initialTab}
+        className="min-w-0"
+      >
         <TabsList aria-label="Credits views">
           <TabsTrigger value="usage">
             <ChartColumn aria-hidden="true" className="size-4" />
@@ -33,6 +48,12 @@ export function CreditsClient({ scope, balanceTitle, initial }: CreditsClientPro
             <ReceiptText aria-hidden="true" className="size-4" />
             History
           </TabsTrigger>
+          {purchase ? (
+            <TabsTrigger value="purchase">
+              <CreditCard aria-hidden="true" className="size-4" />
+              Purchase
+            </TabsTrigger>
+          ) : null}
         </TabsList>
         <TabsContent value="usage">
           <UsagePanel scope={scope} initialReport={initial.usage} />
@@ -40,6 +61,7 @@ export function CreditsClient({ scope, balanceTitle, initial }: CreditsClientPro
         <TabsContent value="history">
           <HistoryPanel scope={scope} initialPage={initial.history} />
         </TabsContent>
+        {purchase ? <TabsContent value="purchase">{purchase}</TabsContent> : null}
       </Tabs>
     </div>
   );

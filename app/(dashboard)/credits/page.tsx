@@ -8,12 +8,18 @@ import {
   resolveWallet,
 } from '@/lib/credits';
 import { DEFAULT_USAGE_PERIOD, HISTORY_PAGE_SIZE } from '@/components/credits/credits-config';
+import { PurchasePanel } from '@/components/billing/purchase-panel';
 import { CreditsClient } from './credits-client';
 
 export const metadata: Metadata = { title: 'Credits' };
 
 /** The viewer's personal wallet: balance, usage and history, first data rendered here. */
-export default async function CreditsPage() {
+export default async function CreditsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ checkout?: string }>;
+}) {
+  const { checkout } = await searchParams;
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
   const { session } = viewer;
@@ -36,6 +42,8 @@ export default async function CreditsPage() {
         scope={{ type: 'personal' }}
         balanceTitle="Your credits"
         initial={{ summary, usage, history }}
+        purchase={<PurchasePanel session={session} scope={{ type: 'personal' }} />}
+        initialTab={checkout ? 'purchase' : 'usage'}
       />
     </div>
   );

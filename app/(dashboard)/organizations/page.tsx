@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { ArrowRight, Building2 } from 'lucide-react';
+import { ArrowRight, Building2, Plus } from 'lucide-react';
 import { getViewer } from '@/lib/auth';
+import { buttonVariants } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { RoleBadge } from '@/components/orgs/role-badge';
 
@@ -15,11 +16,17 @@ export default async function OrganizationsPage() {
 
   return (
     <div className="flex flex-col gap-6">
-      <div className="flex flex-col gap-1">
-        <h1 className="text-2xl font-semibold tracking-tight">Organizations</h1>
-        <p className="text-muted-foreground text-sm">
-          Each organization has one shared credit wallet that its members spend from.
-        </p>
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div className="flex flex-col gap-1">
+          <h1 className="text-2xl font-semibold tracking-tight">Organizations</h1>
+          <p className="text-muted-foreground text-sm">
+            Each organization has one shared credit wallet that its members spend from.
+          </p>
+        </div>
+        <Link href="/organizations/new" className={buttonVariants({ size: 'sm' })}>
+          <Plus aria-hidden="true" className="size-4" />
+          New organization
+        </Link>
       </div>
 
       {viewer.orgs.length === 0 ? (
@@ -27,7 +34,7 @@ export default async function OrganizationsPage() {
           icon={Building2}
           headingLevel="h2"
           title="You are not in any organization yet"
-          description={`Ask an admin of your organization to invite ${viewer.email}. Once they do, it shows up here with its shared wallet.`}
+          description={`Create one to share a wallet with your team, or ask an admin of your organization to invite ${viewer.email}.`}
         />
       ) : (
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">

@@ -9,11 +9,13 @@ import {
 } from '@/lib/credits';
 import { DEFAULT_USAGE_PERIOD, HISTORY_PAGE_SIZE } from '@/components/credits/credits-config';
 import { CreditsClient } from '@/app/(dashboard)/credits/credits-client';
+import { PurchasePanel } from '@/components/billing/purchase-panel';
 import { RoleBadge } from '@/components/orgs/role-badge';
 import { getMemberOrg } from '../member-org';
 
 interface Props {
   params: Promise<{ orgSlug: string }>;
+  searchParams: Promise<{ checkout?: string }>;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -22,8 +24,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 /** An organization's shared wallet, for every member: balance, usage and history. */
-export default async function OrgCreditsPage({ params }: Props) {
+export default async function OrgCreditsPage({ params, searchParams }: Props) {
   const { viewer, org } = await getMemberOrg((await params).orgSlug);
+  const { checkout } = await searchParams;
+  const canBuy = org.role === 'owner' || org.role === 'admin';
   const { session } = viewer;
   const walletId = await resolveWallet(session, { type: 'org', orgId: org.id });
   const [summary, usage, history] = await Promise.all([
@@ -45,6 +49,12 @@ export default async function OrgCreditsPage({ params }: Props) {
         <div className="flex flex-wrap items-center gap-2">
           <h1 className="text-2xl font-semibold tracking-tight">{org.name} credits</h1>
           <RoleBadge role={org.role} />
+          <Link
+            href={`/organizations/${org.slug}/members`}
+            className="text-primary ml-auto text-sm font-medium hover:underline"
+          >
+            Members
+          </Link>
         </div>
         <p className="text-muted-foreground text-sm">
           The organization&apos;s shared wallet. Members spend from it; it never mixes with personal
@@ -55,6 +65,15 @@ export default async function OrgCreditsPage({ params }: Props) {
         scope={{ type: 'org', orgId: org.id }}
         balanceTitle={`${org.name} wallet`}
         initial={{ summary, usage, history }}
+        purchase={
+          canBuy ? (
+            <PurchasePanel
+              session={session}
+              scope={{ type: 'org', orgId: org.id, role: org.role }}
+            />
+          ) : undefined
+        }
+        initialTab={checkout && canBuy ? 'purchase' : 'usage'}
       />
     </div>
   );
