@@ -59,6 +59,9 @@ async function main() {
   }
 
   const [check] = await sql<{ n: number }[]>`select count(*)::int as n from public.ledger_check()`;
+  const [hotUpdates] = await sql<{ share: number | null }[]>`
+    select round(100.0 * n_tup_hot_upd / nullif(n_tup_upd, 0), 1)::float8 as share
+    from pg_stat_user_tables where relname = 'accounts'`;
   console.log('');
   console.log(
     'scenario        clients   spend/s    bare/s   ratio   spend p50  spend p99   bare p50   bare p99  (ms)',
@@ -86,6 +89,7 @@ async function main() {
   console.log(
     `ledger_check after the run: ${check!.n === 0 ? 'balanced' : `${check!.n} broken invariants`}`,
   );
+  console.log(`wallet row updates that were HOT (no index writes): ${hotUpdates?.share ?? 0}%`);
   await db.close();
 }
 

@@ -61,7 +61,10 @@ create table public.accounts (
   constraint accounts_wallet_not_negative check (
     kind = 'system' or credits_posted - debits_posted - debits_pending >= 0
   )
-);
+)
+-- Every spend rewrites its wallet row; free space on each page keeps those updates HOT (no index
+-- writes) instead of moving the row to another page.
+with (fillfactor = 80);
 comment on table public.accounts is
   'Ledger accounts: one wallet per user and per org, plus system accounts (issuance, revenue, expired, refunded).';
 comment on column public.accounts.next_expiry_at is
