@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import { DashboardShell } from '@/components/layout/dashboard-shell';
 import { HeaderBalance } from '@/components/credits/header-balance';
+import { UsageWidget } from '@/components/tokens/usage-widget';
 import { Providers } from '@/components/providers';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +14,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
   if (!viewer) redirect('/login');
   return (
     <Providers>
-      <DashboardShell viewer={viewer} headerSlot={<HeaderBalance orgs={viewer.orgs} />}>
+      <DashboardShell
+        viewer={viewer}
+        headerSlot={<HeaderBalance orgs={viewer.orgs} />}
+        sidebarFooter={<UsageWidget />}
+      >
         {children}
       </DashboardShell>
     </Providers>

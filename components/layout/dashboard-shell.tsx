@@ -14,10 +14,17 @@ export interface DashboardShellProps {
   viewer: ShellViewer;
   /** Room in the header for widgets such as a credit balance. */
   headerSlot?: React.ReactNode;
+  /** Room at the bottom of the desktop sidebar, e.g. the AI usage widget. */
+  sidebarFooter?: React.ReactNode;
   children: React.ReactNode;
 }
 
-export function DashboardShell({ viewer, headerSlot, children }: DashboardShellProps) {
+export function DashboardShell({
+  viewer,
+  headerSlot,
+  sidebarFooter,
+  children,
+}: DashboardShellProps) {
   return (
     <div className="bg-muted/40 min-h-dvh">
       <a
@@ -52,8 +59,9 @@ export function DashboardShell({ viewer, headerSlot, children }: DashboardShellP
         </div>
       </header>
       <div className="flex">
-        <aside className="bg-background sticky top-14 hidden h-[calc(100dvh-3.5rem)] w-60 shrink-0 overflow-y-auto border-r p-3 md:block">
+        <aside className="bg-background sticky top-14 hidden h-[calc(100dvh-3.5rem)] w-60 shrink-0 overflow-y-auto border-r p-3 md:flex md:flex-col md:justify-between md:gap-4">
           <SidebarNav isPlatformAdmin={viewer.isPlatformAdmin} />
+          {sidebarFooter ? <div className="shrink-0">{sidebarFooter}</div> : null}
         </aside>
         <main
           id="main-content"

@@ -1,0 +1,82 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import { Building2 } from 'lucide-react';
+import { getViewer } from '@/lib/auth';
+import { resolveWallet } from '@/lib/credits';
+import { billingMode, getAutoRecharge, listPackages } from '@/lib/stripe';
+import { AutoRechargeForm } from '@/components/billing/auto-recharge-form';
+import { toPackageView } from '@/components/billing/views';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { ProfileForm } from './profile-form';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+/** The viewer's profile, auto-recharge of the personal wallet, and the way to their orgs. */
+export default async function SettingsPage() {
+  const viewer = await getViewer();
+  if (!viewer) redirect('/login');
+  const { session } = viewer;
+  const walletId = await resolveWallet(session, { type: 'personal' });
+  const [packages, autoRecharge] = await Promise.all([
+    listPackages(session),
+    getAutoRecharge(session, walletId),
+  ]);
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-col gap-1">
+        <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+        <p className="text-muted-foreground text-sm">Your profile and personal wallet.</p>
+      </div>
+      <Card>
+        <CardHeader>
+          <CardTitle as="h2">Profile</CardTitle>
+          <CardDescription>The name your teammates see.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ProfileForm initialName={viewer.fullName} email={viewer.email} />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle as="h2">Auto-recharge</CardTitle>
+          <CardDescription>
+            Buy a package automatically when your personal credits run low.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          {billingMode() === 'disabled' ? (
+            <p className="text-muted-foreground text-sm">Buying credits is not available here.</p>
+          ) : (
+            <AutoRechargeForm
+              endpoint="/api/credits/auto-recharge"
+              packages={packages.map(toPackageView)}
+              initial={{ ...autoRecharge, threshold: autoRecharge.threshold?.toString() ?? null }}
+            />
+          )}
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle as="h2">Organizations</CardTitle>
+          <CardDescription>
+            {viewer.orgs.length === 0
+              ? 'You are not in an organization yet.'
+              : `You belong to ${viewer.orgs.length} organization${viewer.orgs.length === 1 ? '' : 's'}.`}{' '}
+            Members, roles and the shared wallets live there.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Button asChild variant="outline">
+            <Link href="/organizations">
+              <Building2 aria-hidden="true" />
+              Manage organizations
+            </Link>
+          </Button>
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { cn } from '@/lib/utils';
+
+const links = [
+  { href: '/admin', label: 'Overview' },
+  { href: '/admin/grants', label: 'Grant credits' },
+  { href: '/admin/packages', label: 'Packages' },
+  { href: '/admin/plans', label: 'Plans' },
+] as const;
+
+/** The admin area's own tabs, under the dashboard chrome. */
+export function AdminNav() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Admin sections" className="-mb-2 overflow-x-auto border-b">
+      <ul className="flex gap-1">
+        {links.map((link) => {
+          const active = pathname === link.href;
+          return (
+            <li key={link.href}>
+              <Link
+                href={link.href}
+                aria-current={active ? 'page' : undefined}
+                className={cn(
+                  'hover:text-foreground inline-block border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors',
+                  active
+                    ? 'border-primary text-foreground'
+                    : 'text-muted-foreground border-transparent',
+                )}
+              >
+                {link.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
