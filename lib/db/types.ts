@@ -20,6 +20,80 @@ export interface AccountsRow {
   auto_recharge_below: bigint | null;
 }
 
+/** Row of the table public.ai_feature_flags. */
+export interface AiFeatureFlagsRow {
+  scope: string;
+  key: string;
+  enabled: boolean;
+  reason: string | null;
+  updated_by: string | null;
+  updated_at: Date;
+}
+
+/** Row of the table public.ai_model_prices. */
+export interface AiModelPricesRow {
+  id: bigint;
+  model_id: string;
+  input_per_mtok: bigint;
+  cached_input_per_mtok: bigint;
+  output_per_mtok: bigint;
+  per_image: bigint;
+  per_audio_second: bigint;
+  effective_from: Date;
+  created_by: string | null;
+  created_at: Date;
+}
+
+/** Row of the table public.ai_models. */
+export interface AiModelsRow {
+  id: string;
+  provider: string;
+  provider_model_id: string;
+  display_name: string;
+  capabilities: string[];
+  context_window: number;
+  max_output_tokens: number;
+  is_active: boolean;
+  sort_order: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Row of the table public.ai_provider_keys. */
+export interface AiProviderKeysRow {
+  id: string;
+  subject_kind: string;
+  subject_id: string;
+  provider: string;
+  ciphertext: string;
+  key_hint: string;
+  created_by: string | null;
+  created_at: Date;
+}
+
+/** Row of the table public.ai_response_cache. */
+export interface AiResponseCacheRow {
+  subject_kind: string;
+  subject_id: string;
+  cache_key: string;
+  operation: string;
+  model_id: string;
+  response: string;
+  input_tokens: number;
+  output_tokens: number;
+  created_at: Date;
+  expires_at: Date;
+}
+
+/** Row of the table public.ai_settings. */
+export interface AiSettingsRow {
+  id: boolean;
+  credits_per_usd: bigint;
+  markup_bps: number;
+  updated_at: Date;
+  cache_hit_charge_bps: number;
+}
+
 /** Row of the table public.auto_recharge_settings. */
 export interface AutoRechargeSettingsRow {
   account_id: string;
@@ -468,6 +542,12 @@ export interface UsagePeriodTokensRow {
 
 export interface Database {
   accounts: AccountsRow;
+  ai_feature_flags: AiFeatureFlagsRow;
+  ai_model_prices: AiModelPricesRow;
+  ai_models: AiModelsRow;
+  ai_provider_keys: AiProviderKeysRow;
+  ai_response_cache: AiResponseCacheRow;
+  ai_settings: AiSettingsRow;
   auto_recharge_settings: AutoRechargeSettingsRow;
   billing_customers: BillingCustomersRow;
   credit_packages: CreditPackagesRow;

@@ -1,0 +1,17 @@
+import { route } from '@/lib/api';
+import { embedInput, embedMetered } from '@/lib/ai';
+
+export const runtime = 'nodejs';
+
+/** Metered embeddings of up to 256 texts: vectors, tokens, credits used and the new balance. */
+export const POST = route({ body: embedInput }, async ({ session, body, request }) => {
+  const { embeddings, outcome, model } = await embedMetered(session, body, request.signal);
+  return {
+    model,
+    embeddings,
+    status: outcome.status,
+    usage: { inputTokens: outcome.usage?.inputTokens ?? 0 },
+    creditsUsed: outcome.creditsUsed,
+    balance: outcome.available,
+  };
+});

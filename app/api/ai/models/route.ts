@@ -1,0 +1,7 @@
+import { route } from '@/lib/api';
+import { listModels } from '@/lib/ai';
+
+export const runtime = 'nodejs';
+
+/** The model catalog with prices in force (micro-USD per 1M, micro-credits per 1K tokens). */
+export const GET = route({}, async ({ session }) => ({ models: await listModels(session) }));

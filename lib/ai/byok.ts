@@ -1,0 +1,125 @@
+import 'server-only';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { AppError } from '@/lib/api';
+import { asService, withUser, type DbSession } from '@/lib/db';
+import { env } from '@/lib/env';
+import { parseInput, planError, subjectFor, type Subject } from '@/lib/plans';
+
+/**
+ * Bring your own key: provider keys encrypted with AES-256-GCM (ENCRYPTION_KEY) before they reach
+ * the database, never returned after creation (only a hint), decrypted only inside the gateway.
+ */
+
+export const BYOK_PROVIDERS = ['openai', 'anthropic', 'google'] as const;
+export type ByokProvider = (typeof BYOK_PROVIDERS)[number];
+
+function encryptionKey(): Buffer {
+  const hex = env().ENCRYPTION_KEY;
+  if (!hex)
+    throw new AppError('unavailable', 'Provider keys cannot be stored: ENCRYPTION_KEY is not set.');
+  return Buffer.from(hex, 'hex');
+}
+
+export function encryptSecret(plain: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', encryptionKey(), iv);
+  const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return ['v1', iv, cipher.getAuthTag(), data]
+    .map((part) => (typeof part === 'string' ? part : part.toString('base64')))
+    .join(':');
+}
+
+export function decryptSecret(sealed: string): string {
+  const [version, iv, tag, data] = sealed.split(':');
+  if (version !== 'v1' || !iv || !tag || !data) throw new Error('Unknown key format.');
+  const decipher = createDecipheriv('aes-256-gcm', encryptionKey(), Buffer.from(iv, 'base64'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString(
+    'utf8',
+  );
+}
+
+export const saveKeyInput = z.object({
+  provider: z.enum(BYOK_PROVIDERS),
+  apiKey: z
+    .string()
+    .trim()
+    .min(8)
+    .max(500)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  orgId: z.uuid().nullish(),
+});
+
+export interface StoredKey {
+  id: string;
+  provider: ByokProvider;
+  /** The last four characters, for recognising the key. */
+  hint: string;
+  createdAt: Date;
+}
+
+interface KeyRow {
+  id: string;
+  provider: ByokProvider;
+  key_hint: string;
+  created_at: Date;
+}
+
+const toStored = (row: KeyRow): StoredKey => ({
+  id: row.id,
+  provider: row.provider,
+  hint: row.key_hint,
+  createdAt: row.created_at,
+});
+
+export async function saveProviderKey(
+  session: DbSession,
+  input: z.input<typeof saveKeyInput>,
+): Promise<StoredKey> {
+  const args = parseInput(saveKeyInput, input);
+  const subject = subjectFor(session, args.orgId);
+  const sealed = encryptSecret(args.apiKey);
+  const [row] = await withUser(
+    session,
+    (tx) => tx<KeyRow[]>`select * from public.ai_key_save(${subject.kind}, ${subject.id},
+      ${args.provider}, ${sealed}, ${args.apiKey.slice(-4)})`,
+  ).catch(planError);
+  return toStored(row!);
+}
+
+export async function listProviderKeys(
+  session: DbSession,
+  orgId?: string | null,
+): Promise<StoredKey[]> {
+  const subject = subjectFor(session, orgId);
+  const rows = await withUser(
+    session,
+    (tx) => tx<KeyRow[]>`select * from public.ai_key_list(${subject.kind}, ${subject.id})`,
+  ).catch(planError);
+  return rows.map(toStored);
+}
+
+export async function deleteProviderKey(
+  session: DbSession,
+  provider: ByokProvider,
+  orgId?: string | null,
+): Promise<boolean> {
+  const subject = subjectFor(session, orgId);
+  const [row] = await withUser(
+    session,
+    (tx) => tx<{ deleted: boolean }[]>`
+      select public.ai_key_delete(${subject.kind}, ${subject.id}, ${provider}) as deleted`,
+  ).catch(planError);
+  return row!.deleted;
+}
+
+/** The subject's decrypted key for a provider, or null. Call only after the caller was checked. */
+export async function byokKeyFor(subject: Subject, provider: string): Promise<string | null> {
+  if (!(BYOK_PROVIDERS as readonly string[]).includes(provider)) return null;
+  const [row] = await asService(
+    (tx) => tx<{ sealed: string | null }[]>`
+      select public.ai_key_secret(${subject.kind}, ${subject.id}, ${provider}) as sealed`,
+  );
+  return row?.sealed ? decryptSecret(row.sealed) : null;
+}
