@@ -1,0 +1,12 @@
+import { Skeleton } from '@/components/ui/skeleton';
+
+export default function Loading() {
+  return (
+    <div className="flex flex-col gap-6" role="status">
+      <span className="sr-only">Loading the assistant…</span>
+      <Skeleton className="h-8 w-48" />
+      <Skeleton className="h-9 w-full" />
+      <Skeleton className="h-64 w-full" />
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+'use client';
+
+import { formatCredits } from '@/lib/credits/format';
+import { Label } from '@/components/ui/label';
+import { Select } from '@/components/ui/select';
+import type { ModelOption } from './model-options';
+
+/** Chooses the model; each option shows its price in credits per 1K tokens. */
+export function ModelPicker({
+  models,
+  value,
+  onChange,
+  disabled,
+}: {
+  models: ModelOption[];
+  value: string;
+  onChange: (id: string) => void;
+  disabled?: boolean;
+}) {
+  const current = models.find((model) => model.id === value);
+  return (
+    <div className="flex min-w-0 flex-col gap-1.5">
+      <Label htmlFor="ai-model">Model</Label>
+      <Select
+        id="ai-model"
+        value={value}
+        disabled={disabled}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby="ai-model-price"
+      >
+        {models.map((model) => (
+          <option key={model.id} value={model.id} disabled={!model.available}>
+            {model.displayName}
+            {model.available ? '' : ' (not configured)'}
+          </option>
+        ))}
+      </Select>
+      {current ? (
+        <p id="ai-model-price" className="text-muted-foreground text-xs tabular-nums">
+          {formatCredits(current.inputPer1k, { decimals: 4 })} credits per 1K input tokens ·{' '}
+          {formatCredits(current.outputPer1k, { decimals: 4 })} per 1K output tokens
+        </p>
+      ) : null}
+    </div>
+  );
+}
