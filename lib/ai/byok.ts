@@ -49,6 +49,17 @@ export const saveKeyInput = z.object({
     .max(500)
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
   orgId: z.uuid().nullish(),
+  /** Provider cost in micro-USD the key may carry per UTC month; null = no limit. */
+  monthlyLimitMicroUsd: z.coerce
+    .bigint()
+    .min(1n, 'must be more than 0')
+    .max(10n ** 15n)
+    .nullish(),
+  /** After this instant the key is not used (calls fall back to credits). */
+  expiresAt: z.coerce
+    .date()
+    .refine((at) => at.getTime() > Date.now(), 'must be in the future')
+    .nullish(),
 });
 
 export interface StoredKey {
@@ -57,6 +68,8 @@ export interface StoredKey {
   /** The last four characters, for recognising the key. */
   hint: string;
   createdAt: Date;
+  monthlyLimitMicroUsd: bigint | null;
+  expiresAt: Date | null;
 }
 
 interface KeyRow {
@@ -64,6 +77,8 @@ interface KeyRow {
   provider: ByokProvider;
   key_hint: string;
   created_at: Date;
+  monthly_limit_micro_usd?: bigint | null;
+  expires_at?: Date | null;
 }
 
 const toStored = (row: KeyRow): StoredKey => ({
@@ -71,6 +86,8 @@ const toStored = (row: KeyRow): StoredKey => ({
   provider: row.provider,
   hint: row.key_hint,
   createdAt: row.created_at,
+  monthlyLimitMicroUsd: row.monthly_limit_micro_usd ?? null,
+  expiresAt: row.expires_at ?? null,
 });
 
 export async function saveProviderKey(
@@ -80,12 +97,16 @@ export async function saveProviderKey(
   const args = parseInput(saveKeyInput, input);
   const subject = subjectFor(session, args.orgId);
   const sealed = encryptSecret(args.apiKey);
-  const [row] = await withUser(
-    session,
-    (tx) => tx<KeyRow[]>`select * from public.ai_key_save(${subject.kind}, ${subject.id},
-      ${args.provider}, ${sealed}, ${args.apiKey.slice(-4)})`,
-  ).catch(planError);
-  return toStored(row!);
+  const limit = args.monthlyLimitMicroUsd ?? null;
+  const expiresAt = args.expiresAt ?? null;
+  const row = await withUser(session, async (tx) => {
+    const [saved] = await tx<KeyRow[]>`select * from public.ai_key_save(${subject.kind},
+      ${subject.id}, ${args.provider}, ${sealed}, ${args.apiKey.slice(-4)})`;
+    await tx`select public.ai_key_set_limits(${subject.kind}, ${subject.id}, ${args.provider},
+      ${limit === null ? null : limit.toString()}::bigint, ${expiresAt}::timestamptz)`;
+    return { ...saved!, monthly_limit_micro_usd: limit, expires_at: expiresAt };
+  }).catch(planError);
+  return toStored(row);
 }
 
 export async function listProviderKeys(

@@ -36,3 +36,4 @@ export {
   type StoredKey,
   type ByokProvider,
 } from './byok';
+export { listByokActivity, type ByokActivity } from './byok-activity';

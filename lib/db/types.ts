@@ -69,6 +69,8 @@ export interface AiProviderKeysRow {
   key_hint: string;
   created_by: string | null;
   created_at: Date;
+  monthly_limit_micro_usd: bigint | null;
+  expires_at: Date | null;
 }
 
 /** Row of the table public.ai_response_cache. */

@@ -1,15 +1,21 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { z } from 'zod';
 import { Building2 } from 'lucide-react';
+import { toJson } from '@/lib/api';
 import { getViewer } from '@/lib/auth';
+import { BYOK_PROVIDERS, listByokActivity, listProviderKeys } from '@/lib/ai';
 import { resolveWallet } from '@/lib/credits';
+import { subjectFor } from '@/lib/plans';
 import { billingMode, getAutoRecharge, listPackages } from '@/lib/stripe';
 import { AutoRechargeForm } from '@/components/billing/auto-recharge-form';
 import { toPackageView } from '@/components/billing/views';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ProfileForm } from './profile-form';
+import { storedKeySchema } from './provider-keys-api';
+import { ProviderKeys } from './provider-keys-client';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -19,9 +25,28 @@ export default async function SettingsPage() {
   if (!viewer) redirect('/login');
   const { session } = viewer;
   const walletId = await resolveWallet(session, { type: 'personal' });
-  const [packages, autoRecharge] = await Promise.all([
+  const renderedAt = new Date();
+  // Org keys are managed by owners and admins only (the API checks the same).
+  const keyScopes = [
+    { orgId: null, label: 'your account' },
+    ...viewer.orgs
+      .filter((org) => org.role === 'owner' || org.role === 'admin')
+      .map((org) => ({ orgId: org.id, label: org.name })),
+  ];
+  const [packages, autoRecharge, scopedKeys] = await Promise.all([
     listPackages(session),
     getAutoRecharge(session, walletId),
+    Promise.all(
+      keyScopes.map(async (scope) => {
+        const [keys, activity] = await Promise.all([
+          listProviderKeys(session, scope.orgId),
+          listByokActivity(session, subjectFor(session, scope.orgId)),
+        ]);
+        // Through the API's JSON so the first render and every refetch share one shape.
+        const initialKeys = z.array(storedKeySchema).parse(JSON.parse(toJson(keys)));
+        return { ...scope, keys: initialKeys, activity };
+      }),
+    ),
   ]);
 
   return (
@@ -56,6 +81,37 @@ export default async function SettingsPage() {
               initial={{ ...autoRecharge, threshold: autoRecharge.threshold?.toString() ?? null }}
             />
           )}
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle as="h2">Provider keys (BYOK)</CardTitle>
+          <CardDescription>
+            Calls to a provider you hold a key for are paid with that key instead of credits.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-col gap-8">
+          {scopedKeys.map((scope) => (
+            <section
+              key={scope.orgId ?? 'personal'}
+              aria-label={`Provider keys of ${scope.label}`}
+              className="flex flex-col gap-4"
+            >
+              {scopedKeys.length > 1 ? (
+                <h3 className="text-sm font-semibold">
+                  {scope.orgId ? `${scope.label} (organization)` : 'Personal keys'}
+                </h3>
+              ) : null}
+              <ProviderKeys
+                orgId={scope.orgId}
+                scopeLabel={scope.label}
+                providers={BYOK_PROVIDERS}
+                initialKeys={scope.keys}
+                activity={scope.activity}
+                now={renderedAt}
+              />
+            </section>
+          ))}
         </CardContent>
       </Card>
       <Card>
