@@ -9,6 +9,7 @@ const links = [
   { href: '/admin/grants', label: 'Grant credits' },
   { href: '/admin/packages', label: 'Packages' },
   { href: '/admin/plans', label: 'Plans' },
+  { href: '/admin/models', label: 'Models' },
 ] as const;
 
 /** The admin area's own tabs, under the dashboard chrome. */

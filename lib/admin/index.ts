@@ -9,3 +9,9 @@ export {
   type AdminGrantResult,
 } from './grants';
 export { listTokenTypesForAdmin, type AdminTokenType } from './token-types';
+export {
+  getAdminModelStats,
+  type AdminModelStats,
+  type MarginRow,
+  type ProviderHealth,
+} from './models';
