@@ -6,6 +6,7 @@ import {
   Settings,
   ShieldCheck,
   Sparkles,
+  Wand2,
   type LucideIcon,
 } from 'lucide-react';
 
@@ -24,6 +25,7 @@ export const navItems: readonly NavItem[] = [
   { label: 'Credits', href: '/credits', icon: Coins },
   { label: 'Tokens', href: '/tokens', icon: KeyRound },
   { label: 'AI Assistant', href: '/ai', icon: Sparkles },
+  { label: 'AI features', href: '/features', icon: Wand2 },
   { label: 'Organizations', href: '/organizations', icon: Building2 },
   { label: 'Settings', href: '/settings', icon: Settings },
   { label: 'Admin', href: '/admin', icon: ShieldCheck, platformAdminOnly: true },

@@ -12,5 +12,11 @@ export const runFeatureAction = action(featureInput, async (input, session) => {
     creditsUsed: outcome.credits.creditsUsed.toString(),
     balance: outcome.credits.available.toString(),
     allowanceRemaining: outcome.allowance.remaining,
+    /** What the feature allowance was charged: tokens, or credits once the allowance ran out. */
+    allowanceCharged: {
+      source: outcome.allowance.charged.source,
+      tokens: outcome.allowance.charged.tokens,
+      credits: outcome.allowance.charged.credits.toString(),
+    },
   };
 });

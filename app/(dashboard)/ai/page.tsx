@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import { listModels } from '@/lib/ai';
@@ -29,7 +30,12 @@ export default async function AiPage() {
       <div className="flex flex-col gap-1">
         <h1 className="text-2xl font-semibold tracking-tight">AI Assistant</h1>
         <p className="text-muted-foreground text-sm">
-          Every reply is charged by the tokens the model really used, at the price shown.
+          Every reply is charged by the tokens the model really used, at the price shown. For goals,
+          strategy analysis, forecasts and leads, open{' '}
+          <Link href="/features" className="font-medium underline">
+            AI features
+          </Link>
+          .
         </p>
       </div>
       <AiClient

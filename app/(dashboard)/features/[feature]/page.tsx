@@ -1,0 +1,71 @@
+import type { Metadata } from 'next';
+import { notFound, redirect } from 'next/navigation';
+import { getViewer } from '@/lib/auth';
+import { AI_FEATURES, listModels, type AiFeature } from '@/lib/ai';
+import { getTokenStats } from '@/lib/aiTokens';
+import { toJson } from '@/lib/api';
+import { getSubscription, userSubject } from '@/lib/plans';
+import type { ModelOption } from '@/components/ai/model-options';
+import { tokenStatsSchema } from '@/components/tokens/queries';
+import { FeatureClient } from './feature-client';
+import { FeatureTabs } from './feature-tabs';
+
+export const metadata: Metadata = { title: 'AI features' };
+
+const FEATURES = Object.keys(AI_FEATURES) as AiFeature[];
+
+function isFeature(value: string): value is AiFeature {
+  return (FEATURES as string[]).includes(value);
+}
+
+/** One of the four AI features: the brief, the result, and what the run used and left. */
+export default async function FeaturePage({ params }: { params: Promise<{ feature: string }> }) {
+  const { feature } = await params;
+  if (!isFeature(feature)) notFound();
+  const viewer = await getViewer();
+  if (!viewer) redirect('/login');
+  const subject = userSubject(viewer.id);
+  const [stats, subscription, catalog] = await Promise.all([
+    getTokenStats(viewer.session, subject, '30d'),
+    getSubscription(viewer.session, subject),
+    listModels(viewer.session),
+  ]);
+  // Through the API's JSON so the first render and every refetch share one shape.
+  const initial = tokenStatsSchema.parse(JSON.parse(toJson(stats)));
+  const labels = new Map(initial.balances.map((row) => [row.tokenType, row.label]));
+  const tabs = FEATURES.map((key) => ({ key, label: labels.get(key) ?? key.replace('_', ' ') }));
+  const models: ModelOption[] = catalog
+    .filter((model) => model.capabilities.includes('chat'))
+    .map((model) => ({
+      id: model.id,
+      displayName: model.displayName,
+      provider: model.provider,
+      available: model.available,
+      inputPer1k: model.creditsPer1k.input.toString(),
+      outputPer1k: model.creditsPer1k.output.toString(),
+    }));
+  const label = tabs.find((tab) => tab.key === feature)?.label ?? feature;
+
+  return (
+    <div className="flex min-w-0 flex-col gap-6">
+      <div className="flex flex-col gap-1">
+        <h1 className="text-2xl font-semibold tracking-tight">AI features</h1>
+        <p className="text-muted-foreground text-sm">
+          Each run uses one action of the feature&apos;s monthly allowance, and the model&apos;s
+          tokens are charged in credits.
+        </p>
+      </div>
+      <FeatureTabs tabs={tabs} current={feature} />
+      <FeatureClient
+        key={feature}
+        feature={feature}
+        label={label}
+        models={models}
+        initialModel={models.find((model) => model.available)?.id ?? ''}
+        orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name }))}
+        planName={subscription.planName}
+        initialStats={initial}
+      />
+    </div>
+  );
+}
