@@ -147,7 +147,9 @@ begin
         features[1 + floor(random() * array_length(features, 1))::integer], input, output,
         floor(input * random() * 0.3)::bigint, 0, case when models[pick][3] = 'image' then 1 else 0 end,
         case when models[pick][3] = 'transcription' then round((5 + random() * 120)::numeric, 3) else 0 end, 0,
-        (150 + floor(random() * 2500))::integer, (input * 3 + output * 12)::bigint, (input * 5 + output * 20)::bigint,
+        (150 + floor(random() * 2500))::integer, (input * 3 + output * 12)::bigint,
+        -- charged at the catalog's 10 credits per USD with its 1.5x markup, so margins read true
+        ((input * 3 + output * 12) * 15)::bigint,
         random() < 0.08, random() > 0.03, null, format('seed-usage-%s-%s-%s', caller.subject, caller.actor, n), '{}',
         now() - make_interval(days => floor(random() * 14)::integer, mins => floor(random() * 1200)::integer));
     end loop;
