@@ -97,10 +97,20 @@ async function main(): Promise<void> {
     env: childEnv,
   });
 
+  // The maintenance tick that production runs from a scheduler, every minute while serving.
+  const tick = setInterval(() => {
+    fetch(`http://127.0.0.1:${port}/api/cron/maintenance`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${childEnv.CRON_SECRET}` },
+    }).catch(() => {}); // not up yet, or restarting: the next tick tries again
+  }, 60_000);
+  tick.unref();
+
   let shuttingDown = false;
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
+    clearInterval(tick);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await database?.stop().catch(() => {});
     if (database) log('embedded PostgreSQL stopped');

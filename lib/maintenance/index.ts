@@ -1,0 +1,16 @@
+import 'server-only';
+import { runAllowanceMaintenance } from '@/lib/aiTokens';
+import { runLedgerMaintenance } from '@/lib/credits';
+import { dispatchAutoRecharges } from '@/lib/stripe';
+
+/**
+ * The maintenance tick: expire due holds and lots, issue new plan periods and refresh
+ * allowances, and dispatch pending auto-recharges. Correctness never waits for it (every read
+ * and spend already ignores what has expired); it keeps the stored state tidy and timely.
+ */
+export async function runMaintenanceTick() {
+  const ledger = await runLedgerMaintenance();
+  const allowances = await runAllowanceMaintenance();
+  const autoRecharge = await dispatchAutoRecharges(50);
+  return { ledger, allowances, autoRecharge };
+}
