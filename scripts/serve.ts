@@ -92,20 +92,10 @@ async function main(): Promise<void> {
 
   const port = process.env.PORT ?? '3000';
   const next = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
-  // Its own process group, so stopping it also stops the server process Next.js forks, even
-  // when the Next.js CLI itself has crashed.
   const child: ChildProcess = spawn(process.execPath, [next, mode, '--port', port], {
     stdio: 'inherit',
     env: childEnv,
-    detached: true,
   });
-  const stopNext = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(-child.pid, signal);
-    } catch {
-      // the group is gone already
-    }
-  };
 
   // The maintenance tick that production runs from a scheduler, every minute while serving.
   const tick = setInterval(() => {
@@ -121,7 +111,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     clearInterval(tick);
-    stopNext('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await database?.stop().catch(() => {});
     if (database) log('embedded PostgreSQL stopped');
     process.exit(code);
