@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POST as purchase } from '../../app/api/credits/purchase/route';
 import { spendCredits } from '../../lib/credits';
-import { createUser, db, outcome, request, type TestUser } from '../helpers/fixtures';
+import { createUser, db, outcome, type TestUser } from '../helpers/fixtures';
 import { CREDIT, asUser, available, ledgerCheck, walletOf } from '../helpers/ledger';
 import {
+  buy,
   completedSession,
   deliver,
-  packageId,
+  paymentRow,
   stripeEvent,
   useFakeStripe,
   type FakeStripe,
@@ -28,22 +28,6 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-async function buy(slug = 'growth', user = buyer): Promise<string> {
-  const response = await purchase(
-    await request('/api/credits/purchase', { user, body: { packageId: await packageId(slug) } }),
-  );
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { paymentId: string }).paymentId;
-}
-
-async function paymentRow(id: string) {
-  const [row] = await db()`
-    select status, amount_refunded, credits_clawed_back, clawback_shortfall, dispute_status,
-           receipt_url, charge_id, payment_intent_id, purchase_lot_id, bonus_lot_id
-    from public.payments where id = ${id}`;
-  return row!;
-}
-
 const spend = (amount: bigint, key: string) =>
   spendCredits(buyer.session, {
     walletId: wallet,
@@ -56,7 +40,7 @@ describe('charge.refunded', () => {
   it('claws back the refunded share from its own lots; what was spent becomes shortfall', async () => {
     const other = await createUser('Refunded');
     const otherWallet = await walletOf({ userId: other.id });
-    const paymentId = await buy('growth', other);
+    const paymentId = await buy(other, 'growth');
     const session = await completedSession(paymentId);
     await deliver(stripeEvent('checkout.session.completed', session));
     const intent = String(session.payment_intent);
@@ -109,7 +93,7 @@ describe('charge.refunded', () => {
 
 describe('disputes', () => {
   it('charge.dispute.created freezes spending from the wallet; closing it (won) unfreezes', async () => {
-    const paymentId = await buy('starter');
+    const paymentId = await buy(buyer, 'starter');
     const session = await completedSession(paymentId);
     await deliver(stripeEvent('checkout.session.completed', session));
     const dispute = (type: string, status: string) =>
@@ -150,7 +134,7 @@ describe('disputes', () => {
   it('a lost dispute claws the credits back like a refund', async () => {
     const loser = await createUser('Loser');
     const loserWallet = await walletOf({ userId: loser.id });
-    const paymentId = await buy('starter', loser);
+    const paymentId = await buy(loser, 'starter');
     const session = await completedSession(paymentId);
     await deliver(stripeEvent('checkout.session.completed', session));
     const body = (status: string) => ({

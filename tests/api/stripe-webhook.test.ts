@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { POST as purchase } from '../../app/api/credits/purchase/route';
-import { createUser, db, request, type TestUser } from '../helpers/fixtures';
+import { createUser, db, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, ledgerCheck, walletOf } from '../helpers/ledger';
 import {
+  buy,
   completedSession,
   deliver,
-  packageId,
+  paymentRow,
   stripeEvent,
   useFakeStripe,
   type FakeStripe,
@@ -27,22 +27,6 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-async function buy(slug = 'growth', user = buyer): Promise<string> {
-  const response = await purchase(
-    await request('/api/credits/purchase', { user, body: { packageId: await packageId(slug) } }),
-  );
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { paymentId: string }).paymentId;
-}
-
-async function paymentRow(id: string) {
-  const [row] = await db()`
-    select status, amount_refunded, credits_clawed_back, clawback_shortfall, dispute_status,
-           receipt_url, charge_id, payment_intent_id, purchase_lot_id, bonus_lot_id
-    from public.payments where id = ${id}`;
-  return row!;
-}
-
 async function snapshot() {
   return db()`
     select (select count(*)::int from public.stripe_events) as events,
@@ -53,7 +37,7 @@ async function snapshot() {
 
 describe('checkout.session.completed', () => {
   it('the same event delivered 20 times at once credits once: purchase lot, bonus lot, payment row', async () => {
-    const paymentId = await buy('growth');
+    const paymentId = await buy(buyer, 'growth');
     const event = stripeEvent('checkout.session.completed', await completedSession(paymentId));
     const responses = await Promise.all(Array.from({ length: 20 }, () => deliver(event)));
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
@@ -98,7 +82,7 @@ describe('checkout.session.completed', () => {
   });
 
   it('a wrong signature, a tampered body or no signature → 400, and nothing is written', async () => {
-    const paymentId = await buy('starter');
+    const paymentId = await buy(buyer, 'starter');
     const event = stripeEvent('checkout.session.completed', await completedSession(paymentId));
     const before = await snapshot();
     const wrong = await deliver(event, 'whsec_not_the_secret');
@@ -126,7 +110,7 @@ describe('checkout.session.completed', () => {
   });
 
   it('a real failure answers 500 and records nothing, so Stripe retries; the retry fulfils', async () => {
-    const paymentId = await buy('starter');
+    const paymentId = await buy(buyer, 'starter');
     const event = stripeEvent('checkout.session.completed', await completedSession(paymentId));
     const before = await available(wallet);
     fake.failPaymentIntentLookups = true;
@@ -165,8 +149,8 @@ describe('checkout.session.completed', () => {
 
 describe('asynchronous payments', () => {
   it('completed but unpaid → processing; async success credits once; async failure records it', async () => {
-    const okId = await buy('starter');
-    const failId = await buy('starter');
+    const okId = await buy(buyer, 'starter');
+    const failId = await buy(buyer, 'starter');
     const before = await available(wallet);
     await deliver(
       stripeEvent(

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
+import { expect } from 'vitest';
+import { POST as purchase } from '../../app/api/credits/purchase/route';
 import { POST as webhook } from '../../app/api/stripe/webhook/route';
-import { db } from './fixtures';
+import { db, request, type TestUser } from './fixtures';
 import { startFakeStripe, type FakeStripe } from './fake-stripe';
 
 /**
@@ -103,6 +105,24 @@ export async function packageId(slug: string): Promise<string> {
     { id: string }[]
   >`select id from public.credit_packages where slug = ${slug}`;
   return row!.id;
+}
+
+/** Starts a purchase of the package `slug` for `user`'s personal wallet; returns the payment id. */
+export async function buy(user: TestUser, slug = 'growth'): Promise<string> {
+  const response = await purchase(
+    await request('/api/credits/purchase', { user, body: { packageId: await packageId(slug) } }),
+  );
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { paymentId: string }).paymentId;
+}
+
+/** What a payment row records (status, refunds, clawback, dispute, Stripe ids, lots). */
+export async function paymentRow(id: string) {
+  const [row] = await db()`
+    select status, amount_refunded, credits_clawed_back, clawback_shortfall, dispute_status,
+           receipt_url, charge_id, payment_intent_id, purchase_lot_id, bonus_lot_id
+    from public.payments where id = ${id}`;
+  return row!;
 }
 
 export type { FakeStripe };
