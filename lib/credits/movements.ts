@@ -19,10 +19,6 @@ import {
  * input never reaches the database; the database then checks the caller and the balance.
  */
 
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  return schema.parse(input);
-}
-
 const spendInput = z.object({
   walletId,
   amount: microAmount,
@@ -41,7 +37,7 @@ export interface SpendResult {
 }
 
 export async function spendCredits(session: DbSession, input: SpendInput): Promise<SpendResult> {
-  const args = parse(spendInput, input);
+  const args = spendInput.parse(input);
   const [row] = await withUser(
     session,
     (tx) =>
@@ -71,7 +67,7 @@ export interface Hold {
 }
 
 export async function reserveCredits(session: DbSession, input: ReserveInput): Promise<Hold> {
-  const args = parse(reserveInput, input);
+  const args = reserveInput.parse(input);
   const [row] = await withUser(
     session,
     (tx) =>
@@ -111,7 +107,7 @@ export async function settleHold(
   session: DbSession,
   input: { holdId: bigint | number | string; actual: bigint | number | string },
 ): Promise<Settlement> {
-  const args = parse(z.object({ holdId, actual: microAmountOrZero }), input);
+  const args = z.object({ holdId, actual: microAmountOrZero }).parse(input);
   const [row] = await withUser(
     session,
     (tx) =>
@@ -143,7 +139,7 @@ export async function voidHold(
   session: DbSession,
   input: { holdId: bigint | number | string },
 ): Promise<{ holdId: bigint; released: bigint; available: bigint; replayed: boolean }> {
-  const args = parse(z.object({ holdId }), input);
+  const args = z.object({ holdId }).parse(input);
   const [row] = await withUser(
     session,
     (tx) =>
@@ -175,7 +171,7 @@ export type GrantInput = z.input<typeof grantInput>;
 export async function grantCredits(
   input: GrantInput,
 ): Promise<{ transferId: bigint; lotId: bigint; available: bigint; replayed: boolean }> {
-  const args = parse(grantInput, input);
+  const args = grantInput.parse(input);
   const [row] = await asService(
     (tx) =>
       tx<{ transfer_id: bigint; lot_id: bigint; available: bigint; replayed: boolean }[]>`
@@ -204,7 +200,7 @@ export async function transferCredits(
   session: DbSession,
   input: TransferInput,
 ): Promise<SpendResult> {
-  const args = parse(transferInput, input);
+  const args = transferInput.parse(input);
   const [row] = await withUser(
     session,
     (tx) =>
@@ -238,7 +234,7 @@ export async function refundTransaction(
   available: bigint;
   replayed: boolean;
 }> {
-  const args = parse(refundInput, input);
+  const args = refundInput.parse(input);
   const [row] = await withUser(
     session,
     (tx) =>
