@@ -138,6 +138,17 @@ export interface CreditPackagesRow {
   updated_at: Date;
 }
 
+/** Row of the table public.events. */
+export interface EventsRow {
+  id: string;
+  user_id: string | null;
+  org_id: string | null;
+  type: string;
+  data: Json;
+  created_at: Date;
+  dispatched_at: Date | null;
+}
+
 /** Row of the table public.holds. */
 export interface HoldsRow {
   id: bigint;
@@ -553,6 +564,7 @@ export interface Database {
   auto_recharge_settings: AutoRechargeSettingsRow;
   billing_customers: BillingCustomersRow;
   credit_packages: CreditPackagesRow;
+  events: EventsRow;
   holds: HoldsRow;
   lot_burns: LotBurnsRow;
   lots: LotsRow;
