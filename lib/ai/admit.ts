@@ -38,20 +38,23 @@ export function admitCall(
   args: { byok: boolean; estimate: number; hold: HoldRequest | null },
 ): Promise<Admission> {
   return withUser(session, async (tx) => {
-    await tx`select 1 from public.rate_limit_hit(${subject.kind}, ${subject.id}, ${args.byok}, true)`;
-    const [limit] = await tx<{ allowed: boolean; estimate: bigint; remaining: bigint | null }[]>`
-      select allowed, estimate, remaining
-      from public.quota_check(${subject.kind}, ${subject.id}, ${args.estimate}::bigint, ${args.byok})`;
+    // Three independent statements, sent together (one round trip); they still run in order, and
+    // a refused rate limit aborts the transaction before the others count for anything.
+    const [, [limit], [wallet]] = await Promise.all([
+      tx`select 1 from public.rate_limit_hit(${subject.kind}, ${subject.id}, ${args.byok}, true)`,
+      tx<{ allowed: boolean; estimate: bigint; remaining: bigint | null }[]>`
+        select allowed, estimate, remaining
+        from public.quota_check(${subject.kind}, ${subject.id}, ${args.estimate}::bigint, ${args.byok})`,
+      subject.kind === 'user'
+        ? tx<{ id: string }[]>`select id from public.accounts where user_id = ${subject.id}`
+        : tx<{ id: string }[]>`select id from public.accounts where org_id = ${subject.id}`,
+    ]);
     if (!limit?.allowed) {
       throw new InsufficientAllowanceError(
         "This period's LLM token limit of your plan is reached.",
         { needed: args.estimate, available: Number(limit?.remaining ?? 0) },
       );
     }
-    const [wallet] =
-      subject.kind === 'user'
-        ? await tx<{ id: string }[]>`select id from public.accounts where user_id = ${subject.id}`
-        : await tx<{ id: string }[]>`select id from public.accounts where org_id = ${subject.id}`;
     if (!wallet) throw new AppError('not_found', 'The wallet was not found.');
     if (!args.hold) return { walletId: wallet.id, hold: null };
     const h = args.hold;

@@ -144,3 +144,20 @@ export async function byokKeyFor(subject: Subject, provider: string): Promise<st
   );
   return row?.sealed ? decryptSecret(row.sealed) : null;
 }
+
+/**
+ * All of the subject's usable keys in one read (expired or over-limit keys are left out), for a
+ * call that does not know its provider yet; only the key asked for is ever decrypted.
+ */
+export async function subjectKeys(subject: Subject): Promise<(provider: string) => string | null> {
+  const [row] = await asService(
+    (tx) => tx<Record<ByokProvider, string | null>[]>`
+      select public.ai_key_secret(${subject.kind}, ${subject.id}, 'openai') as openai,
+             public.ai_key_secret(${subject.kind}, ${subject.id}, 'anthropic') as anthropic,
+             public.ai_key_secret(${subject.kind}, ${subject.id}, 'google') as google`,
+  );
+  return (provider) => {
+    const sealed = row?.[provider as ByokProvider];
+    return sealed ? decryptSecret(sealed) : null;
+  };
+}

@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POST as chat } from '../../app/api/ai/chat/route';
+import { POST as complete } from '../../app/api/ai/completions/route';
+import { saveProviderKey } from '../../lib/ai';
+import { createUser, db, request, type TestUser } from '../helpers/fixtures';
+import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
+import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai';
+import { finishMetadata, readUiStream, readUntilText } from '../helpers/ui-stream';
+
+/**
+ * The anchor rule at volume: 1,000 calls through the app's routes, mixed the way traffic mixes
+ * (streamed, one-shot, aborted mid-stream, failed before or during the stream, without usage,
+ * rate-limited by the provider, answered from the cache, made with the subject's own key), 25 at a
+ * time, against a real OpenAI-compatible HTTP server and the real @ai-sdk/openai client. Afterwards
+ * every micro-credit that left the wallet is explained by a usage row priced independently in SQL,
+ * the client was told exactly what it paid, and no hold is left pending.
+ */
+
+const CALLS = 1000;
+const CONCURRENCY = 25;
+const MODEL = 'gpt-4o-mini';
+
+let mock: MockOpenAI;
+let payer: TestUser;
+let byokUser: TestUser;
+let payerWallet: string;
+let byokWallet: string;
+
+beforeAll(async () => {
+  mock = await startMockOpenAI();
+  process.env.OPENAI_API_KEY = 'sk-test-mock';
+  process.env.OPENAI_BASE_URL = mock.url;
+  process.env.ENCRYPTION_KEY = 'ef'.repeat(32);
+  await db()`update public.plans set requests_per_hour = 1000000, monthly_llm_token_limit = null`;
+  payer = await createUser('Mixed payer');
+  byokUser = await createUser('Mixed BYOK');
+  payerWallet = await walletOf({ userId: payer.id });
+  byokWallet = await walletOf({ userId: byokUser.id });
+  await grant(payerWallet, 100n * CREDIT);
+  await grant(byokWallet, 1n * CREDIT);
+  await saveProviderKey(byokUser.session, { provider: 'openai', apiKey: 'sk-own-key-0001' });
+});
+
+afterAll(async () => {
+  await mock.close();
+  delete process.env.OPENAI_API_KEY;
+  delete process.env.OPENAI_BASE_URL;
+  delete process.env.ENCRYPTION_KEY;
+});
+
+type Kind =
+  | 'stream'
+  | 'completion'
+  | 'abort'
+  | 'error-before'
+  | 'rate-limit'
+  | 'error-mid'
+  | 'no-usage'
+  | 'cache'
+  | 'byok';
+
+/** Twenty slots, so the mix is 35 % streamed, 15 % one-shot and 5–10 % of each of the rest. */
+const MIX: Kind[] = [
+  ...Array<Kind>(7).fill('stream'),
+  ...Array<Kind>(3).fill('completion'),
+  'abort',
+  'abort',
+  'error-before',
+  'rate-limit',
+  'error-mid',
+  'no-usage',
+  'cache',
+  'cache',
+  'byok',
+  'byok',
+];
+
+interface Told {
+  kind: Kind;
+  /** What the response said the call cost (micro-credits), and its status. */
+  creditsUsed: bigint;
+  status: string;
+}
+
+const chatBody = (text: string) => ({
+  model: MODEL,
+  maxOutputTokens: 200,
+  messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text }] }],
+});
+
+async function streamed(user: TestUser, text: string, kind: Kind): Promise<Told> {
+  let chunks;
+  if (kind === 'abort') {
+    const controller = new AbortController();
+    const aborted = new Request(await request('/api/ai/chat', { user, body: chatBody(text) }), {
+      signal: controller.signal,
+    });
+    chunks = await readUntilText(await chat(aborted), () => controller.abort());
+  } else {
+    const response = await chat(await request('/api/ai/chat', { user, body: chatBody(text) }));
+    expect(response.status).toBe(200);
+    chunks = await readUiStream(response);
+  }
+  const meta = finishMetadata(chunks) as { status: string; creditsUsed: string } | undefined;
+  expect(meta, `${kind}: no finish metadata`).toBeDefined();
+  return { kind, status: meta!.status, creditsUsed: BigInt(meta!.creditsUsed) };
+}
+
+async function oneShot(text: string, kind: Kind, cache: boolean): Promise<Told> {
+  const response = await complete(
+    await request('/api/ai/completions', {
+      user: payer,
+      body: { model: MODEL, prompt: text, maxOutputTokens: 200, cache },
+    }),
+  );
+  const json = (await response.json()) as { status?: string; creditsUsed?: string };
+  if (response.status === 503) {
+    return { kind, status: 'voided', creditsUsed: BigInt(json.creditsUsed ?? '0') };
+  }
+  expect(response.status).toBe(200);
+  return { kind, status: json.status!, creditsUsed: BigInt(json.creditsUsed!) };
+}
+
+function call(index: number): Promise<Told> {
+  const kind = MIX[index % MIX.length]!;
+  const chunks = 1 + (index % 9);
+  const cached = index % 3 === 0 ? 4 : 0;
+  const tag = `#${index}`;
+  switch (kind) {
+    case 'stream':
+      return streamed(payer, `${tag} mode=ok chunks=${chunks} cached=${cached}`, kind);
+    case 'completion':
+      return oneShot(`${tag} mode=ok chunks=${chunks}`, kind, false);
+    case 'abort':
+      return streamed(payer, `${tag} mode=ok chunks=30 latency=5`, kind);
+    case 'error-before':
+    case 'no-usage':
+      return streamed(payer, `${tag} mode=${kind} chunks=${chunks}`, kind);
+    case 'error-mid':
+      // At least two chunks, so some output comes before the connection drops.
+      return streamed(payer, `${tag} mode=error-mid chunks=${chunks + 1}`, kind);
+    case 'rate-limit':
+      return oneShot(`${tag} mode=rate-limit`, kind, false);
+    case 'cache':
+      // Five distinct prompts: the first of each is a miss (charged), the rest are hits.
+      return oneShot(`cached question ${Math.floor(index / 20) % 5} mode=ok chunks=6`, kind, true);
+    case 'byok':
+      return streamed(byokUser, `${tag} mode=ok chunks=${chunks}`, kind);
+  }
+}
+
+async function runAll(): Promise<Told[]> {
+  const results: Told[] = new Array<Told>(CALLS);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < CALLS) {
+        const index = next++;
+        results[index] = await call(index);
+      }
+    }),
+  );
+  return results;
+}
+
+describe('1,000 mixed metered calls', () => {
+  it('charge exactly Σ usage × price (or the hold when usage is unknown), with zero drift', async () => {
+    const payerBefore = await available(payerWallet);
+    const byokBefore = await available(byokWallet);
+
+    const told = await runAll();
+
+    // What each kind of call came to.
+    const statuses = new Map<Kind, Set<string>>();
+    for (const t of told) statuses.set(t.kind, (statuses.get(t.kind) ?? new Set()).add(t.status));
+    expect([...statuses.get('stream')!]).toEqual(['charged']);
+    expect([...statuses.get('completion')!]).toEqual(['charged']);
+    expect([...statuses.get('abort')!]).toEqual(['held']);
+    expect([...statuses.get('error-before')!]).toEqual(['voided']);
+    expect([...statuses.get('rate-limit')!]).toEqual(['voided']);
+    expect([...statuses.get('error-mid')!]).toEqual(['held']);
+    expect([...statuses.get('no-usage')!]).toEqual(['held']);
+    expect([...statuses.get('cache')!].sort()).toEqual(['cached', 'charged']);
+    // Each prompt misses once (twice at most when two identical requests race in flight).
+    const misses = told.filter((t) => t.kind === 'cache' && t.status === 'charged').length;
+    expect(misses).toBeGreaterThanOrEqual(5);
+    expect(misses).toBeLessThanOrEqual(10);
+    expect([...statuses.get('byok')!]).toEqual(['byok']);
+    for (const t of told) {
+      if (['voided', 'cached', 'byok'].includes(t.status)) expect(t.creditsUsed).toBe(0n);
+      else expect(t.creditsUsed).toBeGreaterThan(0n);
+    }
+
+    // One usage row per call that reached a model (cache hits are recorded as cached usage).
+    const rows = await db()<
+      {
+        status: string;
+        source: string;
+        credits_charged: bigint;
+        priced: bigint | null;
+        hold_amount: bigint | null;
+        hold_status: string | null;
+        posted_amount: bigint | null;
+      }[]
+    >`
+      select e.metadata->>'status' as status, e.source, e.credits_charged, h.amount as hold_amount,
+             h.status as hold_status, h.posted_amount,
+             ceil(((e.input_tokens - e.cached_tokens)::numeric * p.input_per_mtok
+                   + e.cached_tokens::numeric * p.cached_input_per_mtok
+                   + e.output_tokens::numeric * p.output_per_mtok) * s.credits_per_usd * s.markup_bps
+                  / 1e10)::bigint as priced
+      from public.usage_events e
+      left join public.holds h on h.id = (e.metadata->>'holdId')::bigint
+      left join public.ai_model_prices p on p.id = (e.metadata->>'priceId')::bigint
+      cross join public.ai_settings s
+      where e.subject_id in (${payer.id}, ${byokUser.id})`;
+    expect(rows).toHaveLength(CALLS);
+    for (const row of rows) {
+      if (row.status === 'charged') expect(row.credits_charged).toBe(row.priced);
+      else if (row.status === 'held') expect(row.credits_charged).toBe(row.hold_amount);
+      else expect(row.credits_charged).toBe(0n);
+      if (row.hold_status !== null) expect(row.hold_status).not.toBe('pending');
+      if (row.hold_status === 'posted') expect(row.posted_amount).toBe(row.credits_charged);
+      expect(row.source).toBe(row.status === 'byok' ? 'byok' : 'platform');
+    }
+
+    // The ledger, the usage rows and what the clients were told all agree, to the micro-credit.
+    const recorded = rows.reduce((sum, row) => sum + row.credits_charged, 0n);
+    const toldTotal = told.reduce((sum, t) => sum + t.creditsUsed, 0n);
+    const [posted] = await db()<{ total: bigint }[]>`
+      select coalesce(sum(amount), 0)::bigint as total from public.transfers
+      where debit_account_id = ${payerWallet} and kind = 'hold_post'`;
+    expect(toldTotal).toBe(recorded);
+    expect(posted!.total).toBe(recorded);
+    expect(payerBefore - (await available(payerWallet))).toBe(recorded);
+    expect(await available(byokWallet)).toBe(byokBefore);
+
+    expect(
+      await db()`select 1 from public.holds where account_id in (${payerWallet}, ${byokWallet})
+                 and status = 'pending'`,
+    ).toHaveLength(0);
+    expect(await ledgerCheck()).toEqual([]);
+  }, 240_000);
+});
