@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { asService, withUser, type DbSession } from '@/lib/db';
+import { asService, withUser, type DbSession, type Tx } from '@/lib/db';
 import { ledgerError } from './errors';
 import {
   CATEGORIES,
@@ -102,28 +102,30 @@ export interface Settlement {
   replayed: boolean;
 }
 
-/** Posts a hold by the actual amount (0 allowed); retries with the same amount replay. */
+/**
+ * Posts a hold by the actual amount (0 allowed); retries with the same amount replay. Settling is
+ * the server's word on what a call cost, so it runs as the service (users cannot settle or void
+ * holds themselves); pass `tx` to settle inside a service transaction already open.
+ */
 export async function settleHold(
-  session: DbSession,
   input: { holdId: bigint | number | string; actual: bigint | number | string },
+  tx?: Tx,
 ): Promise<Settlement> {
   const args = z.object({ holdId, actual: microAmountOrZero }).parse(input);
-  const [row] = await withUser(
-    session,
-    (tx) =>
-      tx<
-        {
-          hold_id: bigint;
-          transfer_id: bigint | null;
-          posted: bigint;
-          released: bigint;
-          shortfall: bigint;
-          available: bigint;
-          replayed: boolean;
-        }[]
-      >`
-      select * from public.credit_settle(${args.holdId.toString()}::bigint, ${args.actual.toString()}::bigint)`,
-  ).catch(ledgerError);
+  const run = (t: Tx) =>
+    t<
+      {
+        hold_id: bigint;
+        transfer_id: bigint | null;
+        posted: bigint;
+        released: bigint;
+        shortfall: bigint;
+        available: bigint;
+        replayed: boolean;
+      }[]
+    >`
+      select * from public.credit_settle(${args.holdId.toString()}::bigint, ${args.actual.toString()}::bigint)`;
+  const [row] = await (tx ? run(tx) : asService(run)).catch(ledgerError);
   return {
     holdId: row!.hold_id,
     transferId: row!.transfer_id,
@@ -135,17 +137,16 @@ export async function settleHold(
   };
 }
 
+/** Releases a pending hold in full; as the service, like settling (pass `tx` to join one). */
 export async function voidHold(
-  session: DbSession,
   input: { holdId: bigint | number | string },
+  tx?: Tx,
 ): Promise<{ holdId: bigint; released: bigint; available: bigint; replayed: boolean }> {
   const args = z.object({ holdId }).parse(input);
-  const [row] = await withUser(
-    session,
-    (tx) =>
-      tx<{ hold_id: bigint; released: bigint; available: bigint; replayed: boolean }[]>`
-      select * from public.credit_void(${args.holdId.toString()}::bigint)`,
-  ).catch(ledgerError);
+  const run = (t: Tx) =>
+    t<{ hold_id: bigint; released: bigint; available: bigint; replayed: boolean }[]>`
+      select * from public.credit_void(${args.holdId.toString()}::bigint)`;
+  const [row] = await (tx ? run(tx) : asService(run)).catch(ledgerError);
   return {
     holdId: row!.hold_id,
     released: row!.released,

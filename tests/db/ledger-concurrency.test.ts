@@ -97,9 +97,8 @@ describe('200 concurrent clients on one wallet', () => {
     // Settle all concurrently, each for half its hold: half of everything comes back.
     await Promise.all(
       holds.map((hold) =>
-        asAlice(
-          (tx) =>
-            tx`select * from public.credit_settle(${hold.toString()}::bigint, ${CREDIT.toString()}::bigint)`,
+        db()`select * from public.credit_settle(${hold.toString()}::bigint, ${CREDIT.toString()}::bigint)`.then(
+          (rows) => rows,
         ),
       ),
     );

@@ -36,9 +36,10 @@ async function reserve(amount: bigint, key: string, ttl = 60, at?: Date) {
   return row!;
 }
 
+/** Settling is trusted work (the gateway, as the service), here with an optional test clock. */
 async function settle(hold: bigint, actual: bigint, at?: Date) {
-  const [row] = await asUser(
-    user,
+  const [row] = await clocked(
+    at,
     (tx) => tx<
       {
         posted: bigint;
@@ -49,7 +50,6 @@ async function settle(hold: bigint, actual: bigint, at?: Date) {
       }[]
     >`
     select posted, released, shortfall, available, replayed from public.credit_settle(${hold.toString()}::bigint, ${actual.toString()}::bigint)`,
-    at,
   );
   return row!;
 }
@@ -130,15 +130,11 @@ describe('settle', () => {
 describe('void', () => {
   it('releases the hold in full, once', async () => {
     const { hold_id } = await reserve(25n * CREDIT, 'v1');
-    const [first] = await asUser(
-      user,
-      (tx) => tx`select released, replayed from public.credit_void(${hold_id.toString()}::bigint)`,
-    );
+    const [first] = await db()`
+      select released, replayed from public.credit_void(${hold_id.toString()}::bigint)`;
     expect(first).toEqual({ released: 25n * CREDIT, replayed: false });
-    const [again] = await asUser(
-      user,
-      (tx) => tx`select released, replayed from public.credit_void(${hold_id.toString()}::bigint)`,
-    );
+    const [again] = await db()`
+      select released, replayed from public.credit_void(${hold_id.toString()}::bigint)`;
     expect(again).toEqual({ released: 0n, replayed: true });
     expect(await available(wallet)).toBe(100n * CREDIT);
     await expect(settle(hold_id, 1n)).rejects.toMatchObject({ code: 'TG409' });
@@ -149,7 +145,7 @@ describe('void', () => {
     const { hold_id } = await reserve(5n * CREDIT, 'v2');
     await settle(hold_id, 5n * CREDIT);
     await expect(
-      asUser(user, (tx) => tx`select public.credit_void(${hold_id.toString()}::bigint)`),
+      db()`select public.credit_void(${hold_id.toString()}::bigint)`.then((rows) => rows),
     ).rejects.toMatchObject({ code: 'TG409' });
   });
 });

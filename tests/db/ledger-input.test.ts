@@ -81,9 +81,6 @@ const cases: [string, string, string][] = [
   ['reserve: zero amount', `select public.credit_reserve($W, 0, 'other', 'h1')`, 'TG422'],
   ['reserve: ttl of zero', `select public.credit_reserve($W, 1, 'other', 'h2', 0)`, 'TG422'],
   ['reserve: ttl over a day', `select public.credit_reserve($W, 1, 'other', 'h3', 90000)`, 'TG422'],
-  ['settle: negative actual', `select public.credit_settle($H, -1)`, 'TG422'],
-  ['settle: unknown hold', `select public.credit_settle(999999, 1)`, 'TG404'],
-  ['void: unknown hold', `select public.credit_void(999999)`, 'TG404'],
   ['transfer: to itself', `select public.credit_transfer($W, $W, 1, 't1')`, 'TG422'],
   [
     'transfer: unknown target',
@@ -108,6 +105,9 @@ const trustedCases: [string, string, string][] = [
   ['refund: not a spend', `select public.credit_refund(999999, 1, 'r1')`, 'TG404'],
   ['refund: more than was spent', `select public.credit_refund($S, 2000000, 'r2')`, 'TG422'],
   ['refund: zero', `select public.credit_refund($S, 0, 'r3')`, 'TG422'],
+  ['settle: negative actual', `select public.credit_settle($H, -1)`, 'TG422'],
+  ['settle: unknown hold', `select public.credit_settle(999999, 1)`, 'TG404'],
+  ['void: unknown hold', `select public.credit_void(999999)`, 'TG404'],
 ];
 
 function bind(sql: string): string {

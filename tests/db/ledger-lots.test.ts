@@ -150,11 +150,10 @@ describe('expiry of lots', () => {
     );
     const later = new Date(now.getTime() + 2 * DAY);
     // The plan lot expired while reserved; settling charges only from live credits.
-    const [settled] = await asUser(
-      user,
+    const [settled] = await clocked(
+      later,
       (tx) =>
         tx`select posted, shortfall from public.credit_settle(${hold!.hold_id}, ${(30n * CREDIT).toString()}::bigint)`,
-      later,
     );
     expect(settled).toEqual({ posted: 20n * CREDIT, shortfall: 10n * CREDIT });
     expect(await available(wallet, later)).toBe(0n);

@@ -186,14 +186,21 @@ describe('execute', () => {
       admin: 'TG404',
       service: 'ok',
     },
+    // Settling says what a reserved call really cost: the service's word, never the user's.
     credit_settle: {
       anon: '42501',
-      stranger: 'TG404',
-      member: 'ok',
-      admin: 'TG404',
+      stranger: '42501',
+      member: '42501',
+      admin: '42501',
       service: 'ok',
     },
-    credit_void: { anon: '42501', stranger: 'TG404', member: 'ok', admin: 'TG404', service: 'ok' },
+    credit_void: {
+      anon: '42501',
+      stranger: '42501',
+      member: '42501',
+      admin: '42501',
+      service: 'ok',
+    },
     credit_transfer: {
       anon: '42501',
       stranger: 'TG404',
