@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import { DashboardShell } from '@/components/layout/dashboard-shell';
 import { HeaderBalance } from '@/components/credits/header-balance';
+import { NotificationBell } from '@/components/notifications/notification-bell';
 import { UsageWidget } from '@/components/tokens/usage-widget';
 import { Providers } from '@/components/providers';
 
@@ -16,7 +17,12 @@ export default async function DashboardLayout({ children }: { children: React.Re
     <Providers>
       <DashboardShell
         viewer={viewer}
-        headerSlot={<HeaderBalance orgs={viewer.orgs} />}
+        headerSlot={
+          <>
+            <HeaderBalance orgs={viewer.orgs} />
+            <NotificationBell />
+          </>
+        }
         sidebarFooter={<UsageWidget />}
       >
         {children}

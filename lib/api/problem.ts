@@ -1,4 +1,5 @@
 import 'server-only';
+import { noteRefusedSpend } from '@/lib/alerts/refused';
 import { AppError, toAppError, type Problem } from './errors';
 
 /** Turns anything thrown into a problem+json response; unexpected errors are logged, not shown. */
@@ -12,6 +13,7 @@ export function problemResponse(error: unknown, requestId: string): Response {
     );
     return problemJson(internal.toProblem(requestId), { 'x-request-id': requestId });
   }
+  void noteRefusedSpend(known); // a ledger refusal that still names its wallet
   return problemJson(known.toProblem(requestId), { ...known.headers, 'x-request-id': requestId });
 }
 

@@ -1,4 +1,5 @@
 import { AppError, toAppError } from '@/lib/api/errors';
+import { noteRefusedSpend } from '@/lib/alerts/refused';
 
 /** The ledger's typed errors, made from the SQLSTATEs its functions raise. */
 
@@ -40,6 +41,7 @@ export function ledgerError(error: unknown): never {
   const extra = known.extensions;
   switch (known.code) {
     case 'insufficient_credits':
+      void noteRefusedSpend(known); // recorded as an alert, outside the rolled-back spend
       throw new InsufficientCreditsError(
         BigInt(String(extra.needed ?? '0')),
         BigInt(String(extra.available ?? '0')),

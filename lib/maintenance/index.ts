@@ -1,5 +1,6 @@
 import 'server-only';
 import { runAllowanceMaintenance } from '@/lib/aiTokens';
+import { runAlertsScan } from '@/lib/alerts';
 import { runLedgerMaintenance } from '@/lib/credits';
 import { dispatchAutoRecharges } from '@/lib/stripe';
 
@@ -12,5 +13,6 @@ export async function runMaintenanceTick() {
   const ledger = await runLedgerMaintenance();
   const allowances = await runAllowanceMaintenance();
   const autoRecharge = await dispatchAutoRecharges(50);
-  return { ledger, allowances, autoRecharge };
+  const alerts = await runAlertsScan(); // spikes, run-out forecasts, expiring keys, failed recharges
+  return { ledger, allowances, autoRecharge, alerts };
 }

@@ -1,0 +1,52 @@
+import { notificationPageView, type NotificationPageView } from '@/lib/notifications/schemas';
+
+/** Client-side reads and writes of the notifications API, for react-query. */
+
+export const notificationsKeys = {
+  all: ['notifications'] as const,
+  list: ['notifications', 'list'] as const,
+};
+
+export const NOTIFICATIONS_PAGE = 20;
+
+async function problemDetail(response: Response, fallback: string): Promise<string> {
+  const body = (await response.json().catch(() => null)) as { detail?: string } | null;
+  return body?.detail ?? fallback;
+}
+
+export async function fetchNotifications(signal?: AbortSignal): Promise<NotificationPageView> {
+  const response = await fetch(`/api/notifications?limit=${NOTIFICATIONS_PAGE}`, { signal });
+  if (!response.ok)
+    throw new Error(await problemDetail(response, 'Notifications are unavailable.'));
+  return notificationPageView.parse(await response.json());
+}
+
+/** Marks the given notifications read, or all of them. */
+export async function markRead(
+  target: { ids: string[] } | { all: true },
+): Promise<{ updated: number; unreadCount: number }> {
+  const response = await fetch('/api/notifications/read', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(target),
+  });
+  if (!response.ok) throw new Error(await problemDetail(response, 'Marking as read failed.'));
+  return (await response.json()) as { updated: number; unreadCount: number };
+}
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "3 minutes ago", "yesterday", or a date for anything older than a week. */
+export function timeAgo(iso: string, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 60) return 'just now';
+  if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return relative.format(Math.round(seconds / 3600), 'hour');
+  if (abs < 7 * 86_400) return relative.format(Math.round(seconds / 86_400), 'day');
+  return new Date(iso).toLocaleDateString('en', {
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+  });
+}
