@@ -32,6 +32,8 @@ const schema = z.object({
   // Database: unset means the embedded PostgreSQL started by `npm run dev`.
   DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // Background jobs (pg-boss) need a session-mode connection; unset means DATABASE_URL.
+  JOBS_DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
   // Supabase: unset means local mode with the demo sign-in.
   NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
   NEXT_PUBLIC_SUPABASE_ANON_KEY: optionalString,

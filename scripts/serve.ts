@@ -19,7 +19,8 @@ import { prepareDatabase } from './prepare-db';
  * `npm run dev` and `npm start`. Without DATABASE_URL: start the embedded PostgreSQL (data kept
  * in .data/ between runs), migrate, seed demo data when empty, then run Next.js; stop the
  * database when Next.js exits, crashes, or on Ctrl-C. With DATABASE_URL: migrate nothing
- * implicitly, start nothing, just run Next.js against it.
+ * implicitly, start nothing, just run Next.js against it. Either way the background worker
+ * (scripts/worker.ts) runs beside Next.js and stops with it.
  */
 
 const mode = process.argv[2] === 'start' ? 'start' : 'dev';
@@ -97,26 +98,34 @@ async function main(): Promise<void> {
     env: childEnv,
   });
 
-  // The maintenance tick that production runs from a scheduler, every minute while serving.
-  const tick = setInterval(() => {
-    fetch(`http://127.0.0.1:${port}/api/cron/maintenance`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${childEnv.CRON_SECRET}` },
-    }).catch(() => {}); // not up yet, or restarting: the next tick tries again
-  }, 60_000);
-  tick.unref();
+  // The background worker (maintenance tick every minute, webhooks, batch jobs) beside the app,
+  // as production runs it (`npm run worker`), with the same environment. One process (tsx as a
+  // loader, not its CLI wrapper), so waiting for its exit really waits for running jobs.
+  const worker: ChildProcess = spawn(
+    process.execPath,
+    ['--conditions=react-server', '--import', 'tsx', path.join('scripts', 'worker.ts')],
+    { stdio: 'inherit', env: childEnv },
+  );
 
   let shuttingDown = false;
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    clearInterval(tick);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (worker.exitCode === null && worker.signalCode === null) {
+      const stopped = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGTERM');
+      // Let running jobs finish before the database goes away (at most 10 s).
+      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    }
     await database?.stop().catch(() => {});
     if (database) log('embedded PostgreSQL stopped');
     process.exit(code);
   };
 
+  worker.on('exit', (code, signal) => {
+    if (!shuttingDown) log(`worker exited (${signal ?? code}); the app keeps running without it`);
+  });
   child.on('exit', (code, signal) => {
     if (!shuttingDown && code !== 0) log(`Next.js exited (${signal ?? code}); stopping`);
     void shutdown(code ?? (signal ? 1 : 0));

@@ -2,14 +2,16 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { Building2 } from 'lucide-react';
+import { Building2, Webhook } from 'lucide-react';
 import { toJson } from '@/lib/api';
 import { getViewer } from '@/lib/auth';
 import { BYOK_PROVIDERS, listByokActivity, listProviderKeys } from '@/lib/ai';
 import { resolveWallet } from '@/lib/credits';
 import { subjectFor } from '@/lib/plans';
 import { billingMode, getAutoRecharge, listPackages } from '@/lib/stripe';
+import { alertSettingsView, getAlertSettings } from '@/lib/alerts';
 import { AutoRechargeForm } from '@/components/billing/auto-recharge-form';
+import { ThresholdSettings } from '@/components/notifications/threshold-settings';
 import { toPackageView } from '@/components/billing/views';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -19,7 +21,10 @@ import { ProviderKeys } from './provider-keys-client';
 
 export const metadata: Metadata = { title: 'Settings' };
 
-/** The viewer's profile, auto-recharge of the personal wallet, and the way to their orgs. */
+/**
+ * The viewer's profile, auto-recharge, alert thresholds, provider keys, and the ways to webhooks
+ * and to their orgs.
+ */
 export default async function SettingsPage() {
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
@@ -48,6 +53,18 @@ export default async function SettingsPage() {
       }),
     ),
   ]);
+  // Alerts: the personal wallet, and each org wallet the viewer owns or administers.
+  const alertScopes = await Promise.all(
+    keyScopes.map(async (scope) => {
+      const scopeWallet = scope.orgId
+        ? await resolveWallet(session, { type: 'org', orgId: scope.orgId })
+        : walletId;
+      const settings = alertSettingsView.parse(
+        JSON.parse(toJson(await getAlertSettings(session, scopeWallet))),
+      );
+      return { ...scope, settings };
+    }),
+  );
 
   return (
     <div className="flex flex-col gap-6">
@@ -85,6 +102,35 @@ export default async function SettingsPage() {
       </Card>
       <Card>
         <CardHeader>
+          <CardTitle as="h2">Alerts and notifications</CardTitle>
+          <CardDescription>
+            Get a notification (and a webhook event) when credits run low. Refused spends, unusual
+            spikes, expiring keys and failed top-ups are always reported.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-col gap-8">
+          {alertScopes.map((scope) => (
+            <section
+              key={scope.orgId ?? 'personal'}
+              aria-label={`Alerts of ${scope.label}`}
+              className="flex flex-col gap-4"
+            >
+              {alertScopes.length > 1 ? (
+                <h3 className="text-sm font-semibold">
+                  {scope.orgId ? `${scope.label} (organization)` : 'Personal wallet'}
+                </h3>
+              ) : null}
+              <ThresholdSettings
+                initial={scope.settings}
+                orgId={scope.orgId ?? undefined}
+                scopeLabel={scope.orgId ? `the ${scope.label} wallet` : 'your wallet'}
+              />
+            </section>
+          ))}
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
           <CardTitle as="h2">Provider keys (BYOK)</CardTitle>
           <CardDescription>
             Calls to a provider you hold a key for are paid with that key instead of credits.
@@ -112,6 +158,22 @@ export default async function SettingsPage() {
               />
             </section>
           ))}
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle as="h2">Webhooks</CardTitle>
+          <CardDescription>
+            Send alerts, purchases and refunds to your own systems as signed HTTP requests.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Button asChild variant="outline">
+            <Link href="/settings/webhooks">
+              <Webhook aria-hidden="true" />
+              Manage webhooks
+            </Link>
+          </Button>
         </CardContent>
       </Card>
       <Card>

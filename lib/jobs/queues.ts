@@ -1,0 +1,34 @@
+import type PgBoss from 'pg-boss';
+
+/**
+ * Every queue the app uses, with its pg-boss options. `enqueue` and the worker both create a
+ * queue from here before using it, so its options never depend on who touched it first.
+ * A new kind of job adds its queue here and its handler in ./handlers.ts.
+ */
+export const JOB_QUEUES = {
+  // One tick runs at a time (a slow tick never overlaps the next).
+  'maintenance.tick': { policy: 'singleton', retryLimit: 0, expireInSeconds: 5 * 60 },
+  'webhooks.dispatch': {
+    policy: 'standard',
+    retryLimit: 3,
+    retryDelay: 5,
+    expireInSeconds: 5 * 60,
+  },
+  // HTTP failures are retried by the delivery itself (24-h backoff, every attempt recorded);
+  // pg-boss retries only when the handler crashed (say the database was unreachable).
+  'webhooks.deliver': {
+    policy: 'standard',
+    retryLimit: 5,
+    retryDelay: 30,
+    retryBackoff: true,
+    expireInSeconds: 2 * 60,
+  },
+  // A batch runs until no item is left; a crashed run is retried and resumes where it stopped.
+  'ai.batch': { policy: 'standard', retryLimit: 2, retryDelay: 30, expireInSeconds: 60 * 60 },
+} satisfies Record<string, Omit<PgBoss.Queue, 'name'>>;
+
+export type JobName = keyof typeof JOB_QUEUES;
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOB_QUEUES, name);
+}
