@@ -1,5 +1,6 @@
 import 'server-only';
 import { asService, type DbSession } from '@/lib/db';
+import { providerHealth, type ProviderHealth } from '@/lib/ai/health';
 import { requirePlatformAdmin } from './guard';
 
 /**
@@ -21,15 +22,7 @@ export interface MarginRow {
   marginBps: bigint | null;
 }
 
-export interface ProviderHealth {
-  provider: string;
-  events: bigint;
-  errors: bigint;
-  /** Errors per 10,000 calls. */
-  errorRateBps: bigint;
-  p50LatencyMs: number | null;
-  p95LatencyMs: number | null;
-}
+export type { ProviderHealth } from '@/lib/ai/health';
 
 export interface AdminModelStats {
   from: Date;
@@ -96,23 +89,7 @@ export async function getAdminModelStats(
       group by grouping sets ((d.provider, d.model), (d.provider), ())
       order by cost desc, credits desc, d.provider, d.model`;
 
-    const health = await tx<
-      {
-        provider: string;
-        events: bigint;
-        errors: bigint;
-        p50: number | null;
-        p95: number | null;
-      }[]
-    >`
-      select e.provider, count(*)::bigint as events,
-             count(*) filter (where not e.success)::bigint as errors,
-             round(percentile_cont(0.5) within group (order by e.latency_ms))::integer as p50,
-             round(percentile_cont(0.95) within group (order by e.latency_ms))::integer as p95
-      from public.usage_events e
-      where e.occurred_at >= ${since24h} and e.occurred_at <= ${to}
-      group by e.provider
-      order by events desc, e.provider`;
+    const health = await providerHealth(tx, since24h, to);
 
     const pick = (level: string) =>
       sums.filter((row) => row.level === level).map((row) => toMarginRow(row, creditsPerUsd));
@@ -129,14 +106,7 @@ export async function getAdminModelStats(
           { provider: null, model: null, events: 0n, cost: 0n, credits: 0n },
           creditsPerUsd,
         ),
-      health: health.map((row) => ({
-        provider: row.provider,
-        events: row.events,
-        errors: row.errors,
-        errorRateBps: row.events > 0n ? (row.errors * 10_000n) / row.events : 0n,
-        p50LatencyMs: row.p50,
-        p95LatencyMs: row.p95,
-      })),
+      health,
     };
   });
 }

@@ -9,11 +9,14 @@ import { loadCallContext } from './catalog';
 import { generateChat } from './chat';
 import { meteredCallInput, type CallOutcome, type MeteredCallInput } from './metered-call';
 import { creditsFor, type MeteredUsage } from './pricing';
+import { redactPii } from './redact';
 
 /**
  * The response cache: an exact match on model + normalized input + parameters, scoped to the
  * subject, with a TTL per operation. A hit passes the kill switches and the rate limit, is
- * recorded as cached usage and is charged by the policy (free by default).
+ * recorded as cached usage and is charged by the policy (free by default). Answers are stored
+ * with e-mail addresses and card-like numbers redacted (models often echo the prompt), so a hit
+ * serves the redacted answer; the key is a hash and holds no prompt text.
  */
 
 export const CACHE_TTL_SECONDS = { chat: 600, completion: 3_600 } as const;
@@ -130,7 +133,7 @@ export async function generateChatCached(
       (
         tx,
       ) => tx`select public.ai_cache_put(${subject.kind}, ${subject.id}, ${key}, ${args.operation},
-        ${result.model}, ${result.text}, ${usage.inputTokens}, ${usage.outputTokens},
+        ${result.model}, ${redactPii(result.text)}, ${usage.inputTokens}, ${usage.outputTokens},
         ${CACHE_TTL_SECONDS[args.operation]})`,
     ).catch((error: unknown) => console.error('[ai] cache write failed', error));
   }

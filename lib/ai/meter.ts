@@ -16,10 +16,12 @@ export interface MeterState {
   sawOutput: boolean;
   usage: MeteredUsage | null;
   error: unknown;
+  /** Facts recorded with the usage event (e.g. moderation results); never prompt text. */
+  notes: Record<string, string | number | boolean | string[]>;
 }
 
 export class Meter {
-  readonly state: MeterState = { sawOutput: false, usage: null, error: undefined };
+  readonly state: MeterState = { sawOutput: false, usage: null, error: undefined, notes: {} };
   private ended: Promise<void> | undefined;
 
   constructor(private readonly onEnd: (state: MeterState) => Promise<void>) {}

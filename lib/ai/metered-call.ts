@@ -8,9 +8,11 @@ import type { DbSession } from '@/lib/db';
 import { parseInput, subjectFor, type Subject } from '@/lib/plans';
 import type { Operation } from '@/lib/usage';
 import { admitCall } from './admit';
-import { byokKeyFor } from './byok';
+import { subjectKeys } from './byok';
 import { loadCallContext, type CallContext } from './catalog';
+import { loadMediaPrice } from './media-price';
 import { Meter, meteredModel } from './meter';
+import { assertInputAllowed, moderationKeyFor, withOutputModeration } from './moderation';
 import { creditsFor } from './pricing';
 import { isProviderConfigured, languageModelFor } from './providers';
 import { settle, type CallOutcome } from './settle';
@@ -74,12 +76,16 @@ export interface CallSpec {
   /** Requested output bound; capped by the model's max output. */
   maxOutputTokens: number;
   timeoutMs: number;
+  /** Worst-case media of the call (images, audio), priced by the model's per-unit prices. */
+  media?: { images?: number; audioMilliseconds?: number };
 }
 
 export interface OpenCall extends Omit<MeteredCall, 'model'> {
   meter: Meter;
   /** The subject's own key for the provider, when it has one (BYOK). */
   apiKey: string | null;
+  /** The OpenAI key output moderation uses, or null when the call is not moderated. */
+  moderationKey: string | null;
 }
 
 /**
@@ -93,7 +99,11 @@ export async function openMeteredCall(
   clientSignal?: AbortSignal,
 ): Promise<OpenCall> {
   const subject = subjectFor(session, spec.orgId);
-  const context = await loadCallContext(session, subject, spec.model, spec.feature);
+  // The catalog row and the subject's own key are independent: read them side by side.
+  const [context, subjectKey] = await Promise.all([
+    loadCallContext(session, subject, spec.model, spec.feature),
+    subjectKeys(subject),
+  ]);
   if (!context.capabilities.includes(spec.capability)) {
     throw new AppError(
       'validation_failed',
@@ -104,12 +114,27 @@ export async function openMeteredCall(
     );
   }
   // The subject's own key wins over the platform's; the local model never takes one.
-  const apiKey = context.provider === 'local' ? null : await byokKeyFor(subject, context.provider);
+  const apiKey = context.provider === 'local' ? null : subjectKey(context.provider);
   const byok = apiKey !== null;
   if (!byok && !isProviderConfigured(context.provider)) {
     throw new AppError('unavailable', `The ${context.provider} provider is not configured.`, {
       provider: context.provider,
     });
+  }
+  if (spec.media) Object.assign(context.price, await loadMediaPrice(session, context.priceId));
+  // Moderation before anything is held: flagged input is a 422 and charges nothing.
+  const moderationKey =
+    prompt.length > 0
+      ? await moderationKeyFor(session, {
+          provider: context.provider,
+          ownOpenAiKey: context.provider === 'local' ? null : subjectKey('openai'),
+        })
+      : null;
+  if (moderationKey) {
+    await assertInputAllowed(
+      moderationKey,
+      prompt.map((message) => message.content),
+    );
   }
   const maxOutputTokens = Math.min(spec.maxOutputTokens, context.maxOutputTokens);
   const estimate = spec.inputTokens + maxOutputTokens;
@@ -123,6 +148,7 @@ export async function openMeteredCall(
     inputTokens: spec.inputTokens,
     cachedInputTokens: 0,
     outputTokens: maxOutputTokens,
+    ...spec.media,
   });
   const callId = randomUUID();
   // BYOK: the subject pays the provider directly, so no credits are held or charged.
@@ -166,7 +192,8 @@ export async function openMeteredCall(
   );
   guard.unref();
   void settled.finally(() => clearTimeout(guard)).catch(() => {});
-  return { ...base, meter, apiKey, signal, settled };
+  if (moderationKey) meter.state.notes.moderation = 'passed';
+  return { ...base, meter, apiKey, moderationKey, signal, settled };
 }
 
 /** Checks, estimates and reserves for a chat or completion; the call settles itself. */
@@ -191,12 +218,12 @@ export async function beginMeteredCall(
     args.prompt,
     clientSignal,
   );
-  const { meter, apiKey, ...rest } = call;
+  const { meter, apiKey, moderationKey, ...rest } = call;
   try {
-    return {
-      ...rest,
-      model: meteredModel(languageModelFor(call.context, apiKey ?? undefined), meter),
-    };
+    const inner = languageModelFor(call.context, apiKey ?? undefined);
+    // Non-streamed answers are moderated before they are returned; streams pass through.
+    const model = moderationKey ? withOutputModeration(inner, moderationKey, meter) : inner;
+    return { ...rest, model: meteredModel(model, meter) };
   } catch (error) {
     await meter.end(error);
     throw error;

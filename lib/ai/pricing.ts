@@ -11,6 +11,10 @@ export interface ModelPrice {
   outputPerMtok: bigint;
   creditsPerUsd: bigint;
   markupBps: bigint;
+  /** Micro-USD per generated image (image models); 0 when absent. */
+  perImage?: bigint;
+  /** Micro-USD per second of audio (transcription models); 0 when absent. */
+  perAudioSecond?: bigint;
 }
 
 export interface MeteredUsage {
@@ -19,6 +23,10 @@ export interface MeteredUsage {
   /** The part of inputTokens read from the provider's prompt cache. */
   cachedInputTokens: number;
   outputTokens: number;
+  /** Images generated (image models). */
+  images?: number;
+  /** Audio processed, in milliseconds (billed per second, pro rata to the millisecond). */
+  audioMilliseconds?: number;
 }
 
 const PER_MTOK = 1_000_000n;
@@ -33,16 +41,20 @@ function whole(count: number, field: string): bigint {
   return BigInt(count);
 }
 
-/** Σ tokens × price, in micro-USD × 10^6 (exact). */
+/** Σ tokens × price + images × per-image + audio ms × per-second / 1000, in micro-USD × 10^6 (exact). */
 function rawCost(price: ModelPrice, usage: MeteredUsage): bigint {
   const input = whole(usage.inputTokens, 'inputTokens');
   const cached = whole(usage.cachedInputTokens, 'cachedInputTokens');
   const output = whole(usage.outputTokens, 'outputTokens');
+  const images = whole(usage.images ?? 0, 'images');
+  const audioMs = whole(usage.audioMilliseconds ?? 0, 'audioMilliseconds');
   const cachedPart = cached > input ? input : cached;
   return (
     (input - cachedPart) * price.inputPerMtok +
     cachedPart * price.cachedInputPerMtok +
-    output * price.outputPerMtok
+    output * price.outputPerMtok +
+    images * (price.perImage ?? 0n) * PER_MTOK +
+    audioMs * (price.perAudioSecond ?? 0n) * (PER_MTOK / 1_000n)
   );
 }
 

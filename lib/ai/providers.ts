@@ -2,10 +2,16 @@ import 'server-only';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
-import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
+import type {
+  EmbeddingModelV3,
+  ImageModelV3,
+  LanguageModelV3,
+  TranscriptionModelV3,
+} from '@ai-sdk/provider';
 import { AppError } from '@/lib/api';
 import { env } from '@/lib/env';
 import { LocalEmbeddingModel } from './local-embedding';
+import { LocalImageModel, LocalTranscriptionModel } from './local-media';
 import { LocalLanguageModel } from './local-model';
 
 /**
@@ -74,6 +80,42 @@ export function embeddingModelFor(
     );
   }
   throw new AppError('unavailable', `Embeddings from ${model.provider} are not configured.`, {
+    provider: model.provider,
+  });
+}
+
+/** Image models: OpenAI's over HTTP, or the local one; others are unavailable (503). */
+export function imageModelFor(
+  model: { provider: Provider; providerModelId: string },
+  apiKey?: string,
+): ImageModelV3 {
+  const keys = env();
+  if (model.provider === 'local') return new LocalImageModel(model.providerModelId);
+  const key = apiKey ?? keys.OPENAI_API_KEY;
+  if (model.provider === 'openai' && key) {
+    return createOpenAI({ apiKey: key, baseURL: keys.OPENAI_BASE_URL }).image(
+      model.providerModelId,
+    );
+  }
+  throw new AppError('unavailable', `Images from ${model.provider} are not configured.`, {
+    provider: model.provider,
+  });
+}
+
+/** Transcription models: OpenAI's over HTTP, or the local one; others are unavailable (503). */
+export function transcriptionModelFor(
+  model: { provider: Provider; providerModelId: string },
+  apiKey?: string,
+): TranscriptionModelV3 {
+  const keys = env();
+  if (model.provider === 'local') return new LocalTranscriptionModel(model.providerModelId);
+  const key = apiKey ?? keys.OPENAI_API_KEY;
+  if (model.provider === 'openai' && key) {
+    return createOpenAI({ apiKey: key, baseURL: keys.OPENAI_BASE_URL }).transcription(
+      model.providerModelId,
+    );
+  }
+  throw new AppError('unavailable', `Transcription from ${model.provider} is not configured.`, {
     provider: model.provider,
   });
 }

@@ -1,8 +1,8 @@
 import 'server-only';
 import { getWalletSummary, settleHold, voidHold, type Hold } from '@/lib/credits';
-import type { DbSession } from '@/lib/db';
+import { asService, type DbSession, type Tx } from '@/lib/db';
 import type { Subject } from '@/lib/plans';
-import { recordUsage, type Operation } from '@/lib/usage';
+import { recordUsage, type Operation, type UsageEventInput } from '@/lib/usage';
 import type { CallContext } from './catalog';
 import type { MeterState } from './meter';
 import { creditsFor, providerCostMicroUsd, type MeteredUsage } from './pricing';
@@ -55,37 +55,44 @@ export async function settle(
   const { hold, context } = call;
   if (!hold) return settleByok(session, call, operation, feature, startedAt, state);
   const errorCode = errorCodeFor(state);
-  let status: CallOutcome['status'];
-  let creditsUsed = 0n;
-  let available: bigint;
-  if (state.usage) {
-    const settled = await settleHold(session, {
+  // The ledger movement and the usage row commit together, in one service transaction.
+  return asService(async (tx) => {
+    let status: CallOutcome['status'];
+    let creditsUsed = 0n;
+    let available: bigint;
+    if (state.usage) {
+      const settled = await settleHold(
+        { holdId: hold.holdId, actual: creditsFor(context.price, state.usage) },
+        tx,
+      );
+      [status, creditsUsed, available] = ['charged', settled.posted, settled.available];
+    } else if (!state.sawOutput) {
+      const voided = await voidHold({ holdId: hold.holdId }, tx);
+      [status, available] = ['voided', voided.available];
+    } else {
+      const settled = await settleHold({ holdId: hold.holdId, actual: hold.amount }, tx);
+      [status, creditsUsed, available] = ['held', settled.posted, settled.available];
+    }
+    await record(
+      session,
+      call,
+      operation,
+      feature,
+      startedAt,
+      state,
+      { status, creditsUsed, errorCode },
+      tx,
+    );
+    return {
+      callId: call.callId,
+      status,
+      creditsUsed,
+      usage: state.usage,
+      available,
       holdId: hold.holdId,
-      actual: creditsFor(context.price, state.usage),
-    });
-    [status, creditsUsed, available] = ['charged', settled.posted, settled.available];
-  } else if (!state.sawOutput) {
-    const voided = await voidHold(session, { holdId: hold.holdId });
-    [status, available] = ['voided', voided.available];
-  } else {
-    const settled = await settleHold(session, { holdId: hold.holdId, actual: hold.amount });
-    [status, creditsUsed, available] = ['held', settled.posted, settled.available];
-  }
-  const usage = state.usage;
-  await record(session, call, operation, feature, startedAt, state, {
-    status,
-    creditsUsed,
-    errorCode,
+      errorCode,
+    };
   });
-  return {
-    callId: call.callId,
-    status,
-    creditsUsed,
-    usage,
-    available,
-    holdId: hold.holdId,
-    errorCode,
-  };
 }
 
 function errorCodeFor(state: MeterState): string | null {
@@ -129,11 +136,12 @@ async function record(
   startedAt: number,
   state: MeterState,
   result: { status: CallOutcome['status']; creditsUsed: bigint; errorCode: string | null },
+  tx?: Tx,
 ): Promise<void> {
   const { context, hold } = call;
   const { usage } = state;
   const { status, creditsUsed, errorCode } = result;
-  await recordUsage({
+  const input: UsageEventInput = {
     subject: call.subject,
     actorId: session.userId,
     provider: context.provider,
@@ -143,6 +151,8 @@ async function record(
     inputTokens: usage?.inputTokens ?? 0,
     outputTokens: usage?.outputTokens ?? 0,
     cachedTokens: usage?.cachedInputTokens ?? 0,
+    images: usage?.images ?? 0,
+    audioSeconds: (usage?.audioMilliseconds ?? 0) / 1000,
     latencyMs: Math.max(0, Math.round(performance.now() - startedAt)),
     providerCostMicroUsd: usage ? providerCostMicroUsd(context.price, usage) : 0n,
     creditsCharged: creditsUsed,
@@ -151,9 +161,14 @@ async function record(
     source: hold ? 'platform' : 'byok',
     success: status === 'charged' || (status === 'byok' && usage !== null),
     metadata: {
+      ...state.notes,
       holdId: hold?.holdId.toString() ?? null,
       priceId: context.priceId.toString(),
       status,
     },
-  }).catch((error: unknown) => console.error('[ai] usage record failed', call.callId, error));
+  };
+  // A usage row that cannot be written never undoes the settlement (its own savepoint).
+  await (tx ? tx.savepoint((sp) => recordUsage(input, sp)) : recordUsage(input)).catch(
+    (error: unknown) => console.error('[ai] usage record failed', call.callId, error),
+  );
 }

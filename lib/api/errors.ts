@@ -8,6 +8,7 @@ import { z } from 'zod';
 export type ErrorCode =
   | 'bad_request'
   | 'validation_failed'
+  | 'content_flagged'
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
@@ -33,6 +34,7 @@ export interface Problem {
 const TITLES: Record<ErrorCode, [number, string]> = {
   bad_request: [400, 'Bad request'],
   validation_failed: [422, 'Validation failed'],
+  content_flagged: [422, 'Content flagged'],
   unauthorized: [401, 'Sign-in required'],
   forbidden: [403, 'Forbidden'],
   not_found: [404, 'Not found'],

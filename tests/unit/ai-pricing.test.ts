@@ -58,3 +58,29 @@ describe('integer pricing', () => {
     expect(creditsPer1k(gpt4oMini)).toEqual({ input: 2_250n, cachedInput: 1_125n, output: 9_000n });
   });
 });
+
+describe('media pricing', () => {
+  const media = { ...gpt4oMini, perImage: 42_000n, perAudioSecond: 100n };
+  const none = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
+
+  it('charges per image: 2 images × 42,000 µUSD × 10 credits/USD × 1.5', () => {
+    expect(providerCostMicroUsd(media, { ...none, images: 2 })).toBe(84_000n);
+    expect(creditsFor(media, { ...none, images: 2 })).toBe(1_260_000n);
+  });
+
+  it('charges per audio second, pro rata to the millisecond, rounded up once', () => {
+    // 61.5 s × 100 µUSD = 6,150 µUSD → × 15 = 92,250 µcredits.
+    expect(providerCostMicroUsd(media, { ...none, audioMilliseconds: 61_500 })).toBe(6_150n);
+    expect(creditsFor(media, { ...none, audioMilliseconds: 61_500 })).toBe(92_250n);
+    // 1 ms = 0.1 µUSD → 1.5 µcredits → 2.
+    expect(creditsFor(media, { ...none, audioMilliseconds: 1 })).toBe(2n);
+  });
+
+  it('adds media to tokens before rounding; prices without media terms charge none', () => {
+    const usage = { inputTokens: 1, cachedInputTokens: 0, outputTokens: 0, images: 1 };
+    expect(creditsFor(media, usage)).toBe(630_003n);
+    expect(creditsFor(gpt4oMini, { ...usage, audioMilliseconds: 5_000 })).toBe(3n);
+    expect(() => creditsFor(media, { ...none, images: -1 })).toThrow(RangeError);
+    expect(() => creditsFor(media, { ...none, audioMilliseconds: 1.5 })).toThrow(RangeError);
+  });
+});

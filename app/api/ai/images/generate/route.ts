@@ -1,0 +1,17 @@
+import { route } from '@/lib/api';
+import { generateImageMetered, imageInput } from '@/lib/ai';
+
+export const runtime = 'nodejs';
+
+/** Metered image generation: base64 images, credits used (n × per-image price) and the balance. */
+export const POST = route({ body: imageInput }, async ({ session, body, request }) => {
+  const { images, outcome, model } = await generateImageMetered(session, body, request.signal);
+  return {
+    model,
+    images,
+    status: outcome.status,
+    usage: { images: outcome.usage?.images ?? 0 },
+    creditsUsed: outcome.creditsUsed,
+    balance: outcome.available,
+  };
+});
