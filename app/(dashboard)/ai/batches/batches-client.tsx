@@ -1,0 +1,49 @@
+'use client';
+
+import { useState } from 'react';
+import type { BatchView } from '@/components/ai/batch-api';
+import { BatchDetail } from '@/components/ai/batch-detail';
+import { BatchForm } from '@/components/ai/batch-form';
+import { BatchList } from '@/components/ai/batch-list';
+import type { ModelOption } from '@/components/ai/model-options';
+
+/** Submit on the left, the selected batch's live progress below, recent batches on the right. */
+export function BatchesClient({
+  models,
+  initialModel,
+  orgs,
+  initialBatches,
+}: {
+  models: ModelOption[];
+  initialModel: string;
+  orgs: { id: string; name: string }[];
+  initialBatches: BatchView[];
+}) {
+  const [orgId, setOrgId] = useState('');
+  const [selected, setSelected] = useState<string | null>(initialBatches[0]?.id ?? null);
+
+  return (
+    <div className="grid min-w-0 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="flex min-w-0 flex-col gap-6">
+        <BatchForm
+          models={models}
+          initialModel={initialModel}
+          orgs={orgs}
+          orgId={orgId}
+          onOrgChange={(next) => {
+            setOrgId(next);
+            setSelected(null);
+          }}
+          onSubmitted={setSelected}
+        />
+        {selected ? <BatchDetail key={selected} batchId={selected} /> : null}
+      </div>
+      <BatchList
+        orgId={orgId || null}
+        initial={orgId ? undefined : initialBatches}
+        selected={selected}
+        onSelect={setSelected}
+      />
+    </div>
+  );
+}
