@@ -34,5 +34,7 @@ export const chatRequest = z.object({
   orgId: z.uuid().nullish(),
   maxOutputTokens: z.number().int().min(1).max(100_000).optional(),
   messages: z.array(chatMessage).min(1).max(200),
+  /** Persist this turn in the caller's conversation: the last user message and the reply. */
+  conversationId: z.uuid().optional(),
 });
 export type ChatRequest = z.infer<typeof chatRequest>;

@@ -58,11 +58,17 @@ function errorName(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : 'error';
 }
 
+/** Called once a streamed reply is settled, before its last chunk is sent (e.g. to store it). */
+export interface StreamChatHooks {
+  onSettled?: (reply: { text: string; model: string; outcome: CallOutcome }) => Promise<void>;
+}
+
 /** Streams a reply; the last chunk carries credits used, tokens and the new balance. */
 export async function streamChat(
   session: DbSession,
   input: Omit<MeteredCallInput, 'operation'>,
   clientSignal?: AbortSignal,
+  hooks: StreamChatHooks = {},
 ): Promise<Response> {
   const call = await beginMeteredCall(session, { ...input, operation: 'chat' }, clientSignal);
   const model = call.context.modelId;
@@ -81,12 +87,20 @@ export async function streamChat(
         messageMetadata: ({ part }) => (part.type === 'start' ? { model } : undefined),
         onError: () => 'The model provider failed. You were not charged for unused credits.',
       });
+      let text = '';
       try {
-        for await (const chunk of chunks) writer.write(chunk);
+        for await (const chunk of chunks) {
+          if (chunk.type === 'text-delta') text += chunk.delta;
+          writer.write(chunk);
+        }
       } catch {
         writer.write({ type: 'error', errorText: 'The model provider failed mid-reply.' });
       }
       const outcome = await call.settled;
+      // A failure to keep the reply must not lose the answer the caller already paid for.
+      await hooks.onSettled?.({ text, model, outcome }).catch((error: unknown) => {
+        console.error('[ai] storing the reply failed', call.callId, errorName(error));
+      });
       writer.write({ type: 'finish', messageMetadata: metadataOf(model, outcome) });
     },
     onError: () => 'The reply could not be completed.',

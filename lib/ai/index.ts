@@ -37,3 +37,62 @@ export {
   type ByokProvider,
 } from './byok';
 export { listByokActivity, type ByokActivity } from './byok-activity';
+export {
+  listTemplates,
+  getTemplate,
+  createTemplate,
+  updateTemplate,
+  deleteTemplate,
+  renderTemplateById,
+  renderTemplate,
+  placeholdersOf,
+  createTemplateInput,
+  updateTemplateInput,
+  listTemplatesQuery,
+  renderInput,
+  TEMPLATE_VISIBILITIES,
+  type PromptTemplate,
+  type TemplateVariable,
+  type TemplateVisibility,
+} from './templates';
+export {
+  listConversations,
+  getConversation,
+  getConversationWithMessages,
+  createConversation,
+  updateConversation,
+  deleteConversation,
+  listMessages,
+  appendMessage,
+  deleteMessage,
+  recordReply,
+  noteChatSettings,
+  titleFrom,
+  createConversationInput,
+  updateConversationInput,
+  listConversationsQuery,
+  appendMessageInput,
+  listMessagesQuery,
+  type Conversation,
+  type ConversationMessage,
+} from './conversations';
+export type { StreamChatHooks } from './chat';
+export * from './batch';
+export { generateImageMetered, imageInput, IMAGE_SIZES, type ImageInput } from './images';
+export {
+  transcribeMetered,
+  readTranscribeRequest,
+  transcribeInput,
+  MAX_AUDIO_BYTES,
+  type TranscribeInput,
+} from './transcribe';
+export { providerHealth, type ProviderHealth, type HealthWindow } from './health';
+export { listProviderStatus, type ProviderStatus } from './providers-status';
+export {
+  listUsageDetails,
+  usageDetailsQuery,
+  USAGE_STATUSES,
+  type UsageDetailRow,
+  type UsageDetailsQuery,
+} from './usage-details';
+export { FLAGGED_OUTPUT_NOTICE, MODERATION_MODEL, setModerationEnabled } from './moderation';

@@ -66,6 +66,57 @@ test.describe('AI assistant', () => {
     await page.screenshot({ path: screenshot('assistant-mobile'), fullPage: true });
   });
 
+  test('a chat persists: after a reload it is listed and shows each reply with its cost', async ({
+    page,
+  }) => {
+    await page.goto('/ai');
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByLabel('Message').fill('Remember this chat about ledgers');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const cost = page.getByTestId('message-cost').last();
+    await expect(cost).toBeVisible({ timeout: 20_000 });
+    const charged = await cost.getAttribute('data-micro-credits');
+    await expect(page).toHaveURL(/\/ai\?c=[0-9a-f-]{36}$/);
+    const chats = page.getByRole('navigation', { name: 'Chats' });
+    await expect(
+      chats.getByRole('button', { name: 'Remember this chat about ledgers' }),
+    ).toHaveAttribute('aria-current', 'page');
+
+    await page.reload();
+    await expect(page.getByTestId('user-message')).toHaveText(/Remember this chat about ledgers/);
+    await expect(page.getByTestId('message-cost')).toHaveAttribute('data-micro-credits', charged!);
+    await expect(page.getByTestId('message-cost')).toContainText('tokens');
+
+    // Rename, then delete: the list follows.
+    await chats.getByRole('button', { name: 'Rename chat' }).click();
+    await page.getByRole('dialog').getByLabel('Title').fill('Ledger notes');
+    await page.getByRole('button', { name: 'Save title' }).click();
+    await expect(chats.getByRole('button', { name: 'Ledger notes' })).toBeVisible();
+    await page.screenshot({ path: screenshot('assistant-conversations'), fullPage: true });
+    await chats.getByRole('button', { name: 'Delete chat' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete chat' }).click();
+    await expect(chats.getByRole('button', { name: 'Ledger notes' })).toHaveCount(0);
+    await expect(page).toHaveURL(/\/ai$/);
+  });
+
+  test('a template fills the composer', async ({ page }) => {
+    await page.goto('/ai');
+    await page.getByRole('button', { name: 'Use template' }).click();
+    await page.getByRole('button', { name: 'Create a template' }).click();
+    await page.getByLabel('Name', { exact: true }).fill(`Brief ${Date.now().toString(36)}`);
+    await page.getByLabel('Template text').fill('Explain {{topic}} to {{audience}}.');
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByRole('textbox', { name: /^topic/ }).fill('double-entry ledgers');
+    await page.getByRole('button', { name: 'Insert prompt' }).click();
+    await expect(page.getByRole('dialog').getByRole('alert')).toContainText('audience');
+    await page.getByRole('textbox', { name: /^audience/ }).fill('new engineers');
+    await page.screenshot({ path: screenshot('assistant-template-picker') });
+    await page.getByRole('button', { name: 'Insert prompt' }).click();
+    await expect(page.getByLabel('Message')).toHaveValue(
+      'Explain double-entry ledgers to new engineers.',
+    );
+  });
+
   test.describe('org wallet', () => {
     test.use({ storageState: storageState('owner') });
 

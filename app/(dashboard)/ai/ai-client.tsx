@@ -1,126 +1,153 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
-import { useChat } from '@ai-sdk/react';
-import { DefaultChatTransport } from 'ai';
-import { useQueryClient } from '@tanstack/react-query';
-import { MessageSquare, Send, Square } from 'lucide-react';
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ChatMessage as Message } from '@/lib/ai/chat-types';
-import { invalidateCredits } from '@/components/credits/queries';
-import { BuyCreditsPrompt } from '@/components/ai/buy-credits-prompt';
-import { ChatMessage } from '@/components/ai/chat-message';
-import { ModelPicker } from '@/components/ai/model-picker';
-import { problemOf, type ModelOption } from '@/components/ai/model-options';
-import { WalletPicker } from '@/components/ai/wallet-picker';
+import { ChatPanel } from '@/components/ai/chat-panel';
+import {
+  conversationKeys,
+  conversationsApi,
+  toChatMessages,
+  type ConversationSummary,
+  type StoredMessage,
+} from '@/components/ai/conversation-api';
+import { ConversationList } from '@/components/ai/conversation-list';
+import type { ModelOption } from '@/components/ai/model-options';
 import { Alert, AlertDescription } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
-import { Card, CardContent } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
-import { Label } from '@/components/ui/label';
-import { cn } from '@/lib/utils';
 
-const transport = new DefaultChatTransport<Message>({ api: '/api/ai/chat' });
+interface OpenChat {
+  /** Remounts the chat when it changes (switching chats), not when a new chat gets its id. */
+  key: string;
+  conversationId: string | null;
+  messages: Message[];
+  model: string;
+  orgId: string;
+}
 
-/** The chat: model picker, messages with their cost, composer; the header balance follows. */
+let fresh = 0;
+const newChat = (model: string): OpenChat => ({
+  key: `new-${(fresh += 1)}`,
+  conversationId: null,
+  messages: [],
+  model,
+  orgId: '',
+});
+
+/** Keeps the address bar on the open chat, so a reload comes back to it. */
+function showInAddressBar(conversationId: string | null) {
+  window.history.replaceState(null, '', conversationId ? `/ai?c=${conversationId}` : '/ai');
+}
+
+/** The assistant: the viewer's chats beside the open one; every turn is saved with its cost. */
 export function AiClient({
   models,
   initialModel,
   orgs,
+  initialConversations,
+  initialConversation,
 }: {
   models: ModelOption[];
   initialModel: string;
   orgs: { id: string; name: string }[];
+  initialConversations: ConversationSummary[];
+  initialConversation: (ConversationSummary & { messages: StoredMessage[] }) | null;
 }) {
   const queryClient = useQueryClient();
-  const [model, setModel] = useState(initialModel);
-  const [orgId, setOrgId] = useState('');
-  const [draft, setDraft] = useState('');
-  const { messages, sendMessage, status, error, stop, clearError } = useChat<Message>({
-    transport,
-    onFinish: () => void invalidateCredits(queryClient),
-    onError: () => void invalidateCredits(queryClient),
+  const usable = (id: string | null) =>
+    id && models.some((model) => model.id === id && model.available) ? id : initialModel;
+  const [chat, setChat] = useState<OpenChat>(() =>
+    initialConversation
+      ? {
+          key: initialConversation.id,
+          conversationId: initialConversation.id,
+          messages: toChatMessages(initialConversation.messages),
+          model: usable(initialConversation.model),
+          orgId: initialConversation.orgId ?? '',
+        }
+      : newChat(initialModel),
+  );
+  const [busy, setBusy] = useState(false);
+  const [switchError, setSwitchError] = useState<string | null>(null);
+  const conversations = useQuery({
+    queryKey: conversationKeys.list,
+    queryFn: conversationsApi.list,
+    initialData: initialConversations,
+    staleTime: 30_000,
   });
-  const busy = status === 'submitted' || status === 'streaming';
-  const problem = problemOf(error);
+  const refreshList = () => void queryClient.invalidateQueries({ queryKey: conversationKeys.list });
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const text = draft.trim();
-    if (!text || busy || !model) return;
-    clearError();
-    setDraft('');
-    void sendMessage({ text }, { body: orgId ? { model, orgId } : { model } });
+  async function open(id: string) {
+    if (id === chat.conversationId) return;
+    setSwitchError(null);
+    try {
+      const conversation = await conversationsApi.get(id);
+      setChat({
+        key: conversation.id,
+        conversationId: conversation.id,
+        messages: toChatMessages(conversation.messages),
+        model: usable(conversation.model),
+        orgId: conversation.orgId ?? '',
+      });
+      showInAddressBar(conversation.id);
+    } catch (caught) {
+      setSwitchError(caught instanceof Error ? caught.message : 'The chat could not be opened.');
+      refreshList();
+    }
+  }
+
+  function startNew() {
+    setSwitchError(null);
+    setChat(newChat(initialModel));
+    showInAddressBar(null);
   }
 
   return (
-    <div className="flex min-w-0 flex-col gap-4">
-      <div className={cn('grid min-w-0 gap-4', orgs.length > 0 && 'sm:grid-cols-2')}>
-        <ModelPicker models={models} value={model} onChange={setModel} disabled={busy} />
-        <WalletPicker orgs={orgs} value={orgId} onChange={setOrgId} disabled={busy} />
+    <div className="grid min-w-0 gap-4 lg:grid-cols-[16rem_minmax(0,1fr)] lg:gap-6">
+      <div className="min-w-0">
+        <ConversationList
+          conversations={conversations.data}
+          activeId={chat.conversationId}
+          disabled={busy}
+          onSelect={(id) => void open(id)}
+          onNew={startNew}
+          onRename={async (id, title) => {
+            await conversationsApi.rename(id, title);
+            refreshList();
+          }}
+          onDelete={async (id) => {
+            await conversationsApi.remove(id);
+            if (id === chat.conversationId) startNew();
+            refreshList();
+          }}
+        />
       </div>
-      <Card>
-        <CardContent className="flex flex-col gap-4 p-3 sm:p-4">
-          {messages.length === 0 ? (
-            <EmptyState
-              icon={MessageSquare}
-              title="Ask anything"
-              description="Replies stream in; each one shows its tokens and what it cost."
-            />
-          ) : (
-            <ol
-              className="flex flex-col gap-4"
-              aria-label="Conversation"
-              aria-live="polite"
-              aria-busy={busy}
-            >
-              {messages.map((message) => (
-                <ChatMessage key={message.id} message={message} />
-              ))}
-            </ol>
-          )}
-          {problem?.code === 'insufficient_credits' ? (
-            <BuyCreditsPrompt problem={problem} />
-          ) : error ? (
-            <Alert variant="destructive" role="alert">
-              <AlertDescription>
-                {problem?.detail ?? 'The reply could not be completed. Please try again.'}
-              </AlertDescription>
-            </Alert>
-          ) : null}
-          <form onSubmit={submit} className="flex flex-col gap-2">
-            <Label htmlFor="ai-prompt" className="sr-only">
-              Message
-            </Label>
-            <textarea
-              id="ai-prompt"
-              value={draft}
-              onChange={(event) => setDraft(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter' && !event.shiftKey) {
-                  event.preventDefault();
-                  event.currentTarget.form?.requestSubmit();
-                }
-              }}
-              rows={3}
-              maxLength={8000}
-              placeholder="Write a message…"
-              className="border-input bg-background focus-visible:outline-ring w-full resize-y rounded-md border px-3 py-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-1"
-            />
-            <div className="flex justify-end gap-2">
-              {busy ? (
-                <Button type="button" variant="outline" onClick={() => void stop()}>
-                  <Square aria-hidden="true" className="size-4" />
-                  Stop
-                </Button>
-              ) : null}
-              <Button type="submit" disabled={busy || !draft.trim() || !model}>
-                <Send aria-hidden="true" className="size-4" />
-                Send
-              </Button>
-            </div>
-          </form>
-        </CardContent>
-      </Card>
+      <div className="flex min-w-0 flex-col gap-4">
+        {switchError ? (
+          <Alert variant="destructive" role="alert">
+            <AlertDescription>{switchError}</AlertDescription>
+          </Alert>
+        ) : null}
+        <ChatPanel
+          key={chat.key}
+          chatId={chat.key}
+          conversationId={chat.conversationId}
+          initialMessages={chat.messages}
+          models={models}
+          initialModel={chat.model}
+          initialOrgId={chat.orgId}
+          orgs={orgs}
+          onBusyChange={setBusy}
+          onConversationCreated={(conversation) => {
+            setChat((current) => ({ ...current, conversationId: conversation.id }));
+            queryClient.setQueryData<ConversationSummary[]>(conversationKeys.list, (list) => [
+              conversation,
+              ...(list ?? []),
+            ]);
+            showInAddressBar(conversation.id);
+          }}
+          onTurnSettled={refreshList}
+        />
+      </div>
     </div>
   );
 }

@@ -2,17 +2,60 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
-import { listModels } from '@/lib/ai';
+import {
+  getConversationWithMessages,
+  listConversations,
+  listModels,
+  type Conversation,
+} from '@/lib/ai';
+import { toAppError } from '@/lib/api';
+import type { ConversationSummary, StoredMessage } from '@/components/ai/conversation-api';
 import type { ModelOption } from '@/components/ai/model-options';
 import { AiClient } from './ai-client';
 
 export const metadata: Metadata = { title: 'AI Assistant' };
 
+const summaryOf = (conversation: Conversation): ConversationSummary => ({
+  id: conversation.id,
+  title: conversation.title,
+  orgId: conversation.orgId,
+  model: conversation.model,
+  updatedAt: conversation.updatedAt.toISOString(),
+});
+
+/** The open chat (?c=<id>) with its stored messages; null when it is gone or not the viewer's. */
+async function openConversation(
+  session: Parameters<typeof getConversationWithMessages>[0],
+  id: string | undefined,
+) {
+  if (!id) return null;
+  try {
+    const conversation = await getConversationWithMessages(session, id);
+    const messages: StoredMessage[] = conversation.messages.map((message) => ({
+      ...message,
+      creditsCharged: message.creditsCharged.toString(),
+    }));
+    return { ...summaryOf(conversation), messages };
+  } catch (error) {
+    if (toAppError(error)?.code === 'not_found') return null;
+    throw error;
+  }
+}
+
 /** The assistant: chat with a model, each reply metered on the personal or an org wallet. */
-export default async function AiPage() {
+export default async function AiPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
-  const catalog = await listModels(viewer.session);
+  const { c } = await searchParams;
+  const [catalog, conversations, initialConversation] = await Promise.all([
+    listModels(viewer.session),
+    listConversations(viewer.session, { limit: 100 }),
+    openConversation(viewer.session, typeof c === 'string' ? c : undefined),
+  ]);
   const models: ModelOption[] = catalog
     .filter((model) => model.capabilities.includes('chat'))
     .map((model) => ({
@@ -42,6 +85,8 @@ export default async function AiPage() {
         models={models}
         initialModel={initialModel}
         orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name }))}
+        initialConversations={conversations.conversations.map(summaryOf)}
+        initialConversation={initialConversation}
       />
     </div>
   );

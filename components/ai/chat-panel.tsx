@@ -1,0 +1,192 @@
+'use client';
+
+import { useRef, useState, type FormEvent } from 'react';
+import { useChat } from '@ai-sdk/react';
+import { DefaultChatTransport } from 'ai';
+import { useQueryClient } from '@tanstack/react-query';
+import { MessageSquare, Send, Square } from 'lucide-react';
+import type { ChatMessage as Message } from '@/lib/ai/chat-types';
+import { invalidateCredits } from '@/components/credits/queries';
+import { Alert, AlertDescription } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Label } from '@/components/ui/label';
+import { cn } from '@/lib/utils';
+import { BuyCreditsPrompt } from './buy-credits-prompt';
+import { ChatMessage } from './chat-message';
+import { conversationsApi, type ConversationSummary } from './conversation-api';
+import { ModelPicker } from './model-picker';
+import { problemOf, type ModelOption } from './model-options';
+import { TemplatePicker } from './template-picker';
+import { WalletPicker } from './wallet-picker';
+
+// Imported system messages stay in the history on screen; callers never send system text.
+const transport = new DefaultChatTransport<Message>({
+  api: '/api/ai/chat',
+  prepareSendMessagesRequest: ({ id, messages, body, trigger, messageId }) => ({
+    body: {
+      ...body,
+      id,
+      trigger,
+      messageId,
+      messages: messages.filter((message) => message.role !== 'system'),
+    },
+  }),
+});
+
+/**
+ * One chat: model and wallet pickers, messages with their cost, composer. The first message of
+ * a new chat creates its conversation, so every turn is stored and survives a reload.
+ */
+export function ChatPanel({
+  chatId,
+  conversationId: initialConversationId,
+  initialMessages,
+  models,
+  initialModel,
+  initialOrgId,
+  orgs,
+  onConversationCreated,
+  onTurnSettled,
+  onBusyChange,
+}: {
+  chatId: string;
+  conversationId: string | null;
+  initialMessages: Message[];
+  models: ModelOption[];
+  initialModel: string;
+  initialOrgId: string;
+  orgs: { id: string; name: string }[];
+  onConversationCreated: (conversation: ConversationSummary) => void;
+  onTurnSettled: () => void;
+  onBusyChange?: (busy: boolean) => void;
+}) {
+  const queryClient = useQueryClient();
+  const [model, setModel] = useState(initialModel);
+  const [orgId, setOrgId] = useState(initialOrgId);
+  const [draft, setDraft] = useState('');
+  const [startError, setStartError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const conversationId = useRef(initialConversationId);
+  const { messages, sendMessage, status, error, stop, clearError } = useChat<Message>({
+    id: chatId,
+    messages: initialMessages,
+    transport,
+    onFinish: () => {
+      void invalidateCredits(queryClient);
+      onTurnSettled();
+      onBusyChange?.(false);
+    },
+    onError: () => {
+      void invalidateCredits(queryClient);
+      onTurnSettled();
+      onBusyChange?.(false);
+    },
+  });
+  const busy = starting || status === 'submitted' || status === 'streaming';
+  const problem = problemOf(error);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const text = draft.trim();
+    if (!text || busy || !model) return;
+    clearError();
+    setStartError(null);
+    onBusyChange?.(true);
+    if (!conversationId.current) {
+      setStarting(true);
+      try {
+        const created = await conversationsApi.create({ orgId: orgId || null, model });
+        conversationId.current = created.id;
+        onConversationCreated(created);
+      } catch (caught) {
+        setStartError(caught instanceof Error ? caught.message : 'The chat could not be started.');
+        onBusyChange?.(false);
+        return;
+      } finally {
+        setStarting(false);
+      }
+    }
+    setDraft('');
+    const body = { model, conversationId: conversationId.current, ...(orgId ? { orgId } : {}) };
+    void sendMessage({ text }, { body });
+  }
+
+  return (
+    <div className="flex min-w-0 flex-col gap-4">
+      <div className={cn('grid min-w-0 gap-4', orgs.length > 0 && 'sm:grid-cols-2')}>
+        <ModelPicker models={models} value={model} onChange={setModel} disabled={busy} />
+        <WalletPicker orgs={orgs} value={orgId} onChange={setOrgId} disabled={busy} />
+      </div>
+      <Card>
+        <CardContent className="flex flex-col gap-4 p-3 sm:p-4">
+          {messages.length === 0 ? (
+            <EmptyState
+              icon={MessageSquare}
+              title="Ask anything"
+              description="Replies stream in; each one shows its tokens and what it cost. Your chats are saved."
+            />
+          ) : (
+            <ol
+              className="flex flex-col gap-4"
+              aria-label="Conversation"
+              aria-live="polite"
+              aria-busy={busy}
+            >
+              {messages.map((message) => (
+                <ChatMessage key={message.id} message={message} />
+              ))}
+            </ol>
+          )}
+          {problem?.code === 'insufficient_credits' ? (
+            <BuyCreditsPrompt problem={problem} />
+          ) : error || startError ? (
+            <Alert variant="destructive" role="alert">
+              <AlertDescription>
+                {startError ??
+                  problem?.detail ??
+                  'The reply could not be completed. Please try again.'}
+              </AlertDescription>
+            </Alert>
+          ) : null}
+          <form onSubmit={submit} className="flex flex-col gap-2">
+            <Label htmlFor="ai-prompt" className="sr-only">
+              Message
+            </Label>
+            <textarea
+              id="ai-prompt"
+              value={draft}
+              onChange={(event) => setDraft(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter' && !event.shiftKey) {
+                  event.preventDefault();
+                  event.currentTarget.form?.requestSubmit();
+                }
+              }}
+              rows={3}
+              maxLength={8000}
+              placeholder="Write a message…"
+              className="border-input bg-background focus-visible:outline-ring w-full resize-y rounded-md border px-3 py-2 text-sm shadow-xs focus-visible:outline-2 focus-visible:outline-offset-1"
+            />
+            <div className="flex flex-wrap justify-between gap-2">
+              <TemplatePicker onInsert={setDraft} disabled={busy} />
+              <div className="flex gap-2">
+                {busy ? (
+                  <Button type="button" variant="outline" onClick={() => void stop()}>
+                    <Square aria-hidden="true" className="size-4" />
+                    Stop
+                  </Button>
+                ) : null}
+                <Button type="submit" disabled={busy || !draft.trim() || !model}>
+                  <Send aria-hidden="true" className="size-4" />
+                  Send
+                </Button>
+              </div>
+            </div>
+          </form>
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+import type { ChatMessage } from '@/lib/ai/chat-types';
+import type { TemplateVariable } from '@/lib/ai/template-render';
+
+/**
+ * The assistant page's client for the conversations and templates API: plain JSON shapes (dates as
+ * ISO text, micro-credits as decimal strings) and the conversion of stored messages to chat ones.
+ */
+
+export interface ConversationSummary {
+  id: string;
+  title: string | null;
+  orgId: string | null;
+  model: string | null;
+  updatedAt: string;
+}
+
+export interface StoredMessage {
+  id: string;
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  model: string | null;
+  status: 'charged' | 'voided' | 'held' | 'cached' | 'byok' | null;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  creditsCharged: string;
+}
+
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  description: string | null;
+  variables: TemplateVariable[];
+  visibility: 'private' | 'public';
+  mine: boolean;
+}
+
+export const conversationKeys = {
+  list: ['ai', 'conversations'] as const,
+  templates: ['ai', 'templates'] as const,
+};
+
+/** A failed call's problem+json detail as the error message. */
+export class ApiProblem extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiProblem';
+  }
+}
+
+export async function apiJson<T>(url: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(url, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    const detail = typeof body.detail === 'string' ? body.detail : 'The request failed.';
+    throw new ApiProblem(detail, response.status, body);
+  }
+  return body as T;
+}
+
+export const conversationsApi = {
+  list: () =>
+    apiJson<{ conversations: ConversationSummary[] }>('/api/ai/conversations?limit=100').then(
+      (page) => page.conversations,
+    ),
+  get: (id: string) =>
+    apiJson<{ conversation: ConversationSummary & { messages: StoredMessage[] } }>(
+      `/api/ai/conversations/${id}`,
+    ).then((page) => page.conversation),
+  create: (body: { orgId: string | null; model: string }) =>
+    apiJson<{ conversation: ConversationSummary }>('/api/ai/conversations', { body }).then(
+      (page) => page.conversation,
+    ),
+  rename: (id: string, title: string) =>
+    apiJson(`/api/ai/conversations/${id}`, { method: 'PATCH', body: { title } }),
+  remove: (id: string) => apiJson(`/api/ai/conversations/${id}`, { method: 'DELETE' }),
+};
+
+export const templatesApi = {
+  list: () =>
+    apiJson<{ templates: TemplateSummary[] }>('/api/ai/templates').then((page) => page.templates),
+  create: (body: {
+    name: string;
+    body: string;
+    visibility: 'private' | 'public';
+    variables: { name: string; required: boolean }[];
+  }) =>
+    apiJson<{ template: TemplateSummary }>('/api/ai/templates', { body }).then(
+      (page) => page.template,
+    ),
+  render: (id: string, values: Record<string, string>) =>
+    apiJson<{ text: string }>(`/api/ai/templates/${id}/render`, { body: { values } }).then(
+      (page) => page.text,
+    ),
+};
+
+/** Stored messages as the chat shows them; a reply keeps its tokens and credits. */
+export function toChatMessages(messages: StoredMessage[]): ChatMessage[] {
+  return messages.map((message) => ({
+    id: `stored-${message.id}`,
+    role: message.role,
+    parts: [{ type: 'text' as const, text: message.content }],
+    metadata:
+      message.role === 'assistant' && message.status !== null
+        ? {
+            model: message.model ?? '',
+            status: message.status,
+            creditsUsed: message.creditsCharged,
+            inputTokens: message.inputTokens,
+            outputTokens: message.outputTokens,
+            cachedTokens: message.cachedTokens,
+          }
+        : undefined,
+  }));
+}

@@ -1,0 +1,271 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { MessageSquare, Pencil, Plus, Trash2 } from 'lucide-react';
+import { Button } from '@/components/ui/button';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Select } from '@/components/ui/select';
+import { cn } from '@/lib/utils';
+import type { ConversationSummary } from './conversation-api';
+
+/**
+ * The viewer's chats: a sidebar on wide screens, a picker on phones. New chat, switch, rename
+ * and delete; the current one is highlighted.
+ */
+
+export const UNTITLED = 'New chat';
+
+interface ListProps {
+  conversations: ConversationSummary[];
+  activeId: string | null;
+  onSelect: (id: string) => void;
+  onNew: () => void;
+  onRename: (id: string, title: string) => Promise<void>;
+  onDelete: (id: string) => Promise<void>;
+  disabled?: boolean;
+}
+
+export function ConversationList(props: ListProps) {
+  const { conversations, activeId, onSelect, onNew, disabled } = props;
+  const [renaming, setRenaming] = useState<ConversationSummary | null>(null);
+  const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
+  const active = conversations.find((conversation) => conversation.id === activeId) ?? null;
+
+  const actions = (conversation: ConversationSummary, compact: boolean) => (
+    <div className={cn('flex shrink-0', compact ? 'gap-2' : 'gap-0.5')}>
+      <Button
+        type="button"
+        variant={compact ? 'outline' : 'ghost'}
+        size="icon"
+        className={compact ? undefined : 'size-7'}
+        aria-label="Rename chat"
+        disabled={disabled}
+        onClick={() => setRenaming(conversation)}
+      >
+        <Pencil aria-hidden="true" className="size-3.5" />
+      </Button>
+      <Button
+        type="button"
+        variant={compact ? 'outline' : 'ghost'}
+        size="icon"
+        className={compact ? undefined : 'size-7'}
+        aria-label="Delete chat"
+        disabled={disabled}
+        onClick={() => setDeleting(conversation)}
+      >
+        <Trash2 aria-hidden="true" className="size-3.5" />
+      </Button>
+    </div>
+  );
+
+  return (
+    <>
+      {/* Phones: a picker and the current chat's actions. */}
+      <div className="flex min-w-0 items-end gap-2 lg:hidden" data-testid="chat-picker">
+        <div className="flex min-w-0 flex-1 flex-col gap-1.5">
+          <Label htmlFor="ai-chat-select">Chat</Label>
+          <Select
+            id="ai-chat-select"
+            value={activeId ?? ''}
+            disabled={disabled}
+            onChange={(event) => (event.target.value ? onSelect(event.target.value) : onNew())}
+          >
+            <option value="">{UNTITLED}</option>
+            {conversations.map((conversation) => (
+              <option key={conversation.id} value={conversation.id}>
+                {conversation.title ?? UNTITLED}
+              </option>
+            ))}
+          </Select>
+        </div>
+        {active ? actions(active, true) : null}
+        <Button
+          type="button"
+          variant="outline"
+          size="icon"
+          aria-label="New chat"
+          disabled={disabled}
+          onClick={onNew}
+        >
+          <Plus aria-hidden="true" className="size-4" />
+        </Button>
+      </div>
+
+      {/* Wide screens: the sidebar. */}
+      <nav aria-label="Chats" className="hidden min-w-0 flex-col gap-2 lg:flex">
+        <Button type="button" variant="outline" onClick={onNew} disabled={disabled}>
+          <Plus aria-hidden="true" className="size-4" />
+          New chat
+        </Button>
+        {conversations.length === 0 ? (
+          <p className="text-muted-foreground px-1 text-xs">Your chats appear here.</p>
+        ) : (
+          <ul className="flex flex-col gap-0.5" data-testid="chat-list">
+            {conversations.map((conversation) => {
+              const current = conversation.id === activeId;
+              return (
+                <li
+                  key={conversation.id}
+                  className={cn(
+                    'group flex items-center gap-1 rounded-md pr-1',
+                    current ? 'bg-muted' : 'hover:bg-muted/60',
+                  )}
+                >
+                  <button
+                    type="button"
+                    className="flex min-w-0 flex-1 items-center gap-2 px-2 py-1.5 text-left text-sm"
+                    aria-current={current ? 'page' : undefined}
+                    disabled={disabled}
+                    onClick={() => onSelect(conversation.id)}
+                  >
+                    <MessageSquare
+                      aria-hidden="true"
+                      className="text-muted-foreground size-3.5 shrink-0"
+                    />
+                    <span className="truncate">{conversation.title ?? UNTITLED}</span>
+                  </button>
+                  {current ? actions(conversation, false) : null}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </nav>
+
+      <RenameDialog
+        conversation={renaming}
+        onClose={() => setRenaming(null)}
+        onRename={props.onRename}
+      />
+      <DeleteDialog
+        conversation={deleting}
+        onClose={() => setDeleting(null)}
+        onDelete={props.onDelete}
+      />
+    </>
+  );
+}
+
+function RenameDialog({
+  conversation,
+  onClose,
+  onRename,
+}: {
+  conversation: ConversationSummary | null;
+  onClose: () => void;
+  onRename: (id: string, title: string) => Promise<void>;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!conversation) return;
+    const title = String(new FormData(event.currentTarget).get('title') ?? '').trim();
+    if (!title) return setError('Enter a title.');
+    setSaving(true);
+    try {
+      await onRename(conversation.id, title);
+      onClose();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : 'The chat could not be renamed.');
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Dialog
+      open={conversation !== null}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+        setError(null);
+      }}
+    >
+      <DialogContent>
+        <form onSubmit={submit} className="flex flex-col gap-4">
+          <DialogHeader>
+            <DialogTitle>Rename chat</DialogTitle>
+            <DialogDescription>The title shows in your list of chats.</DialogDescription>
+          </DialogHeader>
+          <div className="flex flex-col gap-1.5">
+            <Label htmlFor="ai-chat-title">Title</Label>
+            <Input
+              id="ai-chat-title"
+              name="title"
+              maxLength={200}
+              defaultValue={conversation?.title ?? ''}
+              aria-invalid={error ? true : undefined}
+              autoFocus
+            />
+            {error ? (
+              <p className="text-destructive text-xs" role="alert">
+                {error}
+              </p>
+            ) : null}
+          </div>
+          <DialogFooter>
+            <Button type="button" variant="outline" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={saving}>
+              Save title
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function DeleteDialog({
+  conversation,
+  onClose,
+  onDelete,
+}: {
+  conversation: ConversationSummary | null;
+  onClose: () => void;
+  onDelete: (id: string) => Promise<void>;
+}) {
+  const [deleting, setDeleting] = useState(false);
+  return (
+    <Dialog open={conversation !== null} onOpenChange={(open) => (open ? null : onClose())}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Delete this chat?</DialogTitle>
+          <DialogDescription>
+            “{conversation?.title ?? UNTITLED}” and its messages are removed for good. What the
+            replies cost stays in your credit history.
+          </DialogDescription>
+        </DialogHeader>
+        <DialogFooter>
+          <Button type="button" variant="outline" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            type="button"
+            variant="destructive"
+            disabled={deleting}
+            onClick={async () => {
+              if (!conversation) return;
+              setDeleting(true);
+              await onDelete(conversation.id).finally(() => setDeleting(false));
+              onClose();
+            }}
+          >
+            Delete chat
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}
