@@ -10,6 +10,7 @@ const links = [
   { href: '/admin/packages', label: 'Packages' },
   { href: '/admin/plans', label: 'Plans' },
   { href: '/admin/models', label: 'Models' },
+  { href: '/admin/flags', label: 'Flags' },
 ] as const;
 
 /** The admin area's own tabs, under the dashboard chrome. */

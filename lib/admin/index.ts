@@ -15,3 +15,29 @@ export {
   type MarginRow,
   type ProviderHealth,
 } from './models';
+export {
+  runCreditBatch,
+  runCreditBatchCsv,
+  requireBatchAdmin,
+  batchReason,
+  type BatchRequest,
+  type BatchResult,
+  type BatchRowResult,
+} from './batch-grants';
+export {
+  listModelCatalog,
+  listFeatureFlags,
+  getAiSettingsForAdmin,
+  type AdminCatalogModel,
+  type AdminPriceVersion,
+  type AdminFeatureFlag,
+  type AdminAiSettings,
+} from './ai-settings';
+export {
+  setModelActive,
+  deleteFeatureFlag,
+  saveAiSettings,
+  aiSettingsForm,
+  modelActiveInput,
+  flagKeyInput,
+} from './ai-editors';

@@ -13,6 +13,7 @@ import {
   TableHeader,
   TableRow,
 } from '@/components/ui/table';
+import { BatchGrant } from './batch-grant';
 import { GrantForm } from './grant-form';
 
 export const metadata: Metadata = { title: 'Grant credits' };
@@ -36,6 +37,17 @@ export default async function AdminGrantsPage() {
       <Card>
         <CardContent className="pt-6">
           <GrantForm />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle as="h2">Batch grant</CardTitle>
+          <CardDescription>
+            Many wallets at once from a CSV: checked here first, then applied all or nothing.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <BatchGrant />
         </CardContent>
       </Card>
       <Card>

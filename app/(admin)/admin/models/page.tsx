@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
-import { getAdminModelStats } from '@/lib/admin';
+import { getAdminModelStats, listModelCatalog } from '@/lib/admin';
 import { formatCredits } from '@/lib/credits/format';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -13,7 +13,9 @@ import {
   TableHeader,
   TableRow,
 } from '@/components/ui/table';
+import { toCatalogView } from './catalog-view';
 import { formatMarginPercent, formatUsd, MarginTable } from './margin-table';
+import { ModelsCatalog } from './models-catalog';
 
 export const metadata: Metadata = { title: 'Models · Admin' };
 
@@ -21,13 +23,19 @@ function formatMs(value: number | null): string {
   return value === null ? '—' : `${value.toLocaleString('en-US')} ms`;
 }
 
-/** Cost versus revenue per model and provider, and how healthy each provider is right now. */
+/**
+ * The model catalog with its price editors, cost versus revenue per model and provider, and how
+ * healthy each provider is right now.
+ */
 export default async function AdminModelsPage() {
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
   // The layout 404s too, but pages render alongside it: never reach the service reads.
   if (!viewer.isPlatformAdmin) notFound();
-  const stats = await getAdminModelStats(viewer.session);
+  const [stats, catalog] = await Promise.all([
+    getAdminModelStats(viewer.session),
+    listModelCatalog(viewer.session),
+  ]);
   const { total } = stats;
 
   return (
@@ -57,6 +65,18 @@ export default async function AdminModelsPage() {
           </Card>
         ))}
       </dl>
+      <Card className="min-w-0">
+        <CardHeader>
+          <CardTitle as="h2">Catalog and prices</CardTitle>
+          <CardDescription>
+            Prices are US dollars per 1M tokens; each change is a new version from its start date. A
+            disabled model refuses every call.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ModelsCatalog models={toCatalogView(catalog)} />
+        </CardContent>
+      </Card>
       <Card className="min-w-0">
         <CardHeader>
           <CardTitle as="h2">Margin per model</CardTitle>
