@@ -9,7 +9,7 @@ import {
   CardTitle,
 } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { BuyButton } from './buy-button';
+import { BuyButton, type BuyWallet } from './buy-button';
 import type { PackageView } from './views';
 
 export interface PackageGridProps {
@@ -20,14 +20,17 @@ export interface PackageGridProps {
   canBuy?: boolean;
   /** Local mode: purchases go through the test checkout, no money moves. */
   testMode?: boolean;
+  /** Which wallet a purchase fills, confirmed in the buy dialog. */
+  wallet: BuyWallet;
 }
 
-/** The credit packages on sale, each with a Buy button that opens checkout. */
+/** The credit packages on sale, each with a Buy button that confirms, then opens checkout. */
 export function PackageGrid({
   packages,
   purchaseEndpoint,
   canBuy = true,
   testMode,
+  wallet,
 }: PackageGridProps) {
   if (packages.length === 0) {
     return (
@@ -80,8 +83,9 @@ export function PackageGrid({
               <CardFooter>
                 <BuyButton
                   endpoint={purchaseEndpoint}
-                  packageId={pkg.id}
-                  packageName={pkg.name}
+                  pkg={pkg}
+                  wallet={wallet}
+                  testMode={testMode}
                   disabled={!canBuy}
                 />
               </CardFooter>

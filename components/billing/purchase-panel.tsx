@@ -11,7 +11,8 @@ import { PackageGrid } from './package-grid';
 import { PaymentsTable } from './payments-table';
 import { toPackageView, toPaymentView } from './views';
 
-export type PurchaseScope = { type: 'personal' } | { type: 'org'; orgId: string; role: OrgRole };
+export type PurchaseScope =
+  { type: 'personal' } | { type: 'org'; orgId: string; role: OrgRole; name: string };
 
 /**
  * Everything about buying credits for one wallet, ready to mount in a credits page's Purchase
@@ -56,6 +57,11 @@ export async function PurchasePanel({
             purchaseEndpoint={`${base}/purchase`}
             canBuy={canManage}
             testMode={mode === 'local'}
+            wallet={
+              scope.type === 'personal'
+                ? { type: 'personal', label: 'Your personal wallet' }
+                : { type: 'org', label: scope.name }
+            }
           />
         )}
       </section>

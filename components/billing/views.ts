@@ -15,6 +15,8 @@ export interface PackageView {
   bonusCredits: string | null;
   bonusExpiresDays: number | null;
   price: string;
+  /** Credits plus bonus: everything the purchase adds to the wallet. */
+  totalCredits: string;
   /** Micro-credits, exact, for inputs that need the number. */
   creditsMicro: string;
 }
@@ -28,6 +30,7 @@ export function toPackageView(pkg: CreditPackage): PackageView {
     bonusCredits: pkg.bonusCredits > 0n ? formatCredits(pkg.bonusCredits, { decimals: 0 }) : null,
     bonusExpiresDays: pkg.bonusExpiresDays,
     price: formatPrice(pkg.priceAmount, pkg.currency),
+    totalCredits: formatCredits(pkg.credits + pkg.bonusCredits, { decimals: 0 }),
     creditsMicro: pkg.credits.toString(),
   };
 }

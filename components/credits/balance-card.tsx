@@ -18,21 +18,36 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import type { WalletScope } from './credits-config';
 import { balanceLevel } from './labels';
 import { LocalDate } from './local-date';
-import { creditsKeys, errorMessage, fetchSummary, type WalletSummary } from './queries';
+import { GrantProgress } from './grant-progress';
+import {
+  creditsKeys,
+  errorMessage,
+  fetchGrantProgress,
+  fetchSummary,
+  type PeriodGrantProgress,
+  type WalletSummary,
+} from './queries';
 
 export interface BalanceCardProps {
   scope: WalletScope;
   initialSummary: WalletSummary;
+  /** This plan period's credit grant against spending (server-rendered first). */
+  initialGrant: PeriodGrantProgress;
   /** Whose wallet this is, e.g. "Your credits" or "Acme AI credits". */
   title: string;
 }
 
 /** Available credits, what holds reserve, what expires soon, and whether the wallet is frozen. */
-export function BalanceCard({ scope, initialSummary, title }: BalanceCardProps) {
+export function BalanceCard({ scope, initialSummary, initialGrant, title }: BalanceCardProps) {
   const { data = initialSummary, error } = useQuery({
     queryKey: creditsKeys.summary(scope),
     queryFn: ({ signal }) => fetchSummary(scope, signal),
     initialData: initialSummary,
+  });
+  const { data: grant = initialGrant } = useQuery({
+    queryKey: creditsKeys.grant(scope),
+    queryFn: ({ signal }) => fetchGrantProgress(scope, signal),
+    initialData: initialGrant,
   });
   const level = balanceLevel(data.available);
 
@@ -111,6 +126,8 @@ export function BalanceCard({ scope, initialSummary, title }: BalanceCardProps) 
             Available plus what is on hold.
           </Stat>
         </dl>
+
+        <GrantProgress grant={grant} scope={scope} />
 
         {error ? (
           <p className="text-muted-foreground text-xs" role="status">

@@ -24,6 +24,11 @@ export function CreditsSkeleton({ label }: { label: string }) {
               <Skeleton key={key} className="h-24 w-full" />
             ))}
           </div>
+          {/* The plan grant's progress bar. */}
+          <div className="flex flex-col gap-2">
+            <Skeleton className="h-4 w-72 max-w-full" />
+            <Skeleton className="h-2 w-full" />
+          </div>
         </CardContent>
       </Card>
       <Skeleton className="h-9 w-48" />

@@ -7,24 +7,18 @@ import { CircleAlert, Coins, TriangleAlert } from 'lucide-react';
 import { formatCredits } from '@/lib/credits/format';
 import { cn } from '@/lib/utils';
 import { Skeleton } from '@/components/ui/skeleton';
-import { balanceLevel, type BalanceLevel } from './labels';
+import type { BalanceLevel } from './labels';
 import type { WalletScope } from './credits-config';
-import { creditsKeys, fetchSummary } from './queries';
+import { creditSeverity, headerLevel, limitNotices } from './limits';
+import { creditsKeys, fetchGrantProgress, fetchSummary } from './queries';
 
 const REFRESH_MS = 60_000;
 
-const tones: Record<BalanceLevel, { className: string; note: string }> = {
-  ok: { className: 'border-border bg-background text-foreground hover:bg-muted', note: '' },
-  low: {
-    className:
-      'border-warning/40 bg-warning-subtle text-warning-subtle-foreground hover:bg-warning-subtle/70',
-    note: 'Low balance.',
-  },
-  critical: {
-    className:
-      'border-destructive/40 bg-destructive-subtle text-destructive-subtle-foreground hover:bg-destructive-subtle/70',
-    note: 'Almost out of credits.',
-  },
+const tones: Record<BalanceLevel, string> = {
+  ok: 'border-border bg-background text-foreground hover:bg-muted',
+  low: 'border-warning/40 bg-warning-subtle text-warning-subtle-foreground hover:bg-warning-subtle/70',
+  critical:
+    'border-destructive/40 bg-destructive-subtle text-destructive-subtle-foreground hover:bg-destructive-subtle/70',
 };
 
 export interface HeaderOrg {
@@ -49,12 +43,20 @@ function useWalletContext(orgs: HeaderOrg[]): { scope: WalletScope; href: string
 /**
  * Available credits in the dashboard header, personal or the org's by context, refreshed every
  * minute. Other pages refresh it at once after a spend with `invalidateCredits` from ./queries.
+ * Its low and critical tones are the limit banner's verdict (./limits): a low balance or 95 % of
+ * the period's plan credits is low; an almost empty wallet or a used-up grant is critical.
  */
 export function HeaderBalance({ orgs }: { orgs: HeaderOrg[] }) {
   const { scope, href, label } = useWalletContext(orgs);
   const { data, isPending, isError } = useQuery({
     queryKey: creditsKeys.summary(scope),
     queryFn: ({ signal }) => fetchSummary(scope, signal),
+    refetchInterval: REFRESH_MS,
+  });
+  // The grant changes only when something is spent, which invalidates every credits query.
+  const { data: grant } = useQuery({
+    queryKey: creditsKeys.grant(scope),
+    queryFn: ({ signal }) => fetchGrantProgress(scope, signal),
     refetchInterval: REFRESH_MS,
   });
 
@@ -68,11 +70,11 @@ export function HeaderBalance({ orgs }: { orgs: HeaderOrg[] }) {
   }
 
   const base =
-    'inline-flex h-8 shrink-0 items-center gap-1.5 rounded-full border px-3 text-sm font-medium tabular-nums transition-colors';
+    'inline-flex h-8 shrink-0 items-center gap-1.5 rounded-full border px-2.5 text-sm font-medium tabular-nums transition-colors sm:px-3';
 
   if (isError || !data) {
     return (
-      <Link href={href} className={cn(base, tones.ok.className)} data-testid="header-balance">
+      <Link href={href} className={cn(base, tones.ok)} data-testid="header-balance">
         <CircleAlert aria-hidden="true" className="text-muted-foreground size-4" />
         <span>Credits</span>
         <span className="sr-only">(balance unavailable)</span>
@@ -80,20 +82,25 @@ export function HeaderBalance({ orgs }: { orgs: HeaderOrg[] }) {
     );
   }
 
-  const level = balanceLevel(data.available);
-  const tone = tones[level];
+  const level = headerLevel(creditSeverity(data, grant));
+  const notice =
+    level === 'ok'
+      ? undefined
+      : limitNotices(data, grant, scope.type).find((found) => found.key !== 'allowances');
   const Icon = level === 'ok' ? Coins : level === 'low' ? TriangleAlert : CircleAlert;
   const amount = formatCredits(data.available);
   return (
     <Link
       href={href}
-      className={cn(base, tone.className)}
+      className={cn(base, tones[level])}
       data-testid="header-balance"
       data-level={level}
       data-scope={scope.type}
-      aria-label={`${label} credits: ${amount} available. ${tone.note}`.trim()}
+      title={notice?.title}
+      aria-label={`${label} credits: ${amount} available.${notice ? ` ${notice.title}.` : ''}`}
     >
-      <Icon aria-hidden="true" className="size-4" />
+      {/* On a phone the plain coin gives way to the amount; warning icons always show. */}
+      <Icon aria-hidden="true" className={cn('size-4', level === 'ok' && 'hidden sm:block')} />
       <span data-testid="header-balance-amount">{amount}</span>
       <span className="hidden sm:inline">credits</span>
     </Link>

@@ -2,7 +2,7 @@
 
 import { useId } from 'react';
 import { X } from 'lucide-react';
-import { CATEGORIES, TRANSFER_KINDS } from '@/lib/credits/schemas';
+import { CATEGORIES, TRANSFER_KINDS } from '@/lib/credits/kinds';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';

@@ -18,9 +18,14 @@ const percent = new Intl.NumberFormat('en-US', {
 });
 
 /** Share of the total in basis points, computed on the bigints (no float rounding of money). */
-function shareBasisPoints(amount: bigint, total: bigint): number {
+export function shareBasisPoints(amount: bigint, total: bigint): number {
   if (total <= 0n) return 0;
   return Number((amount * 10_000n) / total);
+}
+
+/** 8_549 basis points → "85.5%". */
+export function formatShare(basisPoints: number): string {
+  return percent.format(basisPoints / 10_000);
 }
 
 /** What each category cost in the period and its share of the total. */

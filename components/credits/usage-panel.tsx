@@ -8,6 +8,7 @@ import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
+import { BreakdownCard } from './breakdown-card';
 import { DEFAULT_USAGE_PERIOD, type WalletScope } from './credits-config';
 import { periodLabel, PeriodSwitcher } from './period-switcher';
 import {
@@ -17,17 +18,21 @@ import {
   type UsagePeriod,
   type UsageReport,
 } from './queries';
-import { UsageBreakdown } from './usage-breakdown';
 import { UsageChart } from './usage-chart';
 
 export interface UsagePanelProps {
   scope: WalletScope;
   /** The server-rendered report for DEFAULT_USAGE_PERIOD. */
   initialReport: UsageReport;
+  /** Org owners and admins may break spending down by member. */
+  showMembers?: boolean;
 }
 
-/** Daily spending by category for 7, 30 or 90 days, with a per-category breakdown. */
-export function UsagePanel({ scope, initialReport }: UsagePanelProps) {
+/**
+ * Daily spending by category for 7, 30 or 90 days, with a breakdown by category, model, feature
+ * and (org owners and admins) member.
+ */
+export function UsagePanel({ scope, initialReport, showMembers = false }: UsagePanelProps) {
   const [period, setPeriod] = useState<UsagePeriod>(DEFAULT_USAGE_PERIOD);
   const { data, error, isFetching, isPlaceholderData, refetch } = useQuery({
     queryKey: creditsKeys.usage(scope, period),
@@ -102,17 +107,13 @@ export function UsagePanel({ scope, initialReport }: UsagePanelProps) {
       </Card>
 
       {data && !isEmpty ? (
-        <Card>
-          <CardHeader>
-            <CardTitle as="h2">By category</CardTitle>
-            <CardDescription>
-              Where the credits went in the {periodLabel(period).toLowerCase()}.
-            </CardDescription>
-          </CardHeader>
-          <CardContent className={updating ? 'opacity-60 transition-opacity' : undefined}>
-            <UsageBreakdown report={data} />
-          </CardContent>
-        </Card>
+        <BreakdownCard
+          scope={scope}
+          report={data}
+          period={period}
+          showMembers={showMembers}
+          dimmed={updating}
+        />
       ) : null}
     </div>
   );

@@ -52,7 +52,8 @@ export function DashboardShell({
             <form method="post" action="/api/auth/sign-out">
               <Button type="submit" variant="outline" size="sm">
                 <LogOut aria-hidden="true" />
-                Sign out
+                {/* Icon only on a phone, where the header also holds the balance and alerts. */}
+                <span className="sr-only sm:not-sr-only">Sign out</span>
               </Button>
             </form>
           </div>

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini keeps this module (shipped in every dashboard page by the usage widget) small.
+import * as z from 'zod/mini';
 
 /**
  * Client-side reads of allowances and plan limits for react-query. Dates travel as ISO text and
@@ -19,7 +20,7 @@ const balanceSchema = z.object({
   periodUsed: z.number(),
   periodStart: instant,
   refreshAt: instant,
-  lastUsedAt: instant.nullable(),
+  lastUsedAt: z.nullable(instant),
   actionsLeft: z.number(),
 });
 
@@ -45,9 +46,9 @@ export const quotaSchema = z.object({
   planName: z.string(),
   periodEnd: instant,
   used: z.number(),
-  limit: z.number().nullable(),
-  remaining: z.number().nullable(),
-  percentUsed: z.number().nullable(),
+  limit: z.nullable(z.number()),
+  remaining: z.nullable(z.number()),
+  percentUsed: z.nullable(z.number()),
 });
 export type QuotaView = z.infer<typeof quotaSchema>;
 
@@ -56,9 +57,9 @@ export const tokensKeys = {
   quota: (orgId: string | null) => ['tokens', 'quota', orgId ?? 'personal'] as const,
 };
 
-const problemSchema = z.object({ detail: z.string().optional(), title: z.string().optional() });
+const problemSchema = z.object({ detail: z.optional(z.string()), title: z.optional(z.string()) });
 
-async function getJson<T>(url: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+async function getJson<T>(url: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
   const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {

@@ -43,3 +43,12 @@ export {
 } from './errors';
 export { CATEGORIES, TRANSFER_KINDS, type Category, type TransferKind } from './schemas';
 export { formatCredits, parseCredits, toMicro, MICRO_PER_CREDIT } from './format';
+export { getPeriodGrantProgress, type PeriodGrantProgress, type AllowanceProgress } from './period';
+export {
+  getUsageBreakdown,
+  breakdownView,
+  BREAKDOWN_VIEWS,
+  type BreakdownView,
+  type BreakdownRow,
+  type UsageBreakdownReport,
+} from './breakdown';

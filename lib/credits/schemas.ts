@@ -4,27 +4,7 @@ import { z } from 'zod';
 
 export const MAX_AMOUNT = 10n ** 15n;
 
-export const CATEGORIES = [
-  'ai_usage',
-  'marketplace',
-  'premium_feature',
-  'subscription',
-  'transfer',
-  'other',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-export const TRANSFER_KINDS = [
-  'grant',
-  'spend',
-  'hold_post',
-  'transfer',
-  'refund',
-  'expire',
-  'clawback',
-  'adjustment',
-] as const;
-export type TransferKind = (typeof TRANSFER_KINDS)[number];
+export { CATEGORIES, TRANSFER_KINDS, type Category, type TransferKind } from './kinds';
 
 export const LOT_SOURCES = ['purchase', 'plan', 'promo', 'admin', 'refund'] as const;
 

@@ -14,9 +14,26 @@ async function available(request: APIRequestContext, path: string): Promise<bigi
   return BigInt(((await response.json()) as { available: string }).available);
 }
 
-async function buyStarter(page: Page) {
+async function buyStarter(page: Page, wallet: RegExp) {
   await page.getByRole('tab', { name: 'Purchase' }).click();
-  await page.getByRole('button', { name: 'Buy the Starter package' }).click();
+  const buy = page.getByRole('button', { name: 'Buy the Starter package' });
+  // Escape closes the dialog without buying and gives focus back to the Buy button.
+  await buy.click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(buy).toBeFocused();
+  await buy.click();
+  // The buy dialog confirms package, price, credits and wallet before leaving for checkout.
+  const dialog = page.getByRole('dialog', { name: 'Buy the Starter package' });
+  await expect(dialog).toBeVisible();
+  const summary = dialog.getByTestId('buy-summary');
+  await expect(summary).toContainText('$10.00');
+  await expect(summary).toContainText('100 credits');
+  await expect(summary).toContainText(wallet);
+  await expect(dialog.getByRole('button', { name: 'Continue to checkout' })).toBeFocused();
+  await page.screenshot({ path: screenshot('buy-dialog') });
+  await dialog.getByRole('button', { name: 'Continue to checkout' }).click();
   await expect(page).toHaveURL(/\/checkout\/local\//);
   await expect(page.getByText('Test checkout — no real payment')).toBeVisible();
   await page.screenshot({ path: screenshot('local-checkout'), fullPage: true });
@@ -33,7 +50,7 @@ test.describe('a Pro user', () => {
   }) => {
     await page.goto('/credits');
     const before = await available(page.request, '/api/credits');
-    await buyStarter(page);
+    await buyStarter(page, /Your personal wallet/);
     await expect.poll(() => available(page.request, '/api/credits')).toBe(before + 100_000_000n);
     await page.screenshot({ path: screenshot('credits-purchase'), fullPage: true });
 
@@ -75,7 +92,7 @@ test.describe('an org owner', () => {
   test('buys for the org and sets a member limit', async ({ page }) => {
     await page.goto('/organizations/acme-ai/credits');
     const before = await available(page.request, `/api/orgs/${ACME}/credits`);
-    await buyStarter(page);
+    await buyStarter(page, /Acme AI.*organization wallet/);
     await expect
       .poll(() => available(page.request, `/api/orgs/${ACME}/credits`))
       .toBe(before + 100_000_000n);

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import postgres from 'postgres';
 import { expect, test, type Page } from '@playwright/test';
 import { formatCredits } from '@/lib/credits/format';
-import { screenshot, storageState } from './users';
+import { demoUsers, screenshot, storageState } from './users';
 
 /** The credits pages people use every day: balance, usage, history, export, org wallet. */
 
@@ -16,6 +19,13 @@ async function apiAvailable(page: Page, url: string): Promise<string> {
 async function fullShot(page: Page, name: string) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: screenshot(name), fullPage: true });
+}
+
+/** An option of the usage breakdown's "Break usage down by" control. */
+function breakdownBy(page: Page, option: string) {
+  return page
+    .getByRole('group', { name: 'Break usage down by' })
+    .getByText(option, { exact: true });
 }
 
 async function expectNoHorizontalOverflow(page: Page) {
@@ -62,7 +72,22 @@ test.describe('personal credits', () => {
     await expect(page.getByRole('radio', { name: '7 days' })).toBeChecked();
     await page.getByText('30 days', { exact: true }).click();
     await expect(breakdown).toBeVisible();
+    // The plan grant's progress sits on the balance card.
+    await expect(page.getByTestId('grant-progress')).toContainText('Pro plan grant used');
     await fullShot(page, 'credits-usage');
+    // The same spending by model and by feature (the seeded AI calls).
+    await breakdownBy(page, 'Model').click();
+    await expect(
+      page
+        .getByRole('table', { name: 'AI usage by model' })
+        .getByRole('cell', { name: /gpt-4o/ })
+        .first(),
+    ).toBeVisible();
+    await breakdownBy(page, 'Feature').click();
+    await expect(page.getByRole('table', { name: 'AI usage by feature' })).toBeVisible();
+    await fullShot(page, 'credits-usage-feature');
+    await breakdownBy(page, 'Category').click();
+    await expect(breakdown).toBeVisible();
 
     // History: filter by category, page with the cursor, export the same filter.
     await page.getByRole('tab', { name: 'History' }).click();
@@ -173,7 +198,22 @@ test.describe('organization credits', () => {
         .getByRole('table', { name: 'Spending by category' })
         .getByRole('cell', { name: 'AI usage' }),
     ).toBeVisible();
+    // Members see the org's breakdowns but not who spent what.
+    await expect(breakdownBy(page, 'Model')).toBeVisible();
+    await expect(breakdownBy(page, 'Member')).toHaveCount(0);
     await fullShot(page, 'org-credits');
+  });
+
+  test('an org owner breaks the org wallet down by member', async ({ browser }) => {
+    const context = await browser.newContext({ storageState: storageState('owner') });
+    const page = await context.newPage();
+    await page.goto('/organizations/acme-ai/credits');
+    await breakdownBy(page, 'Member').click();
+    const table = page.getByRole('table').filter({ hasText: 'Mei Lin' });
+    await expect(table.getByRole('cell', { name: /Mei Lin/ })).toBeVisible();
+    await expect(table.getByRole('cell', { name: /Omar Haddad/ })).toBeVisible();
+    await fullShot(page, 'org-credits-owner');
+    await context.close();
   });
 
   test('a stranger to the org gets a 404', async ({ browser }) => {
@@ -183,5 +223,93 @@ test.describe('organization credits', () => {
     expect(response?.status()).toBe(404);
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
     await context.close();
+  });
+});
+
+/**
+ * Spends from a demo user's wallet straight through the ledger function, as that user, on the
+ * throwaway database the e2e server runs on (its port is in the data directory's pid file).
+ */
+async function spendAs(userId: string, micro: bigint, key: string) {
+  const dataDir = path.join(process.env.E2E_DATA_DIR!, 'postgres');
+  const port = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
+  const sql = postgres(`postgres://postgres:postgres@127.0.0.1:${port}/tollgate`, {
+    max: 1,
+    onnotice: () => {},
+  });
+  try {
+    await sql.begin(async (tx) => {
+      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
+      const [wallet] = await tx<
+        { id: string }[]
+      >`select id from public.accounts where user_id = ${userId}`;
+      await tx`select * from public.credit_spend(${wallet!.id}, ${micro.toString()}::bigint, 'ai_usage', ${key}, 'AI assistant chat')`;
+    });
+  } finally {
+    await sql.end();
+  }
+}
+
+interface GrantProgress {
+  grant: string;
+  spent: string;
+  usedBasisPoints: number;
+}
+
+test.describe('limit warnings', () => {
+  test.use({ storageState: storageState('admin') });
+
+  test('at 96 % of the plan grant the banner warns and the header agrees; at 100 % both turn red', async ({
+    page,
+  }) => {
+    const grantOf = async () => {
+      const response = await page.request.get('/api/credits/usage?view=grant');
+      expect(response.ok()).toBe(true);
+      return (await response.json()) as GrantProgress;
+    };
+    const before = await grantOf();
+    const grant = BigInt(before.grant);
+    expect(grant).toBeGreaterThan(0n); // Ada is on Pro: 100 credits a period
+    const target = (grant * 96n) / 100n;
+    await spendAs(demoUsers.admin.id, target - BigInt(before.spent), `e2e-limit-96-${Date.now()}`);
+    expect((await grantOf()).usedBasisPoints).toBe(9_600);
+
+    await page.goto('/credits');
+    const banner = page.getByTestId('limit-warning');
+    await expect(banner).toBeVisible();
+    await expect(banner).toHaveAttribute('data-severity', 'warning');
+    await expect(banner).toContainText("96% of this period's Pro plan credits");
+    await expect(page.getByTestId('grant-spent')).toHaveText(formatCredits(target));
+    await expect(page.getByTestId('grant-total')).toHaveText(formatCredits(grant));
+    await expect(page.getByRole('progressbar', { name: /plan grant used/ })).toHaveAttribute(
+      'aria-valuenow',
+      '9600',
+    );
+    await expect(page.getByTestId('header-balance')).toHaveAttribute('data-level', 'low');
+    await fullShot(page, 'credits-limit-warning');
+
+    // The banner's Buy credits opens the Purchase tab.
+    await banner.getByRole('button', { name: 'Buy credits' }).click();
+    await expect(page.getByRole('tab', { name: 'Purchase' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+
+    await page.goto('/dashboard');
+    await expect(page.getByTestId('limit-warning')).toHaveAttribute('data-severity', 'warning');
+
+    await spendAs(demoUsers.admin.id, grant - target, `e2e-limit-100-${Date.now()}`);
+    await page.goto('/credits');
+    await expect(banner).toHaveAttribute('data-severity', 'destructive');
+    await expect(banner).toContainText("used all of this period's Pro plan credits");
+    await expect(page.getByTestId('header-balance')).toHaveAttribute('data-level', 'critical');
+    await page.goto('/dashboard');
+    await expect(page.getByTestId('limit-warning')).toHaveAttribute('data-severity', 'destructive');
+    await page.getByTestId('limit-warning').getByRole('link', { name: 'Buy credits' }).click();
+    await expect(page).toHaveURL(/\/credits\?tab=purchase$/);
+    await expect(page.getByRole('tab', { name: 'Purchase' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
   });
 });

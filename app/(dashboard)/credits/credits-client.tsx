@@ -1,28 +1,50 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import dynamic from 'next/dynamic';
 import { ChartColumn, CreditCard, ReceiptText } from 'lucide-react';
+import { Skeleton } from '@/components/ui/skeleton';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { BalanceCard } from '@/components/credits/balance-card';
 import type { WalletScope } from '@/components/credits/credits-config';
-import { HistoryPanel } from '@/components/credits/history-panel';
-import type { TransactionPage, UsageReport, WalletSummary } from '@/components/credits/queries';
+import { LimitWarning } from '@/components/credits/limit-warning';
+import type {
+  PeriodGrantProgress,
+  TransactionPage,
+  UsageReport,
+  WalletSummary,
+} from '@/components/credits/queries';
 import { UsagePanel } from '@/components/credits/usage-panel';
+
+type Tab = 'usage' | 'history' | 'purchase';
+
+// The History tab (table, filters, export) loads when first opened, not with the page.
+const HistoryPanel = dynamic(
+  () => import('@/components/credits/history-panel').then((module) => module.HistoryPanel),
+  { loading: () => <Skeleton className="h-96 w-full" /> },
+);
 
 export interface CreditsClientProps {
   scope: WalletScope;
   balanceTitle: string;
   /** First data rendered on the server; react-query keeps it live from here on. */
-  initial: { summary: WalletSummary; usage: UsageReport; history: TransactionPage };
+  initial: {
+    summary: WalletSummary;
+    grant: PeriodGrantProgress;
+    usage: UsageReport;
+    history: TransactionPage;
+  };
   /** The Purchase tab's content (a server component), for those who may buy; absent otherwise. */
   purchase?: ReactNode;
   /** Which tab opens first (Purchase after returning from checkout). */
-  initialTab?: 'usage' | 'history' | 'purchase';
+  initialTab?: Tab;
+  /** Org owners and admins: usage by member. */
+  showMembers?: boolean;
 }
 
 /**
- * The interactive half of a wallet's credits page: the live balance, then Usage, History and (for
- * those who may buy) Purchase tabs.
+ * The interactive half of a wallet's credits page: limit warnings, the live balance, then Usage,
+ * History and (for those who may buy) Purchase tabs.
  * Shared by /credits (personal wallet) and /organizations/[orgSlug]/credits (org wallet).
  */
 export function CreditsClient({
@@ -31,14 +53,38 @@ export function CreditsClient({
   initial,
   purchase,
   initialTab = 'usage',
+  showMembers = false,
 }: CreditsClientProps) {
+  const [tab, setTab] = useState<Tab>(
+    purchase ? initialTab : initialTab === 'purchase' ? 'usage' : initialTab,
+  );
+
+  function openPurchase() {
+    setTab('purchase');
+    // Bring the packages into view; the tab itself takes focus so keyboard users land there.
+    requestAnimationFrame(() => {
+      const trigger = document.querySelector<HTMLElement>('[data-credits-tab="purchase"]');
+      trigger?.focus();
+      trigger?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    });
+  }
+
   return (
     <div className="flex flex-col gap-6">
-      <BalanceCard scope={scope} initialSummary={initial.summary} title={balanceTitle} />
-      <Tabs
-        defaultValue={purchase ? initialTab : initialTab === 'purchase' ? 'usage' : initialTab}
-        className="min-w-0"
-      >
+      <LimitWarning
+        scope={scope}
+        initialSummary={initial.summary}
+        initialGrant={initial.grant}
+        canBuy={Boolean(purchase)}
+        onBuy={purchase ? openPurchase : undefined}
+      />
+      <BalanceCard
+        scope={scope}
+        initialSummary={initial.summary}
+        initialGrant={initial.grant}
+        title={balanceTitle}
+      />
+      <Tabs value={tab} onValueChange={(value) => setTab(value as Tab)} className="min-w-0">
         <TabsList aria-label="Credits views">
           <TabsTrigger value="usage">
             <ChartColumn aria-hidden="true" className="size-4" />
@@ -49,14 +95,14 @@ export function CreditsClient({
             History
           </TabsTrigger>
           {purchase ? (
-            <TabsTrigger value="purchase">
+            <TabsTrigger value="purchase" data-credits-tab="purchase">
               <CreditCard aria-hidden="true" className="size-4" />
               Purchase
             </TabsTrigger>
           ) : null}
         </TabsList>
         <TabsContent value="usage">
-          <UsagePanel scope={scope} initialReport={initial.usage} />
+          <UsagePanel scope={scope} initialReport={initial.usage} showMembers={showMembers} />
         </TabsContent>
         <TabsContent value="history">
           <HistoryPanel scope={scope} initialPage={initial.history} />

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import {
+  getPeriodGrantProgress,
   getUsageByCategory,
   getWalletSummary,
   listTransactions,
@@ -17,15 +18,16 @@ export const metadata: Metadata = { title: 'Credits' };
 export default async function CreditsPage({
   searchParams,
 }: {
-  searchParams: Promise<{ checkout?: string }>;
+  searchParams: Promise<{ checkout?: string; tab?: string }>;
 }) {
-  const { checkout } = await searchParams;
+  const { checkout, tab } = await searchParams;
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
   const { session } = viewer;
   const walletId = await resolveWallet(session, { type: 'personal' });
-  const [summary, usage, history] = await Promise.all([
+  const [summary, grant, usage, history] = await Promise.all([
     getWalletSummary(session, walletId),
+    getPeriodGrantProgress(session, { type: 'personal' }),
     getUsageByCategory(session, walletId, DEFAULT_USAGE_PERIOD),
     listTransactions(session, walletId, { limit: HISTORY_PAGE_SIZE }),
   ]);
@@ -41,9 +43,11 @@ export default async function CreditsPage({
       <CreditsClient
         scope={{ type: 'personal' }}
         balanceTitle="Your credits"
-        initial={{ summary, usage, history }}
+        initial={{ summary, grant, usage, history }}
         purchase={<PurchasePanel session={session} scope={{ type: 'personal' }} />}
-        initialTab={checkout ? 'purchase' : 'usage'}
+        initialTab={
+          checkout || tab === 'purchase' ? 'purchase' : tab === 'history' ? 'history' : 'usage'
+        }
       />
     </div>
   );

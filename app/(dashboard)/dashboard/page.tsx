@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { ArrowRight, Building2, Coins, KeyRound, Sparkles, type LucideIcon } from 'lucide-react';
 import { getViewer } from '@/lib/auth';
+import { getPeriodGrantProgress, getWalletSummary, resolveWallet } from '@/lib/credits';
+import { LimitWarning } from '@/components/credits/limit-warning';
 import { RoleBadge } from '@/components/orgs/role-badge';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -39,6 +41,17 @@ export default async function DashboardPage() {
   // The layout already checked; getViewer is cached per request, so this costs nothing extra.
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
+  const { session } = viewer;
+  const personal = { type: 'personal' } as const;
+  // The limit banner is a courtesy here: if its figures cannot be read, the dashboard still
+  // renders (the credits page shows the error with a way to retry).
+  const limits = await Promise.all([
+    resolveWallet(session, personal).then((walletId) => getWalletSummary(session, walletId)),
+    getPeriodGrantProgress(session, personal),
+  ]).catch((error: unknown) => {
+    console.error('dashboard: limit warning figures unavailable', error);
+    return null;
+  });
 
   return (
     <div className="flex flex-col gap-8">
@@ -50,6 +63,15 @@ export default async function DashboardPage() {
           Signed in as {viewer.fullName} ({viewer.email})
         </p>
       </div>
+
+      {limits ? (
+        <LimitWarning
+          scope={personal}
+          initialSummary={limits[0]}
+          initialGrant={limits[1]}
+          buyHref="/credits?tab=purchase"
+        />
+      ) : null}
 
       <section aria-labelledby="quick-links-heading" className="flex flex-col gap-3">
         <h2 id="quick-links-heading" className="sr-only">

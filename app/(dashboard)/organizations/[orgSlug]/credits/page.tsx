@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ChevronLeft } from 'lucide-react';
 import {
+  getPeriodGrantProgress,
   getUsageByCategory,
   getWalletSummary,
   listTransactions,
@@ -15,7 +16,7 @@ import { getMemberOrg } from '../member-org';
 
 interface Props {
   params: Promise<{ orgSlug: string }>;
-  searchParams: Promise<{ checkout?: string }>;
+  searchParams: Promise<{ checkout?: string; tab?: string }>;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -23,15 +24,20 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `${org.name} credits` };
 }
 
-/** An organization's shared wallet, for every member: balance, usage and history. */
+/**
+ * An organization's shared wallet, for every member: limit warnings, balance, usage and history;
+ * owners and admins also see usage by member and the Purchase tab.
+ */
 export default async function OrgCreditsPage({ params, searchParams }: Props) {
   const { viewer, org } = await getMemberOrg((await params).orgSlug);
-  const { checkout } = await searchParams;
+  const { checkout, tab } = await searchParams;
   const canBuy = org.role === 'owner' || org.role === 'admin';
   const { session } = viewer;
-  const walletId = await resolveWallet(session, { type: 'org', orgId: org.id });
-  const [summary, usage, history] = await Promise.all([
+  const wallet = { type: 'org', orgId: org.id } as const;
+  const walletId = await resolveWallet(session, wallet);
+  const [summary, grant, usage, history] = await Promise.all([
     getWalletSummary(session, walletId),
+    getPeriodGrantProgress(session, wallet),
     getUsageByCategory(session, walletId, DEFAULT_USAGE_PERIOD),
     listTransactions(session, walletId, { limit: HISTORY_PAGE_SIZE }),
   ]);
@@ -64,16 +70,23 @@ export default async function OrgCreditsPage({ params, searchParams }: Props) {
       <CreditsClient
         scope={{ type: 'org', orgId: org.id }}
         balanceTitle={`${org.name} wallet`}
-        initial={{ summary, usage, history }}
+        initial={{ summary, grant, usage, history }}
+        showMembers={canBuy}
         purchase={
           canBuy ? (
             <PurchasePanel
               session={session}
-              scope={{ type: 'org', orgId: org.id, role: org.role }}
+              scope={{ type: 'org', orgId: org.id, role: org.role, name: org.name }}
             />
           ) : undefined
         }
-        initialTab={checkout && canBuy ? 'purchase' : 'usage'}
+        initialTab={
+          (checkout || tab === 'purchase') && canBuy
+            ? 'purchase'
+            : tab === 'history'
+              ? 'history'
+              : 'usage'
+        }
       />
     </div>
   );

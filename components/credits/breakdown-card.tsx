@@ -1,0 +1,148 @@
+'use client';
+
+import { useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Bot, RotateCcw } from 'lucide-react';
+import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Skeleton } from '@/components/ui/skeleton';
+import { MemberUsageTable } from '@/components/orgs/member-usage-table';
+import type { WalletScope } from './credits-config';
+import { DimensionTable } from './dimension-table';
+import { periodLabel } from './period-switcher';
+import {
+  creditsKeys,
+  errorMessage,
+  fetchBreakdown,
+  type BreakdownView,
+  type UsagePeriod,
+  type UsageReport,
+} from './queries';
+import { SegmentedControl, type SegmentedOption } from './segmented-control';
+import { UsageBreakdown } from './usage-breakdown';
+
+type View = 'category' | BreakdownView;
+
+const DESCRIPTIONS: Record<View, string> = {
+  category: 'Where the credits went',
+  model: 'AI calls by model: credits charged and tokens',
+  feature: 'AI calls by feature: credits charged and tokens',
+  member: 'What each member spent from the organization wallet',
+};
+
+/**
+ * Spending in the chart's period, broken down by category (from the report already loaded), or
+ * by model, feature or — for org owners and admins — member (each fetched when first chosen).
+ */
+export function BreakdownCard({
+  scope,
+  report,
+  period,
+  showMembers,
+  dimmed,
+}: {
+  scope: WalletScope;
+  report: UsageReport;
+  period: UsagePeriod;
+  showMembers: boolean;
+  dimmed: boolean;
+}) {
+  const [view, setView] = useState<View>('category');
+  const options: SegmentedOption<View>[] = [
+    { value: 'category', label: 'Category' },
+    { value: 'model', label: 'Model' },
+    { value: 'feature', label: 'Feature' },
+    ...(showMembers ? [{ value: 'member' as const, label: 'Member' }] : []),
+  ];
+  const dimension = view === 'category' ? null : view;
+  const { data, error, isPending, isFetching, isPlaceholderData, refetch } = useQuery({
+    queryKey: creditsKeys.breakdown(scope, dimension ?? 'model', period),
+    queryFn: ({ signal }) => fetchBreakdown(scope, dimension ?? 'model', period, signal),
+    enabled: dimension !== null,
+    placeholderData: keepPreviousData,
+  });
+  const stale = dimension !== null && isFetching && (isPlaceholderData || data?.view !== dimension);
+  const periodText = periodLabel(period).toLowerCase();
+
+  let body;
+  if (dimension === null) {
+    body = <UsageBreakdown report={report} />;
+  } else if (error && !data) {
+    body = (
+      <Alert variant="destructive">
+        <AlertTitle>This breakdown could not be loaded</AlertTitle>
+        <AlertDescription className="flex flex-col items-start gap-2">
+          {errorMessage(error)}
+          <Button variant="outline" size="sm" onClick={() => void refetch()}>
+            <RotateCcw aria-hidden="true" />
+            Try again
+          </Button>
+        </AlertDescription>
+      </Alert>
+    );
+  } else if (isPending || !data) {
+    body = (
+      <div className="flex flex-col gap-2" role="status">
+        <span className="sr-only">Loading the breakdown…</span>
+        <Skeleton className="h-8 w-full" />
+        <Skeleton className="h-8 w-full" />
+        <Skeleton className="h-8 w-2/3" />
+      </div>
+    );
+  } else if (data.view === 'member') {
+    body = (
+      <MemberUsageTable
+        period={`the ${periodText}`}
+        rows={data.rows.map((row) => ({
+          key: row.key,
+          name: row.label,
+          email: row.detail,
+          spent: row.credits.toString(),
+          transactions: row.events.toLocaleString('en-US'),
+        }))}
+      />
+    );
+  } else if (data.rows.length === 0) {
+    body = (
+      <EmptyState
+        icon={Bot}
+        headingLevel="h3"
+        title={`No AI calls in the ${periodText}`}
+        description={
+          scope.type === 'personal'
+            ? 'Chat with the AI assistant or run an AI feature; each call shows up here by model and feature.'
+            : 'When members use AI features on the organization wallet, the calls show up here.'
+        }
+      />
+    );
+  } else {
+    body = <DimensionTable report={data} />;
+  }
+
+  return (
+    <Card>
+      <CardHeader className="flex-row flex-wrap items-start justify-between gap-3">
+        <div className="flex flex-col gap-1.5">
+          <CardTitle as="h2">Breakdown</CardTitle>
+          <CardDescription>
+            {DESCRIPTIONS[view]} in the {periodText}.
+          </CardDescription>
+        </div>
+        <SegmentedControl
+          legend="Break usage down by"
+          options={options}
+          value={view}
+          onChange={setView}
+        />
+      </CardHeader>
+      <CardContent
+        aria-busy={stale || dimmed}
+        className={stale || dimmed ? 'opacity-60 transition-opacity' : undefined}
+      >
+        {body}
+      </CardContent>
+    </Card>
+  );
+}
