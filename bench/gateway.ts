@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { createOpenAI } from '@ai-sdk/openai';
 import { streamText } from 'ai';
-import type { DbSession } from '../lib/db';
 import { startMockOpenAI } from '../tests/helpers/mock-openai';
-import { benchDatabase, closedLoop, fmt, type LoadResult } from './harness';
+import { benchDatabase, fixedCount, fmt, type LoadResult } from './harness';
 
 /**
- * npm run bench:gateway — the metered chat path (flags, rate limit, plan limit, hold, stream,
- * settle, usage record: lib/ai streamChat, the body read to its end) against a direct AI SDK
- * call to the same local OpenAI-compatible mock server, both in this run, at the same
- * concurrency. Prints p50 / p95 / p99 of each, the added latency and the throughput ratio.
+ * npm run bench:gateway — the metered chat path through the app's route (POST /api/ai/chat:
+ * session from a Bearer token, body validation, kill switches, rate limit, plan limit, hold,
+ * stream in the UI message protocol, settle, usage record; the body read to its last chunk)
+ * against a direct AI SDK call to the same local OpenAI-compatible mock server. Both run in this
+ * process, at the same concurrency and for the same number of calls, in alternating rounds.
+ * Prints p50 / p95 / p99 of each, the latency the gateway adds and the throughput ratio.
  */
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
+const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PROMPT = `Benchmark request. mode=ok chunks=${Number(process.env.BENCH_CHUNKS ?? 20)} latency=${Number(process.env.BENCH_LATENCY_MS ?? 2)}`;
 
 async function main(): Promise<void> {
@@ -22,29 +24,35 @@ async function main(): Promise<void> {
   process.env.DATABASE_URL = database.url;
   process.env.OPENAI_API_KEY = 'sk-bench';
   process.env.OPENAI_BASE_URL = mock.url;
+  process.env.AUTH_JWT_SECRET ??= randomUUID() + randomUUID();
   // Imported after the environment is set: lib/db and lib/env read it once.
-  const { streamChat } = await import('../lib/ai');
+  const { POST: chatRoute } = await import('../app/api/ai/chat/route');
+  const { signLocalSession } = await import('../lib/auth/local-jwt');
   const { closePool } = await import('../lib/db/pool');
   try {
     const { sql } = database;
     await sql`update public.plans set requests_per_hour = 100000000, monthly_llm_token_limit = null`;
-    const sessions: DbSession[] = [];
+    // One user per client, as in production where concurrent calls come from many people.
+    const tokens: string[] = [];
     for (let i = 0; i < CLIENTS; i += 1) {
       const id = randomUUID();
-      await sql`insert into auth.users (id, email) values (${id}, ${`bench-${i}@example.test`})`;
+      const email = `bench-${i}@example.test`;
+      await sql`insert into auth.users (id, email) values (${id}, ${email})`;
       const [wallet] = await sql<
         { id: string }[]
       >`select id from public.accounts where user_id = ${id}`;
       await sql`select public.credit_grant(${wallet!.id}, 1000000000000::bigint, 'admin', ${`bench-${i}`})`;
-      sessions.push({
-        userId: id,
-        claims: { sub: id, role: 'authenticated' as const, aud: 'authenticated' },
-      });
+      tokens.push(await signLocalSession({ id, email }));
     }
+    const body = JSON.stringify({
+      model: 'gpt-4o-mini',
+      maxOutputTokens: 256,
+      messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: PROMPT }] }],
+    });
     const direct = createOpenAI({ apiKey: 'sk-bench', baseURL: mock.url }).chat('gpt-4o-mini');
 
-    const runDirect = () =>
-      closedLoop(database.url, CLIENTS, SECONDS, async () => {
+    const runDirect = (calls: number) =>
+      fixedCount(CLIENTS, calls, async () => {
         const result = streamText({
           model: direct,
           prompt: PROMPT,
@@ -54,41 +62,59 @@ async function main(): Promise<void> {
         await result.consumeStream();
         if ((await result.usage).outputTokens === undefined) throw new Error('no usage');
       });
-    const runMetered = () =>
-      closedLoop(database.url, CLIENTS, SECONDS, async (_sql, client) => {
-        const response = await streamChat(sessions[client]!, {
-          model: 'gpt-4o-mini',
-          maxOutputTokens: 256,
-          prompt: [{ role: 'user', content: PROMPT }],
-        });
+    const runMetered = (calls: number) =>
+      fixedCount(CLIENTS, calls, async (client) => {
+        const response = await chatRoute(
+          new Request('http://localhost:3000/api/ai/chat', {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${tokens[client]!}`,
+              'content-type': 'application/json',
+            },
+            body,
+          }),
+        );
         const text = await response.text();
-        if (!text.includes('"status":"charged"')) throw new Error('not charged');
+        if (!text.includes('"status":"charged"')) throw new Error(`not charged: ${text}`);
       });
 
-    await runDirect(); // warm both paths (JIT, connections)
-    await runMetered();
-    const baseline = await runDirect();
-    const metered = await runMetered();
+    await runDirect(CLIENTS * 4); // warm both paths (JIT, connections, tokenizer)
+    await runMetered(CLIENTS * 4);
+    const baseline: LoadResult[] = [];
+    const metered: LoadResult[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      baseline.push(await runDirect(CALLS));
+      metered.push(await runMetered(CALLS));
+    }
 
     const line = (name: string, r: LoadResult) =>
-      `${name.padEnd(10)} ${fmt(r.perSecond)} ${fmt(r.p50)} ${fmt(r.p95)} ${fmt(r.p99)} ${String(r.failures).padStart(9)}`;
-    console.log(`gateway bench: ${CLIENTS} clients x ${SECONDS}s, prompt "${PROMPT}"`);
+      `${name.padEnd(12)} ${String(r.operations).padStart(6)} ${fmt(r.perSecond)} ${fmt(r.p50)} ${fmt(r.p95)} ${fmt(r.p99)} ${String(r.failures).padStart(9)}`;
     console.log(
-      `${'path'.padEnd(10)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'failures'.padStart(9)}`,
-    );
-    console.log(line('direct', baseline));
-    console.log(line('metered', metered));
-    console.log(
-      `added latency: p50 ${fmt(metered.p50 - baseline.p50)} ms, p95 ${fmt(metered.p95 - baseline.p95)} ms, p99 ${fmt(metered.p99 - baseline.p99)} ms`,
+      `gateway bench: ${CLIENTS} concurrent, ${CALLS} calls per path per round, ${ROUNDS} rounds, prompt "${PROMPT}"`,
     );
     console.log(
-      `throughput ratio (metered / direct): ${(metered.perSecond / baseline.perSecond).toFixed(3)}`,
+      `${'path'.padEnd(12)} ${'calls'.padStart(6)} ${'calls/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'failures'.padStart(9)}`,
     );
+    for (let round = 0; round < ROUNDS; round += 1) {
+      console.log(line(`direct #${round + 1}`, baseline[round]!));
+      console.log(line(`metered #${round + 1}`, metered[round]!));
+    }
+    // The best round of each (least disturbed by the machine) is compared.
+    const best = (runs: LoadResult[]) => runs.reduce((a, b) => (b.p50 < a.p50 ? b : a));
+    const b = best(baseline);
+    const m = best(metered);
+    console.log(
+      `added latency: p50 ${fmt(m.p50 - b.p50)} ms, p95 ${fmt(m.p95 - b.p95)} ms, p99 ${fmt(m.p99 - b.p99)} ms`,
+    );
+    console.log(`throughput ratio (metered / direct): ${(m.perSecond / b.perSecond).toFixed(3)}`);
     const [check] = await sql<{ n: bigint }[]>`select count(*) as n from public.ledger_check()`;
     const [pending] = await sql<
       { n: bigint }[]
     >`select count(*) as n from public.holds where status = 'pending'`;
-    console.log(`ledger_check problems: ${check!.n}, pending holds: ${pending!.n}`);
+    const [events] = await sql<{ n: bigint }[]>`select count(*) as n from public.usage_events`;
+    console.log(
+      `ledger_check problems: ${check!.n}, pending holds: ${pending!.n}, usage rows: ${events!.n}`,
+    );
   } finally {
     await closePool();
     await mock.close();

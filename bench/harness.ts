@@ -100,4 +100,45 @@ export async function closedLoop(
   };
 }
 
+/**
+ * `clients` concurrent loops share `total` calls of `operation` (no database connection of its
+ * own: for work that brings its own, like a route handler). Latencies are in milliseconds.
+ */
+export async function fixedCount(
+  clients: number,
+  total: number,
+  operation: (client: number, i: number) => Promise<unknown>,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        try {
+          await operation(client, i);
+          latencies.push(performance.now() - t0);
+        } catch (error) {
+          if (failures++ === 0) console.error('first failure:', error);
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    clients,
+    operations: latencies.length,
+    failures,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+  };
+}
+
 export const fmt = (value: number, digits = 2) => value.toFixed(digits).padStart(9);

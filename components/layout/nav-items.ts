@@ -3,6 +3,7 @@ import {
   Coins,
   KeyRound,
   LayoutDashboard,
+  ListChecks,
   Settings,
   ShieldCheck,
   Sparkles,
@@ -26,6 +27,7 @@ export const navItems: readonly NavItem[] = [
   { label: 'Tokens', href: '/tokens', icon: KeyRound },
   { label: 'AI Assistant', href: '/ai', icon: Sparkles },
   { label: 'AI features', href: '/features', icon: Wand2 },
+  { label: 'AI batches', href: '/ai/batches', icon: ListChecks },
   { label: 'Organizations', href: '/organizations', icon: Building2 },
   { label: 'Settings', href: '/settings', icon: Settings },
   { label: 'Admin', href: '/admin', icon: ShieldCheck, platformAdminOnly: true },
@@ -35,7 +37,17 @@ export function navItemsFor(isPlatformAdmin: boolean): NavItem[] {
   return navItems.filter((item) => !item.platformAdminOnly || isPlatformAdmin);
 }
 
-/** A section stays highlighted on its sub-pages: /credits/history still marks Credits. */
-export function isActivePath(pathname: string, href: string): boolean {
-  return pathname === href || pathname.startsWith(`${href}/`);
+/**
+ * A section stays highlighted on its sub-pages (/credits/history still marks Credits), unless a
+ * more specific item owns the page (/ai/batches marks AI batches, not the assistant at /ai).
+ */
+export function isActivePath(
+  pathname: string,
+  href: string,
+  items: readonly NavItem[] = navItems,
+): boolean {
+  const within = (candidate: string) =>
+    pathname === candidate || pathname.startsWith(`${candidate}/`);
+  if (!within(href)) return false;
+  return !items.some((item) => item.href.length > href.length && within(item.href));
 }

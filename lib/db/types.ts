@@ -18,6 +18,60 @@ export interface AccountsRow {
   frozen_reason: string | null;
   created_at: Date;
   auto_recharge_below: bigint | null;
+  alert_below: bigint | null;
+}
+
+/** Row of the table public.ai_batch_items. */
+export interface AiBatchItemsRow {
+  batch_id: string;
+  index: number;
+  input: string | null;
+  input_redacted: string;
+  input_estimate: number;
+  status: string;
+  attempts: number;
+  result: string | null;
+  input_tokens: number | null;
+  cached_tokens: number | null;
+  output_tokens: number | null;
+  credits_held: bigint;
+  credits_charged: bigint;
+  error: string | null;
+  hold_id: bigint | null;
+  lease_until: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+/** Row of the table public.ai_batches. */
+export interface AiBatchesRow {
+  id: string;
+  user_id: string;
+  org_id: string | null;
+  account_id: string;
+  model: string;
+  feature: string;
+  status: string;
+  item_count: number;
+  done_count: number;
+  failed_count: number;
+  cancelled_count: number;
+  max_output_tokens: number;
+  price_id: bigint;
+  input_per_mtok: bigint;
+  cached_input_per_mtok: bigint;
+  output_per_mtok: bigint;
+  credits_per_usd: bigint;
+  markup_bps: number;
+  credits_reserved: bigint;
+  credits_charged: bigint;
+  input_tokens: bigint;
+  output_tokens: bigint;
+  idempotency_key: string | null;
+  error: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
 }
 
 /** Row of the table public.ai_feature_flags. */
@@ -94,6 +148,43 @@ export interface AiSettingsRow {
   markup_bps: number;
   updated_at: Date;
   cache_hit_charge_bps: number;
+  moderation_enabled: boolean;
+}
+
+/** Row of the table public.alert_settings. */
+export interface AlertSettingsRow {
+  account_id: string;
+  enabled: boolean;
+  thresholds: number[];
+  low_balance: bigint;
+  updated_by: string | null;
+  updated_at: Date;
+}
+
+/** Row of the table public.alerts. */
+export interface AlertsRow {
+  id: bigint;
+  user_id: string | null;
+  org_id: string | null;
+  account_id: string | null;
+  token_type: string | null;
+  subject: string;
+  kind: string;
+  threshold: bigint;
+  period_start: Date;
+  data: Json;
+  created_at: Date;
+}
+
+/** Row of the table public.allowance_alert_marks. */
+export interface AllowanceAlertMarksRow {
+  subject_kind: string;
+  subject_id: string;
+  token_type: string;
+  period_start: Date;
+  refresh_at: Date;
+  period_allowance: bigint;
+  alert_below: bigint | null;
 }
 
 /** Row of the table public.auto_recharge_settings. */
@@ -117,6 +208,34 @@ export interface BillingCustomersRow {
   payment_method_label: string | null;
   created_at: Date;
   updated_at: Date;
+}
+
+/** Row of the table public.conversation_messages. */
+export interface ConversationMessagesRow {
+  id: bigint;
+  conversation_id: string;
+  role: string;
+  content: string;
+  model: string | null;
+  call_id: string | null;
+  status: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  credits_charged: bigint;
+  created_at: Date;
+}
+
+/** Row of the table public.conversations. */
+export interface ConversationsRow {
+  id: string;
+  user_id: string;
+  org_id: string | null;
+  title: string | null;
+  model: string | null;
+  created_at: Date;
+  updated_at: Date;
+  archived_at: Date | null;
 }
 
 /** Row of the table public.credit_packages. */
@@ -347,6 +466,20 @@ export interface ProfilesRow {
   updated_at: Date;
 }
 
+/** Row of the table public.prompt_templates. */
+export interface PromptTemplatesRow {
+  id: string;
+  user_id: string;
+  name: string;
+  description: string | null;
+  body: string;
+  variables: Json;
+  visibility: string;
+  model: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
 /** Row of the table public.rate_limit_counters. */
 export interface RateLimitCountersRow {
   subject_kind: string;
@@ -553,16 +686,78 @@ export interface UsagePeriodTokensRow {
   byok_requests: bigint;
 }
 
+/** Row of the table public.wallet_alert_periods. */
+export interface WalletAlertPeriodsRow {
+  account_id: string;
+  period_start: Date;
+  period_grant: bigint;
+}
+
+/** Row of the table public.webhook_attempts. */
+export interface WebhookAttemptsRow {
+  id: bigint;
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  response_excerpt: string | null;
+  error: string | null;
+  duration_ms: number;
+  succeeded: boolean;
+  attempted_at: Date;
+}
+
+/** Row of the table public.webhook_deliveries. */
+export interface WebhookDeliveriesRow {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  replay_of: string | null;
+  status: string;
+  attempts: number;
+  first_attempt_at: Date | null;
+  next_attempt_at: Date;
+  claimed_until: Date | null;
+  last_status_code: number | null;
+  completed_at: Date | null;
+  created_at: Date;
+}
+
+/** Row of the table public.webhook_endpoints. */
+export interface WebhookEndpointsRow {
+  id: string;
+  user_id: string | null;
+  org_id: string | null;
+  url: string;
+  description: string | null;
+  event_types: string[];
+  secret_ciphertext: string;
+  secret_hint: string;
+  enabled: boolean;
+  failed_deliveries: number;
+  disabled_reason: string | null;
+  disabled_at: Date | null;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
 export interface Database {
   accounts: AccountsRow;
+  ai_batch_items: AiBatchItemsRow;
+  ai_batches: AiBatchesRow;
   ai_feature_flags: AiFeatureFlagsRow;
   ai_model_prices: AiModelPricesRow;
   ai_models: AiModelsRow;
   ai_provider_keys: AiProviderKeysRow;
   ai_response_cache: AiResponseCacheRow;
   ai_settings: AiSettingsRow;
+  alert_settings: AlertSettingsRow;
+  alerts: AlertsRow;
+  allowance_alert_marks: AllowanceAlertMarksRow;
   auto_recharge_settings: AutoRechargeSettingsRow;
   billing_customers: BillingCustomersRow;
+  conversation_messages: ConversationMessagesRow;
+  conversations: ConversationsRow;
   credit_packages: CreditPackagesRow;
   events: EventsRow;
   holds: HoldsRow;
@@ -580,6 +775,7 @@ export interface Database {
   plan_token_allowances: PlanTokenAllowancesRow;
   plans: PlansRow;
   profiles: ProfilesRow;
+  prompt_templates: PromptTemplatesRow;
   rate_limit_counters: RateLimitCountersRow;
   stripe_events: StripeEventsRow;
   subscriptions: SubscriptionsRow;
@@ -592,4 +788,8 @@ export interface Database {
   usage_daily_members: UsageDailyMembersRow;
   usage_events: UsageEventsRow;
   usage_period_tokens: UsagePeriodTokensRow;
+  wallet_alert_periods: WalletAlertPeriodsRow;
+  webhook_attempts: WebhookAttemptsRow;
+  webhook_deliveries: WebhookDeliveriesRow;
+  webhook_endpoints: WebhookEndpointsRow;
 }

@@ -12,6 +12,8 @@ export interface UsageMetrics {
   events: number;
   errors: number;
   cachedEvents: number;
+  /** Share of calls answered from the response cache (0–1), null without calls. */
+  cacheHitRate: number | null;
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
@@ -62,10 +64,13 @@ interface StatsRow {
 function metrics(row: StatsRow | undefined): UsageMetrics {
   const input = Number(row?.input_tokens ?? 0n);
   const output = Number(row?.output_tokens ?? 0n);
+  const events = Number(row?.events ?? 0n);
+  const cachedEvents = Number(row?.cached_events ?? 0n);
   return {
-    events: Number(row?.events ?? 0n),
+    events,
     errors: Number(row?.errors ?? 0n),
-    cachedEvents: Number(row?.cached_events ?? 0n),
+    cachedEvents,
+    cacheHitRate: events > 0 ? cachedEvents / events : null,
     inputTokens: input,
     outputTokens: output,
     cachedTokens: Number(row?.cached_tokens ?? 0n),

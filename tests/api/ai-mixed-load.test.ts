@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as chat } from '../../app/api/ai/chat/route';
 import { POST as complete } from '../../app/api/ai/completions/route';
 import { saveProviderKey } from '../../lib/ai';
+import { getUsageStats } from '../../lib/usage';
 import { createUser, db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai';
@@ -240,5 +241,13 @@ describe('1,000 mixed metered calls', () => {
                  and status = 'pending'`,
     ).toHaveLength(0);
     expect(await ledgerCheck()).toEqual([]);
+
+    // The usage statistics show the cache's hit rate from the same rows.
+    const hits = told.filter((t) => t.status === 'cached').length;
+    const payerCalls = told.filter((t) => t.kind !== 'byok').length;
+    const stats = await getUsageStats(payer.session, { kind: 'user', id: payer.id }, '7d');
+    expect(stats.total.events).toBe(payerCalls);
+    expect(stats.total.cachedEvents).toBe(hits);
+    expect(stats.total.cacheHitRate).toBeCloseTo(hits / payerCalls, 10);
   }, 240_000);
 });
