@@ -16,6 +16,7 @@ import { benchDatabase, fixedCount, fmt, type LoadResult } from './harness';
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const MODERATION = process.env.BENCH_MODERATION === 'on';
 const PROMPT = `Benchmark request. mode=ok chunks=${Number(process.env.BENCH_CHUNKS ?? 20)} latency=${Number(process.env.BENCH_LATENCY_MS ?? 2)}`;
 
 async function main(): Promise<void> {
@@ -32,6 +33,9 @@ async function main(): Promise<void> {
   try {
     const { sql } = database;
     await sql`update public.plans set requests_per_hour = 100000000, monthly_llm_token_limit = null`;
+    // Moderation is a second provider round trip per call (on by default when an OpenAI key is
+    // set); BENCH_MODERATION=on measures it, the default measures the metering alone.
+    await sql`update public.ai_settings set moderation_enabled = ${MODERATION}`;
     // One user per client, as in production where concurrent calls come from many people.
     const tokens: string[] = [];
     for (let i = 0; i < CLIENTS; i += 1) {
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
     const line = (name: string, r: LoadResult) =>
       `${name.padEnd(12)} ${String(r.operations).padStart(6)} ${fmt(r.perSecond)} ${fmt(r.p50)} ${fmt(r.p95)} ${fmt(r.p99)} ${String(r.failures).padStart(9)}`;
     console.log(
-      `gateway bench: ${CLIENTS} concurrent, ${CALLS} calls per path per round, ${ROUNDS} rounds, prompt "${PROMPT}"`,
+      `gateway bench: ${CLIENTS} concurrent, ${CALLS} calls per path per round, ${ROUNDS} rounds, moderation ${MODERATION ? 'on' : 'off'}, prompt "${PROMPT}"`,
     );
     console.log(
       `${'path'.padEnd(12)} ${'calls'.padStart(6)} ${'calls/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'failures'.padStart(9)}`,
