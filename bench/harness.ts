@@ -87,6 +87,15 @@ export async function closedLoop(
     }),
   );
   await sql.end();
+  return summarize(clients, latencies, failures, seconds);
+}
+
+function summarize(
+  clients: number,
+  latencies: number[],
+  failures: number,
+  seconds: number,
+): LoadResult {
   latencies.sort((a, b) => a - b);
   return {
     clients,
@@ -127,18 +136,7 @@ export async function fixedCount(
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    clients,
-    operations: latencies.length,
-    failures,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-  };
+  return summarize(clients, latencies, failures, (performance.now() - started) / 1000);
 }
 
 export const fmt = (value: number, digits = 2) => value.toFixed(digits).padStart(9);

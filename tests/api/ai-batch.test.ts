@@ -5,8 +5,8 @@ import { POST as cancel } from '../../app/api/ai/batch/[id]/cancel/route';
 import { processBatch } from '../../lib/ai';
 import { stopWorker } from '../../lib/jobs';
 import { createOrg, createUser, db, request, type TestUser } from '../helpers/fixtures';
-import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
-import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai';
+import { CREDIT, available, fundedUser, grant, ledgerCheck, walletOf } from '../helpers/ledger';
+import { serveMockOpenAI } from '../helpers/gateway';
 
 /**
  * Batches against the real database and a real OpenAI-compatible HTTP server: reserved up front
@@ -14,26 +14,17 @@ import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai';
  * drift, cancellable, and private to whom they bill.
  */
 
-let mock: MockOpenAI;
+serveMockOpenAI();
 let user: TestUser;
 let wallet: string;
 const MODEL = 'gpt-4o-mini';
 
 beforeAll(async () => {
-  mock = await startMockOpenAI();
-  process.env.OPENAI_API_KEY = 'sk-test-mock';
-  process.env.OPENAI_BASE_URL = mock.url;
-  await db()`update public.plans set requests_per_hour = 1000000, monthly_llm_token_limit = null`;
-  user = await createUser('Batcher');
-  wallet = await walletOf({ userId: user.id });
-  await grant(wallet, 50n * CREDIT);
+  ({ user, wallet } = await fundedUser('Batcher', 50n * CREDIT));
 });
 
 afterAll(async () => {
   await stopWorker(1_000);
-  await mock.close();
-  delete process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_BASE_URL;
 });
 
 interface Problem {

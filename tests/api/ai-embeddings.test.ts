@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as chat } from '../../app/api/ai/chat/route';
 import { POST as embeddings } from '../../app/api/ai/embeddings/route';
 import { countTokens } from '../../lib/ai';
-import { createUser, db, request, type TestUser } from '../helpers/fixtures';
-import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
-import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai';
+import { db, request, type TestUser } from '../helpers/fixtures';
+import { CREDIT, available, ledgerCheck, fundedUser } from '../helpers/ledger';
+import { serveMockOpenAI } from '../helpers/gateway';
 
 /** POST /api/ai/embeddings: the local model and OpenAI over HTTP, charged by reported tokens. */
 
-let mock: MockOpenAI;
+serveMockOpenAI();
 let user: TestUser;
 let wallet: string;
 
 beforeAll(async () => {
-  mock = await startMockOpenAI();
-  process.env.OPENAI_API_KEY = 'sk-test-mock';
-  process.env.OPENAI_BASE_URL = mock.url;
-  await db()`update public.plans set requests_per_hour = 1000000, monthly_llm_token_limit = null`;
-  user = await createUser('Embedder');
-  wallet = await walletOf({ userId: user.id });
-  await grant(wallet, 2n * CREDIT);
-});
-
-afterAll(async () => {
-  await mock.close();
-  delete process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_BASE_URL;
+  ({ user, wallet } = await fundedUser('Embedder', 2n * CREDIT));
 });
 
 async function embed(model: string, values: string[]) {

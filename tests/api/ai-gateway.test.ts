@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as chat } from '../../app/api/ai/chat/route';
 import { generateChat } from '../../lib/ai';
 import { createUser, db, request, type TestUser } from '../helpers/fixtures';
-import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
-import { MOCK_PROMPT_TOKENS, startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai';
+import { CREDIT, available, grant, ledgerCheck, walletOf, fundedUser } from '../helpers/ledger';
+import { MOCK_PROMPT_TOKENS } from '../helpers/mock-openai';
 import { finishMetadata, readUiStream, readUntilText } from '../helpers/ui-stream';
+import { serveMockOpenAI } from '../helpers/gateway';
 
 /**
  * The anchor rule against a real OpenAI-compatible HTTP server and the real @ai-sdk/openai client:
@@ -12,25 +13,13 @@ import { finishMetadata, readUiStream, readUntilText } from '../helpers/ui-strea
  * hold when usage is unknown, or nothing when nothing was produced), with zero drift.
  */
 
-let mock: MockOpenAI;
+serveMockOpenAI();
 let user: TestUser;
 let wallet: string;
 const MODEL = 'gpt-4o-mini';
 
 beforeAll(async () => {
-  mock = await startMockOpenAI();
-  process.env.OPENAI_API_KEY = 'sk-test-mock';
-  process.env.OPENAI_BASE_URL = mock.url;
-  await db()`update public.plans set requests_per_hour = 1000000, monthly_llm_token_limit = null`;
-  user = await createUser('Gateway');
-  wallet = await walletOf({ userId: user.id });
-  await grant(wallet, 10n * CREDIT);
-});
-
-afterAll(async () => {
-  await mock.close();
-  delete process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_BASE_URL;
+  ({ user, wallet } = await fundedUser('Gateway', 10n * CREDIT));
 });
 
 const body = (text: string, extra: Record<string, unknown> = {}) => ({

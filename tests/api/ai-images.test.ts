@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as generate } from '../../app/api/ai/images/generate/route';
 import { createUser, db, request, type TestUser } from '../helpers/fixtures';
-import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
-import { MOCK_PNG_BASE64, startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai';
+import { CREDIT, available, grant, ledgerCheck, walletOf, fundedUser } from '../helpers/ledger';
+import { MOCK_PNG_BASE64 } from '../helpers/mock-openai';
+import { serveMockOpenAI } from '../helpers/gateway';
 
 /** POST /api/ai/images/generate: local and OpenAI over HTTP, charged per image × price. */
 
-let mock: MockOpenAI;
+serveMockOpenAI();
 let user: TestUser;
 let wallet: string;
 
 beforeAll(async () => {
-  mock = await startMockOpenAI();
-  process.env.OPENAI_API_KEY = 'sk-test-mock';
-  process.env.OPENAI_BASE_URL = mock.url;
-  await db()`update public.plans set requests_per_hour = 1000000, monthly_llm_token_limit = null`;
-  user = await createUser('Painter');
-  wallet = await walletOf({ userId: user.id });
-  await grant(wallet, 5n * CREDIT);
-});
-
-afterAll(async () => {
-  await mock.close();
-  delete process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_BASE_URL;
+  ({ user, wallet } = await fundedUser('Painter', 5n * CREDIT));
 });
 
 async function post(body: unknown, who: TestUser = user) {

@@ -3,9 +3,9 @@ import { POST as chat } from '../../app/api/ai/chat/route';
 import { POST as complete } from '../../app/api/ai/completions/route';
 import { saveProviderKey } from '../../lib/ai';
 import { getUsageStats } from '../../lib/usage';
-import { createUser, db, request, type TestUser } from '../helpers/fixtures';
-import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
-import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai';
+import { db, request, type TestUser } from '../helpers/fixtures';
+import { serveMockOpenAI } from '../helpers/gateway';
+import { CREDIT, available, fundedUser, ledgerCheck } from '../helpers/ledger';
 import { finishMetadata, readUiStream, readUntilText } from '../helpers/ui-stream';
 
 /**
@@ -21,31 +21,20 @@ const CALLS = 1000;
 const CONCURRENCY = 25;
 const MODEL = 'gpt-4o-mini';
 
-let mock: MockOpenAI;
+serveMockOpenAI();
 let payer: TestUser;
 let byokUser: TestUser;
 let payerWallet: string;
 let byokWallet: string;
 
 beforeAll(async () => {
-  mock = await startMockOpenAI();
-  process.env.OPENAI_API_KEY = 'sk-test-mock';
-  process.env.OPENAI_BASE_URL = mock.url;
   process.env.ENCRYPTION_KEY = 'ef'.repeat(32);
-  await db()`update public.plans set requests_per_hour = 1000000, monthly_llm_token_limit = null`;
-  payer = await createUser('Mixed payer');
-  byokUser = await createUser('Mixed BYOK');
-  payerWallet = await walletOf({ userId: payer.id });
-  byokWallet = await walletOf({ userId: byokUser.id });
-  await grant(payerWallet, 100n * CREDIT);
-  await grant(byokWallet, 1n * CREDIT);
+  ({ user: payer, wallet: payerWallet } = await fundedUser('Mixed payer', 100n * CREDIT));
+  ({ user: byokUser, wallet: byokWallet } = await fundedUser('Mixed BYOK', 1n * CREDIT));
   await saveProviderKey(byokUser.session, { provider: 'openai', apiKey: 'sk-own-key-0001' });
 });
 
-afterAll(async () => {
-  await mock.close();
-  delete process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_BASE_URL;
+afterAll(() => {
   delete process.env.ENCRYPTION_KEY;
 });
 

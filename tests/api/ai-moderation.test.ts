@@ -1,39 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as chat } from '../../app/api/ai/chat/route';
 import { POST as completions } from '../../app/api/ai/completions/route';
 import { POST as images } from '../../app/api/ai/images/generate/route';
 import { FLAGGED_OUTPUT_NOTICE, setModerationEnabled } from '../../lib/ai';
-import { createUser, db, request, type TestUser } from '../helpers/fixtures';
-import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
+import { db, request, type TestUser } from '../helpers/fixtures';
+import { CREDIT, available, ledgerCheck, fundedUser } from '../helpers/ledger';
 import {
   FLAG_OUTPUT,
   MOCK_PROMPT_TOKENS,
   MODERATION_ERROR,
   MODERATION_FLAG,
-  startMockOpenAI,
-  type MockOpenAI,
 } from '../helpers/mock-openai';
+import { serveMockOpenAI } from '../helpers/gateway';
 
 /** Moderation of input (before the hold) and of non-streamed output, with the openai client. */
 
-let mock: MockOpenAI;
+const mock = serveMockOpenAI();
 let user: TestUser;
 let wallet: string;
 
 beforeAll(async () => {
-  mock = await startMockOpenAI();
-  process.env.OPENAI_API_KEY = 'sk-test-mock';
-  process.env.OPENAI_BASE_URL = mock.url;
-  await db()`update public.plans set requests_per_hour = 1000000, monthly_llm_token_limit = null`;
-  user = await createUser('Moderated');
-  wallet = await walletOf({ userId: user.id });
-  await grant(wallet, 2n * CREDIT);
-});
-
-afterAll(async () => {
-  await mock.close();
-  delete process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_BASE_URL;
+  ({ user, wallet } = await fundedUser('Moderated', 2n * CREDIT));
 });
 
 async function complete(prompt: string, model = 'gpt-4o-mini') {

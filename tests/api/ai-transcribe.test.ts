@@ -1,30 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as transcribe } from '../../app/api/ai/audio/transcribe/route';
 import { signLocalSession } from '../../lib/auth/local-jwt';
-import { createUser, db, request, type TestUser } from '../helpers/fixtures';
-import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
-import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai';
+import { db, request, type TestUser } from '../helpers/fixtures';
+import { CREDIT, available, ledgerCheck, fundedUser } from '../helpers/ledger';
+import { serveMockOpenAI } from '../helpers/gateway';
 
 /** POST /api/ai/audio/transcribe: multipart or JSON, charged per second of audio × price. */
 
-let mock: MockOpenAI;
+serveMockOpenAI();
 let user: TestUser;
 let wallet: string;
 
 beforeAll(async () => {
-  mock = await startMockOpenAI();
-  process.env.OPENAI_API_KEY = 'sk-test-mock';
-  process.env.OPENAI_BASE_URL = mock.url;
-  await db()`update public.plans set requests_per_hour = 1000000, monthly_llm_token_limit = null`;
-  user = await createUser('Listener');
-  wallet = await walletOf({ userId: user.id });
-  await grant(wallet, 5n * CREDIT);
-});
-
-afterAll(async () => {
-  await mock.close();
-  delete process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_BASE_URL;
+  ({ user, wallet } = await fundedUser('Listener', 5n * CREDIT));
 });
 
 /** A 16 kHz mono 16-bit PCM WAV of the given length (byte rate 32,000). */

@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import { as, claimsFor, db, type TestUser } from './fixtures';
+import { as, claimsFor, createUser, db, type TestUser } from './fixtures';
 
 /** Ledger helpers for tests: wallets, grants as a trusted session, the invariant check, a clock. */
 
@@ -71,3 +71,14 @@ export async function asUser<T>(
 }
 
 export { as };
+
+/** A new user whose personal wallet holds `amount` micro-credits. */
+export async function fundedUser(
+  name: string,
+  amount: bigint,
+): Promise<{ user: TestUser; wallet: string }> {
+  const user = await createUser(name);
+  const wallet = await walletOf({ userId: user.id });
+  await grant(wallet, amount);
+  return { user, wallet };
+}
