@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApiError, callApi } from '@/lib/api/client';
 
 /** Browser calls to /api/webhooks; errors become sentences people can act on. */
 
@@ -42,55 +43,13 @@ export const deliverySchema = z.object({
 });
 export type DeliveryView = z.infer<typeof deliverySchema>;
 
-const problemSchema = z.object({
-  title: z.string().optional(),
-  detail: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
-
-export class WebhookApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'WebhookApiError';
-  }
-}
-
 const FIELD_LABELS: Record<string, string> = {
   'body.url': 'The URL',
   'body.eventTypes': 'The event types',
   'body.description': 'The description',
 };
 
-async function call(url: string, init: RequestInit = {}): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      ...init,
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-    });
-  } catch (error) {
-    if (init.signal?.aborted) throw error;
-    throw new WebhookApiError('Could not reach Tollgate. Check your connection and retry.', 0);
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (response.ok) return body;
-  if (response.status === 401) {
-    throw new WebhookApiError('Your session has ended. Sign in again to continue.', 401);
-  }
-  const problem = problemSchema.safeParse(body);
-  const field = problem.success ? problem.data.errors?.[0] : undefined;
-  const label = field
-    ? Object.entries(FIELD_LABELS).find(([path]) => field.path.startsWith(path))
-    : undefined;
-  const message =
-    (field ? `${label?.[1] ?? 'This value'} ${field.message}.` : undefined) ??
-    (problem.success ? (problem.data.detail ?? problem.data.title) : undefined) ??
-    'Something went wrong. Try again in a moment.';
-  throw new WebhookApiError(message, response.status);
-}
+const call = (url: string, init: RequestInit = {}) => callApi(url, init, FIELD_LABELS);
 
 export const endpointsKey = (orgId: string | null) =>
   ['webhook-endpoints', orgId ?? 'personal'] as const;
@@ -154,5 +113,5 @@ export async function replay(deliveryId: string) {
 }
 
 export function webhookErrorMessage(error: unknown): string {
-  return error instanceof WebhookApiError ? error.message : 'Something went wrong. Try again.';
+  return error instanceof ApiError ? error.message : 'Something went wrong. Try again.';
 }

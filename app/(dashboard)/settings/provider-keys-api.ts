@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApiError, callApi } from '@/lib/api/client';
 
 /** Browser calls to /api/ai/keys; errors become sentences people can act on. */
 
@@ -13,28 +14,14 @@ export const storedKeySchema = z.object({
 });
 export type StoredKeyView = z.infer<typeof storedKeySchema>;
 
-const problemSchema = z.object({
-  title: z.string().optional(),
-  detail: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
-
-export class KeyApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'KeyApiError';
-  }
-}
-
 const FIELD_LABELS: Record<string, string> = {
   'body.apiKey': 'The API key',
   'body.provider': 'The provider',
   'body.monthlyLimitMicroUsd': 'The monthly limit',
   'body.expiresAt': 'The expiry date',
 };
+
+const call = (url: string, init: RequestInit = {}) => callApi(url, init, FIELD_LABELS);
 
 /** The same rules the API applies, checked before the key leaves the browser. */
 export const apiKeyInput = z
@@ -48,31 +35,6 @@ export const keyQueryKey = (orgId: string | null) => ['ai-keys', orgId ?? 'perso
 
 function withScope(path: string, orgId: string | null): string {
   return orgId ? `${path}?orgId=${encodeURIComponent(orgId)}` : path;
-}
-
-async function call(url: string, init: RequestInit): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      ...init,
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-    });
-  } catch (error) {
-    if (init.signal?.aborted) throw error;
-    throw new KeyApiError('Could not reach Tollgate. Check your connection and retry.', 0);
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (response.ok) return body;
-  if (response.status === 401) {
-    throw new KeyApiError('Your session has ended. Sign in again to continue.', 401);
-  }
-  const problem = problemSchema.safeParse(body);
-  const field = problem.success ? problem.data.errors?.[0] : undefined;
-  const message =
-    (field ? `${FIELD_LABELS[field.path] ?? 'This value'} ${field.message}.` : undefined) ??
-    (problem.success ? (problem.data.detail ?? problem.data.title) : undefined) ??
-    'Something went wrong. Try again in a moment.';
-  throw new KeyApiError(message, response.status);
 }
 
 export async function fetchKeys(orgId: string | null, signal?: AbortSignal) {
@@ -108,5 +70,5 @@ export async function deleteKey(provider: string, orgId: string | null) {
 }
 
 export function keyErrorMessage(error: unknown): string {
-  return error instanceof KeyApiError ? error.message : 'Something went wrong. Try again.';
+  return error instanceof ApiError ? error.message : 'Something went wrong. Try again.';
 }
