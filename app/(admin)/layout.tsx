@@ -4,6 +4,7 @@ import { getViewer } from '@/lib/auth';
 import { AdminNav } from '@/components/admin/admin-nav';
 import { HeaderBalance } from '@/components/credits/header-balance';
 import { DashboardShell } from '@/components/layout/dashboard-shell';
+import { NotificationBell } from '@/components/notifications/notification-bell';
 import { Providers } from '@/components/providers';
 import { UsageWidget } from '@/components/tokens/usage-widget';
 
@@ -18,7 +19,12 @@ export default async function AdminLayout({ children }: { children: React.ReactN
     <Providers>
       <DashboardShell
         viewer={viewer}
-        headerSlot={<HeaderBalance orgs={viewer.orgs} />}
+        headerSlot={
+          <>
+            <HeaderBalance orgs={viewer.orgs} />
+            <NotificationBell />
+          </>
+        }
         sidebarFooter={<UsageWidget />}
       >
         <div className="flex flex-col gap-6">

@@ -18,7 +18,7 @@ export function AdminNav() {
   const pathname = usePathname();
   return (
     <nav aria-label="Admin sections" className="-mb-2 overflow-x-auto border-b">
-      <ul className="flex gap-1">
+      <ul className="flex flex-wrap gap-x-1">
         {links.map((link) => {
           const active = pathname === link.href;
           return (

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CircleStop } from 'lucide-react';
 import { formatCredits } from '@/lib/credits/format';
@@ -34,6 +34,17 @@ export function BatchDetail({ batchId }: { batchId: string }) {
     refetchInterval: (current) =>
       current.state.data && !isActive(current.state.data.batch.status) ? false : 1500,
   });
+  // Once a running batch finishes, its holds are settled or released: refresh the balances.
+  const status = query.data?.batch.status;
+  const sawActive = useRef(false);
+  useEffect(() => {
+    if (!status) return;
+    if (isActive(status)) sawActive.current = true;
+    else if (sawActive.current) {
+      sawActive.current = false;
+      void invalidateCredits(queryClient);
+    }
+  }, [status, queryClient]);
   const cancel = useMutation({
     mutationFn: () => batchApi.cancel(batchId),
     onSettled: () => {

@@ -11,7 +11,7 @@ export function FeatureTabs({
 }) {
   return (
     <nav aria-label="AI features" className="-mb-2 overflow-x-auto border-b">
-      <ul className="flex gap-1">
+      <ul className="flex flex-wrap gap-x-1">
         {tabs.map((tab) => {
           const active = tab.key === current;
           return (

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { expect, test, type Browser } from '@playwright/test';
+import { storageState, type DemoUser } from './users';
+
+/**
+ * Every page of the app, as the person it is for, at desktop width and on a 390px phone: its
+ * main heading renders, no error boundary shows, the phone layout does not scroll sideways, and
+ * a full-page screenshot is kept for review in test-results/screenshots/pages/.
+ */
+
+interface PageCase {
+  name: string;
+  path: string;
+  /** Who opens it; null is a visitor who is not signed in. */
+  user: DemoUser | null;
+  heading: string | RegExp;
+  /** Where the page settles after redirects, when that is not `path`. */
+  url?: RegExp;
+}
+
+const FEATURES = ['goal_generation', 'strategy_analysis', 'forecast', 'lead_generation'];
+
+const PAGES: PageCase[] = [
+  { name: 'landing', path: '/', user: null, heading: 'Credits and metering for AI products' },
+  { name: 'login', path: '/login', user: null, heading: 'Sign in to Tollgate' },
+  { name: 'dashboard', path: '/dashboard', user: 'pro', heading: 'Welcome back, Priya' },
+  { name: 'credits-usage', path: '/credits', user: 'pro', heading: 'Credits' },
+  { name: 'credits-history', path: '/credits?tab=history', user: 'pro', heading: 'Credits' },
+  { name: 'credits-purchase', path: '/credits?tab=purchase', user: 'pro', heading: 'Credits' },
+  { name: 'tokens', path: '/tokens', user: 'pro', heading: 'Tokens' },
+  { name: 'tokens-starter', path: '/tokens', user: 'starter', heading: 'Tokens' },
+  { name: 'ai', path: '/ai', user: 'pro', heading: 'AI Assistant' },
+  { name: 'ai-batches', path: '/ai/batches', user: 'pro', heading: 'AI batches' },
+  {
+    name: 'features',
+    path: '/features',
+    user: 'pro',
+    heading: 'AI features',
+    url: /\/features\/goal_generation$/,
+  },
+  ...FEATURES.map((feature) => ({
+    name: `feature-${feature}`,
+    path: `/features/${feature}`,
+    user: 'pro' as const,
+    heading: 'AI features',
+  })),
+  { name: 'feature-starter', path: '/features/forecast', user: 'starter', heading: 'AI features' },
+  { name: 'organizations', path: '/organizations', user: 'owner', heading: 'Organizations' },
+  {
+    name: 'organizations-new',
+    path: '/organizations/new',
+    user: 'owner',
+    heading: 'New organization',
+  },
+  {
+    name: 'org-credits',
+    path: '/organizations/acme-ai/credits',
+    user: 'owner',
+    heading: 'Acme AI credits',
+  },
+  {
+    name: 'org-members',
+    path: '/organizations/acme-ai/members',
+    user: 'owner',
+    heading: /Members of Acme AI/,
+  },
+  { name: 'settings', path: '/settings', user: 'owner', heading: 'Settings' },
+  { name: 'settings-webhooks', path: '/settings/webhooks', user: 'owner', heading: 'Webhooks' },
+  { name: 'admin', path: '/admin', user: 'admin', heading: 'Platform overview' },
+  { name: 'admin-models', path: '/admin/models', user: 'admin', heading: 'Models' },
+  { name: 'admin-flags', path: '/admin/flags', user: 'admin', heading: 'Flags and AI settings' },
+  { name: 'admin-grants', path: '/admin/grants', user: 'admin', heading: 'Grant credits' },
+  { name: 'admin-packages', path: '/admin/packages', user: 'admin', heading: 'Credit packages' },
+  { name: 'admin-plans', path: '/admin/plans', user: 'admin', heading: 'Plans' },
+  { name: 'not-found', path: '/no-such-page', user: 'pro', heading: 'Page not found' },
+];
+
+const WIDTHS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+];
+
+const shotPath = (name: string, width: number) =>
+  path.join(import.meta.dirname, '../../test-results/screenshots/pages', `${name}-${width}.png`);
+
+async function openAs(browser: Browser, user: DemoUser | null) {
+  return browser.newContext(user ? { storageState: storageState(user) } : {});
+}
+
+for (const entry of PAGES) {
+  test(`${entry.name} (${entry.path}) renders at desktop and phone widths`, async ({ browser }) => {
+    const context = await openAs(browser, entry.user);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        problems.push(message.text());
+      }
+    });
+    try {
+      for (const size of WIDTHS) {
+        await page.setViewportSize(size);
+        const response = await page.goto(entry.path);
+        expect(response?.status()).toBe(entry.name === 'not-found' ? 404 : 200);
+        if (entry.url) await expect(page).toHaveURL(entry.url);
+        await expect(page.getByRole('heading', { level: 1, name: entry.heading })).toBeVisible();
+        await page.waitForLoadState('networkidle');
+        // Nothing is left loading: every skeleton placeholder has been replaced.
+        await expect(page.locator('.animate-pulse')).toHaveCount(0, { timeout: 10_000 });
+        await expect(page.getByText('Something went wrong')).toHaveCount(0);
+        await expect(page.getByText('Application error')).toHaveCount(0);
+        if (size.width === 390) {
+          const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+          expect(scrollWidth, `${entry.path} scrolls sideways at 390px`).toBeLessThanOrEqual(
+            390 + 1,
+          );
+        }
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: shotPath(entry.name, size.width), fullPage: true });
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+}
