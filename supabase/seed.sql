@@ -205,3 +205,12 @@ begin
   on conflict (token_hash) do nothing;
 end
 $$;
+
+-- The demo history above is dated over the past weeks, but its credits arrived as the seed ran:
+-- open each wallet's alert period (this UTC month) as if that history had happened in real time,
+-- so "used this month" counts only this month's spending, and arm the next alert from there.
+update public.wallet_alert_periods p
+set period_grant = greatest(private.available(p.account_id) + coalesce((
+  select sum(t.amount) from public.transfers t
+  where t.debit_account_id = p.account_id and t.created_at >= p.period_start), 0), 0);
+select private.arm_wallet_alerts(p.account_id, p) from public.wallet_alert_periods p;
