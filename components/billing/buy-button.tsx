@@ -1,19 +1,14 @@
 'use client';
 
-import { useRef, useState, type ReactNode } from 'react';
-import { ArrowRight, Building2, ShoppingCart, User } from 'lucide-react';
+import { lazy, Suspense, useRef, useState } from 'react';
+import { ShoppingCart } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from '@/components/ui/dialog';
 import type { PackageView } from './views';
+
+// The confirmation dialog (and Radix Dialog with it) is fetched on first use, or as soon as the
+// pointer or focus reaches a Buy button, so the credits page does not load it up front.
+const loadDialog = () => import('./buy-dialog');
+const BuyDialog = lazy(() => loadDialog().then((module) => ({ default: module.BuyDialog })));
 
 export interface BuyWallet {
   type: 'personal' | 'org';
@@ -44,7 +39,9 @@ export function BuyButton({
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const attempt = useRef<string | null>(null);
-  const confirm = useRef<HTMLButtonElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  // Mounted from the first open on, so the dialog keeps its state and chunk afterwards.
+  const [used, setUsed] = useState(false);
 
   async function checkout() {
     setPending(true);
@@ -76,105 +73,45 @@ export function BuyButton({
     if (!next) setError(null);
   }
 
-  const WalletIcon = wallet.type === 'org' ? Building2 : User;
+  function preload() {
+    void loadDialog();
+  }
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
-        <Button
-          disabled={disabled}
-          aria-label={`Buy the ${pkg.name} package`}
-          className="w-full"
-          data-testid={`buy-${pkg.id}`}
-        >
-          <ShoppingCart aria-hidden="true" />
-          Buy
-        </Button>
-      </DialogTrigger>
-      <DialogContent
-        aria-describedby="buy-dialog-description"
-        hideClose={pending}
-        onOpenAutoFocus={(event) => {
-          // Focus the decision, not the first control: Enter continues, Escape cancels.
-          event.preventDefault();
-          confirm.current?.focus();
+    <>
+      <Button
+        ref={trigger}
+        disabled={disabled}
+        aria-label={`Buy the ${pkg.name} package`}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        className="w-full"
+        data-testid={`buy-${pkg.id}`}
+        onPointerEnter={preload}
+        onFocus={preload}
+        onClick={() => {
+          setUsed(true);
+          setOpen(true);
         }}
       >
-        <DialogHeader>
-          <DialogTitle>Buy the {pkg.name} package</DialogTitle>
-          <DialogDescription id="buy-dialog-description">
-            {testMode
-              ? 'Check the details, then continue to the test checkout. No card is charged in test mode.'
-              : 'Check the details, then continue to secure checkout with Stripe to pay.'}
-          </DialogDescription>
-        </DialogHeader>
-
-        <dl className="divide-y rounded-lg border text-sm" data-testid="buy-summary">
-          <Row term="Price">
-            <span className="text-base font-semibold">{pkg.price}</span>
-          </Row>
-          <Row term="Credits">
-            {pkg.credits} credits <span className="text-muted-foreground">· never expire</span>
-          </Row>
-          <Row term="Bonus">
-            {pkg.bonusCredits ? (
-              <>
-                +{pkg.bonusCredits} credits{' '}
-                <span className="text-muted-foreground">
-                  · expire {pkg.bonusExpiresDays} days after purchase
-                </span>
-              </>
-            ) : (
-              <span className="text-muted-foreground">None with this package</span>
-            )}
-          </Row>
-          <Row term="You receive">
-            <span className="font-semibold">{pkg.totalCredits} credits</span>
-          </Row>
-          <Row term="Added to">
-            <span className="inline-flex items-center gap-1.5">
-              <WalletIcon aria-hidden="true" className="text-muted-foreground size-4" />
-              {wallet.label}
-              {wallet.type === 'org' ? (
-                <span className="text-muted-foreground">(organization wallet)</span>
-              ) : null}
-            </span>
-          </Row>
-        </dl>
-        {wallet.type === 'org' ? (
-          <p className="text-muted-foreground text-xs">
-            Credits in the organization wallet are shared by its members and never move into
-            anyone&apos;s personal wallet.
-          </p>
-        ) : null}
-
-        {error ? (
-          <p role="alert" className="text-destructive text-sm">
-            {error}
-          </p>
-        ) : null}
-
-        <DialogFooter>
-          <DialogClose asChild>
-            <Button variant="outline" disabled={pending}>
-              Cancel
-            </Button>
-          </DialogClose>
-          <Button ref={confirm} onClick={checkout} disabled={pending}>
-            {pending ? 'Opening checkout…' : 'Continue to checkout'}
-            {pending ? null : <ArrowRight aria-hidden="true" />}
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
-  );
-}
-
-function Row({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="flex flex-col gap-0.5 px-3 py-2 sm:flex-row sm:items-baseline sm:justify-between sm:gap-4">
-      <dt className="text-muted-foreground text-xs font-medium sm:text-sm">{term}</dt>
-      <dd className="sm:text-right">{children}</dd>
-    </div>
+        <ShoppingCart aria-hidden="true" />
+        Buy
+      </Button>
+      {used ? (
+        <Suspense fallback={null}>
+          <BuyDialog
+            open={open}
+            onOpenChange={onOpenChange}
+            trigger={trigger}
+            pkg={pkg}
+            wallet={wallet}
+            testMode={testMode}
+            pending={pending}
+            error={error}
+            checkout={checkout}
+          />
+        </Suspense>
+      ) : null}
+    </>
   );
 }

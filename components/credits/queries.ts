@@ -1,5 +1,3 @@
-// zod/mini: the same checks at a fraction of the bundle (this module ships in every dashboard page).
-import * as z from 'zod/mini';
 import {
   useQueryClient,
   type InfiniteData,
@@ -18,14 +16,17 @@ import type {
   UsageReport,
   WalletSummary,
 } from '@/lib/credits';
-import { CATEGORIES, TRANSFER_KINDS } from '@/lib/credits/kinds';
 import { toMicro } from '@/lib/credits/format';
-import { HISTORY_PAGE_SIZE, USAGE_PERIODS, type WalletScope } from './credits-config';
+import { HISTORY_PAGE_SIZE, type WalletScope } from './credits-config';
 
 /**
  * Client-side reads of a wallet over the credits API, for react-query. The API sends amounts as
- * decimal strings and dates as ISO text; the parsers below turn them back into exactly the types
+ * decimal strings and dates as ISO text; the decoders below turn them back into exactly the types
  * lib/credits returns, so server-rendered first data and refetched data share one shape.
+ *
+ * No schema library here: this module ships in every dashboard page (the header balance), and
+ * the answers come from Tollgate's own API, typed by the same lib/credits types. The decoders
+ * still refuse what is not an amount, an id or a date, so a garbled answer becomes an error.
  */
 
 export type { Category, Transaction, TransactionPage, TransferKind, UsagePeriod, UsageReport };
@@ -95,104 +96,133 @@ export function historySearchParams(query: HistoryQuery): URLSearchParams {
   return params;
 }
 
-const micro = z.pipe(
-  z.string(),
-  z.transform((value: string) => toMicro(value)),
-);
-const rowId = z.pipe(
-  z.string().check(z.regex(/^\d+$/)),
-  z.transform((value: string) => BigInt(value)),
-);
-const instant = z.pipe(
-  z.iso.datetime({ offset: true }),
-  z.transform((value: string) => new Date(value)),
-);
-const category = z.enum(CATEGORIES);
+/** A lib/credits value as the API's JSON carries it: bigints as decimal strings, dates as text. */
+type Wire<T> = T extends bigint
+  ? string
+  : T extends Date
+    ? string
+    : T extends readonly (infer Item)[]
+      ? Wire<Item>[]
+      : T extends object
+        ? { [K in keyof T]: Wire<T[K]> }
+        : T;
 
-const summarySchema: z.ZodMiniType<WalletSummary> = z.object({
-  walletId: z.string(),
-  kind: z.enum(['user_wallet', 'org_wallet']),
-  available: micro,
-  balance: micro,
-  pending: micro,
-  expiringSoon: micro,
-  nextExpiryAt: z.nullable(instant),
-  frozen: z.boolean(),
-});
+/** Decimal micro-credits; toMicro throws on anything else. */
+const micro = (value: string): bigint => toMicro(value);
 
-const usageSchema: z.ZodMiniType<UsageReport> = z.object({
-  period: z.enum(USAGE_PERIODS),
-  from: instant,
-  to: instant,
-  total: micro,
-  byCategory: z.array(z.object({ category, amount: micro })),
-  daily: z.array(
-    z.object({
-      day: z.string(),
-      total: micro,
-      byCategory: z.partialRecord(category, micro),
-    }),
-  ),
-});
+function rowId(value: string): bigint {
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) {
+    throw new TypeError(`not a row id: ${String(value)}`);
+  }
+  return BigInt(value);
+}
 
-const grantSchema: z.ZodMiniType<PeriodGrantProgress> = z.object({
-  planId: z.string(),
-  planName: z.string(),
-  periodStart: instant,
-  periodEnd: instant,
-  grant: micro,
-  spent: micro,
-  usedBasisPoints: z.int().check(z.nonnegative()),
-  allowances: z.array(
-    z.object({
-      tokenType: z.string(),
-      label: z.string(),
-      allowance: z.number(),
-      used: z.number(),
-    }),
-  ),
-});
+function instant(value: string): Date {
+  const date = new Date(value);
+  if (typeof value !== 'string' || Number.isNaN(date.getTime())) {
+    throw new TypeError(`not an instant: ${String(value)}`);
+  }
+  return date;
+}
 
-const breakdownSchema: z.ZodMiniType<UsageBreakdownReport> = z.object({
-  view: z.enum(['model', 'feature', 'member']),
-  period: z.enum(USAGE_PERIODS),
-  from: z.string(),
-  to: z.string(),
-  total: micro,
-  rows: z.array(
-    z.object({
-      key: z.string(),
-      label: z.string(),
-      detail: z.nullable(z.string()),
-      credits: micro,
-      tokens: z.nullable(z.number()),
-      events: z.number(),
-    }),
-  ),
-});
+function nullable<T>(value: string | null, decode: (value: string) => T): T | null {
+  return value === null ? null : decode(value);
+}
 
-const transactionPageSchema: z.ZodMiniType<TransactionPage> = z.object({
-  items: z.array(
-    z.object({
-      id: rowId,
-      createdAt: instant,
-      kind: z.enum(TRANSFER_KINDS),
-      category,
-      direction: z.enum(['credit', 'debit']),
-      amount: micro,
-      description: z.nullable(z.string()),
-      counterparty: z.string(),
-      holdId: z.nullable(rowId),
-      refundOf: z.nullable(rowId),
-    }),
-  ),
-  nextCursor: z.nullable(z.string()),
-});
+function decodeSummary(wire: Wire<WalletSummary>): WalletSummary {
+  return {
+    walletId: wire.walletId,
+    kind: wire.kind,
+    available: micro(wire.available),
+    balance: micro(wire.balance),
+    pending: micro(wire.pending),
+    expiringSoon: micro(wire.expiringSoon),
+    nextExpiryAt: nullable(wire.nextExpiryAt, instant),
+    frozen: wire.frozen,
+  };
+}
 
-const problemSchema = z.object({
-  title: z.optional(z.string()),
-  detail: z.optional(z.string()),
-});
+function decodeUsage(wire: Wire<UsageReport>): UsageReport {
+  return {
+    period: wire.period,
+    from: instant(wire.from),
+    to: instant(wire.to),
+    total: micro(wire.total),
+    byCategory: wire.byCategory.map((row) => ({
+      category: row.category,
+      amount: micro(row.amount),
+    })),
+    daily: wire.daily.map((day) => ({
+      day: day.day,
+      total: micro(day.total),
+      byCategory: Object.fromEntries(
+        Object.entries(day.byCategory).map(([key, amount]) => [key, micro(amount ?? '')]),
+      ) as UsageReport['daily'][number]['byCategory'],
+    })),
+  };
+}
+
+function decodeGrant(wire: Wire<PeriodGrantProgress>): PeriodGrantProgress {
+  return {
+    planId: wire.planId,
+    planName: wire.planName,
+    periodStart: instant(wire.periodStart),
+    periodEnd: instant(wire.periodEnd),
+    grant: micro(wire.grant),
+    spent: micro(wire.spent),
+    usedBasisPoints: wire.usedBasisPoints,
+    allowances: wire.allowances.map((allowance) => ({
+      tokenType: allowance.tokenType,
+      label: allowance.label,
+      allowance: allowance.allowance,
+      used: allowance.used,
+    })),
+  };
+}
+
+function decodeBreakdown(wire: Wire<UsageBreakdownReport>): UsageBreakdownReport {
+  return {
+    view: wire.view,
+    period: wire.period,
+    from: wire.from,
+    to: wire.to,
+    total: micro(wire.total),
+    rows: wire.rows.map((row) => ({
+      key: row.key,
+      label: row.label,
+      detail: row.detail,
+      credits: micro(row.credits),
+      tokens: row.tokens,
+      events: row.events,
+    })),
+  };
+}
+
+function decodeTransactionPage(wire: Wire<TransactionPage>): TransactionPage {
+  return {
+    items: wire.items.map((item) => ({
+      id: rowId(item.id),
+      createdAt: instant(item.createdAt),
+      kind: item.kind,
+      category: item.category,
+      direction: item.direction,
+      amount: micro(item.amount),
+      description: item.description,
+      counterparty: item.counterparty,
+      holdId: nullable(item.holdId, rowId),
+      refundOf: nullable(item.refundOf, rowId),
+    })),
+    nextCursor: wire.nextCursor,
+  };
+}
+
+/** The people-facing message of a problem+json body, when it has one. */
+function problemMessage(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { detail, title } = body as { detail?: unknown; title?: unknown };
+  if (typeof detail === 'string') return detail;
+  return typeof title === 'string' ? title : undefined;
+}
 
 /** An API failure with a message meant for people (the problem+json detail). */
 export class CreditsApiError extends Error {
@@ -205,7 +235,11 @@ export class CreditsApiError extends Error {
   }
 }
 
-async function getJson<T>(url: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
+async function getJson<W, T>(
+  url: string,
+  decode: (wire: W) => T,
+  signal?: AbortSignal,
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, { signal, headers: { accept: 'application/json' } });
@@ -218,22 +252,21 @@ async function getJson<T>(url: string, schema: z.ZodMiniType<T>, signal?: AbortS
     if (response.status === 401) {
       throw new CreditsApiError('Your session has ended. Sign in again to continue.', 401);
     }
-    const problem = problemSchema.safeParse(body);
-    const message = problem.success ? (problem.data.detail ?? problem.data.title) : undefined;
     throw new CreditsApiError(
-      message ?? `The request failed (HTTP ${response.status}).`,
+      problemMessage(body) ?? `The request failed (HTTP ${response.status}).`,
       response.status,
     );
   }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
+  try {
+    // The shape is the API's own response type; the decoder checks amounts, ids and dates.
+    return decode(body as W);
+  } catch {
     throw new CreditsApiError('Tollgate sent an answer this page does not understand.', 502);
   }
-  return parsed.data;
 }
 
 export function fetchSummary(scope: WalletScope, signal?: AbortSignal): Promise<WalletSummary> {
-  return getJson(creditsApiBase(scope), summarySchema, signal);
+  return getJson(creditsApiBase(scope), decodeSummary, signal);
 }
 
 export function fetchUsage(
@@ -241,7 +274,7 @@ export function fetchUsage(
   period: UsagePeriod,
   signal?: AbortSignal,
 ): Promise<UsageReport> {
-  return getJson(`${creditsApiBase(scope)}/usage?period=${period}`, usageSchema, signal);
+  return getJson(`${creditsApiBase(scope)}/usage?period=${period}`, decodeUsage, signal);
 }
 
 /** This plan period's credit grant against what the wallet spent, and the allowances used. */
@@ -249,7 +282,7 @@ export function fetchGrantProgress(
   scope: WalletScope,
   signal?: AbortSignal,
 ): Promise<PeriodGrantProgress> {
-  return getJson(`${creditsApiBase(scope)}/usage?view=grant`, grantSchema, signal);
+  return getJson(`${creditsApiBase(scope)}/usage?view=grant`, decodeGrant, signal);
 }
 
 export function fetchBreakdown(
@@ -260,7 +293,7 @@ export function fetchBreakdown(
 ): Promise<UsageBreakdownReport> {
   return getJson(
     `${creditsApiBase(scope)}/usage?view=${view}&period=${period}`,
-    breakdownSchema,
+    decodeBreakdown,
     signal,
   );
 }
@@ -274,7 +307,7 @@ export function fetchHistoryPage(
   const params = historySearchParams(query);
   params.set('limit', String(HISTORY_PAGE_SIZE));
   if (cursor) params.set('cursor', cursor);
-  return getJson(`${creditsApiBase(scope)}/history?${params}`, transactionPageSchema, signal);
+  return getJson(`${creditsApiBase(scope)}/history?${params}`, decodeTransactionPage, signal);
 }
 
 export function historyExportUrl(scope: WalletScope, query: HistoryQuery): string {

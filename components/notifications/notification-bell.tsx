@@ -1,100 +1,52 @@
 'use client';
 
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { useRouter } from 'next/navigation';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Bell, Check, CheckCheck } from 'lucide-react';
-import type { NotificationView } from '@/lib/notifications/schemas';
-import { cn } from '@/lib/utils';
+import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Bell } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import { fetchNotifications, markRead, notificationsKeys, timeAgo } from './queries';
+import { fetchNotifications, notificationsKeys } from './queries';
 
 const REFRESH_MS = 60_000;
 
+// The panel is fetched on first use (or when the pointer or focus reaches the bell), so the
+// chrome every dashboard page loads holds only the bell and its count.
+const loadPanel = () => import('./notification-panel');
+const NotificationPanel = lazy(() =>
+  loadPanel().then((module) => ({ default: module.NotificationPanel })),
+);
+
 /**
  * The notification centre in the dashboard header: a bell with the unread count (polled every
- * minute) that opens a panel of the latest notifications. Opening one marks it read and follows
- * its link; "Mark all read" clears the count. Escape or a click outside closes the panel and
- * focus returns to the bell; arrow keys move between notifications.
+ * minute) that opens a panel of the latest notifications (./notification-panel). Closing the
+ * panel with Escape returns focus to the bell.
  */
 export function NotificationBell() {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
-  const panel = useRef<HTMLDivElement>(null);
-  const router = useRouter();
-  const queryClient = useQueryClient();
 
   const { data, isError, refetch } = useQuery({
     queryKey: notificationsKeys.list,
     queryFn: ({ signal }) => fetchNotifications(signal),
     refetchInterval: REFRESH_MS,
   });
-  const read = useMutation({
-    mutationFn: markRead,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: notificationsKeys.all }),
-  });
 
   const unread = data?.unreadCount ?? 0;
-  const items = data?.items ?? [];
+
+  useEffect(() => {
+    if (open) void refetch();
+    // Fresh notifications each time the panel opens, not on every refetch.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open]);
 
   function close(returnFocus = true) {
     setOpen(false);
     if (returnFocus) trigger.current?.focus();
   }
 
-  useEffect(() => {
-    if (!open) return;
-    void refetch();
-    const first =
-      panel.current?.querySelector<HTMLElement>('[data-notification-item]') ??
-      panel.current?.querySelector<HTMLElement>('button');
-    first?.focus();
-    const onPointer = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    // Escape also works when focus left the panel (e.g. a button it held became disabled).
-    const onKey = (event: globalThis.KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      setOpen(false);
-      trigger.current?.focus();
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-    // Focus the first entry when the panel opens, not on every refetch.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open]);
-
-  function onPanelKey(event: KeyboardEvent<HTMLDivElement>) {
-    if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key)) return;
-    const entries = Array.from(
-      panel.current?.querySelectorAll<HTMLElement>('[data-notification-item]') ?? [],
-    );
-    if (entries.length === 0) return;
-    event.preventDefault();
-    const at = entries.indexOf(document.activeElement as HTMLElement);
-    const next =
-      event.key === 'Home'
-        ? 0
-        : event.key === 'End'
-          ? entries.length - 1
-          : event.key === 'ArrowDown'
-            ? (at + 1) % entries.length
-            : (at - 1 + entries.length) % entries.length;
-    entries[next]?.focus();
-  }
-
-  function openItem(item: NotificationView) {
-    if (!item.readAt) read.mutate({ ids: [item.id] });
-    if (item.link) {
-      close(false);
-      router.push(item.link);
-    }
+  function preload() {
+    void loadPanel();
   }
 
   return (
@@ -106,9 +58,11 @@ export function NotificationBell() {
         className="relative rounded-full"
         aria-label={unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'}
         aria-expanded={open}
-        aria-controls={panelId}
+        aria-controls={open ? panelId : undefined}
         aria-haspopup="dialog"
         data-testid="notification-bell"
+        onPointerEnter={preload}
+        onFocus={preload}
         onClick={() => (open ? close() : setOpen(true))}
       >
         <Bell aria-hidden="true" />
@@ -122,89 +76,25 @@ export function NotificationBell() {
         ) : null}
       </Button>
       {open ? (
-        <div
-          ref={panel}
-          id={panelId}
-          role="dialog"
-          aria-label="Notifications"
-          onKeyDown={onPanelKey}
-          className="bg-background absolute right-0 z-50 mt-2 flex max-h-[70vh] w-[min(24rem,calc(100vw-2rem))] flex-col overflow-hidden rounded-lg border shadow-lg"
-        >
-          <div className="flex items-center justify-between gap-2 border-b px-4 py-2.5">
-            <h2 className="text-sm font-semibold">
-              Notifications
-              {unread > 0 ? (
-                <span className="text-muted-foreground font-normal"> · {unread} unread</span>
-              ) : null}
-            </h2>
-            <Button
-              variant="ghost"
-              size="sm"
-              disabled={unread === 0 || read.isPending}
-              onClick={() => read.mutate({ all: true })}
+        <Suspense
+          fallback={
+            <div
+              role="status"
+              className="bg-background text-muted-foreground absolute right-0 z-50 mt-2 w-[min(24rem,calc(100vw-2rem))] rounded-lg border px-4 py-6 text-sm shadow-lg max-sm:fixed max-sm:inset-x-4 max-sm:top-14 max-sm:w-auto"
             >
-              <CheckCheck aria-hidden="true" />
-              Mark all read
-            </Button>
-          </div>
-          {isError ? (
-            <p role="alert" className="text-destructive px-4 py-6 text-sm">
-              Notifications could not be loaded.
-            </p>
-          ) : items.length === 0 ? (
-            <p className="text-muted-foreground px-4 py-8 text-center text-sm">
-              You are all caught up.
-            </p>
-          ) : (
-            <ul className="divide-y overflow-y-auto" aria-label="Latest notifications">
-              {items.map((item) => (
-                <li key={item.id} className="flex items-start gap-1">
-                  <button
-                    type="button"
-                    data-notification-item
-                    onClick={() => openItem(item)}
-                    className={cn(
-                      'hover:bg-muted focus-visible:bg-muted flex min-w-0 flex-1 gap-3 px-4 py-3 text-left focus-visible:outline-none',
-                      item.readAt ? 'text-muted-foreground' : 'text-foreground',
-                    )}
-                  >
-                    <span
-                      aria-hidden="true"
-                      className={cn(
-                        'mt-1.5 size-2 shrink-0 rounded-full',
-                        item.readAt ? 'bg-transparent' : 'bg-primary',
-                      )}
-                    />
-                    <span className="flex min-w-0 flex-col gap-0.5">
-                      <span className="text-sm font-medium">
-                        {item.title}
-                        {item.readAt ? null : <span className="sr-only"> (unread)</span>}
-                      </span>
-                      {item.body ? (
-                        <span className="text-muted-foreground text-xs">{item.body}</span>
-                      ) : null}
-                      <time dateTime={item.createdAt} className="text-muted-foreground text-xs">
-                        {timeAgo(item.createdAt)}
-                      </time>
-                    </span>
-                  </button>
-                  {item.readAt ? null : (
-                    <Button
-                      variant="ghost"
-                      size="icon"
-                      className="mt-2 mr-2 size-7"
-                      aria-label={`Mark “${item.title}” as read`}
-                      title="Mark as read"
-                      onClick={() => read.mutate({ ids: [item.id] })}
-                    >
-                      <Check aria-hidden="true" />
-                    </Button>
-                  )}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+              Loading notifications…
+            </div>
+          }
+        >
+          <NotificationPanel
+            id={panelId}
+            unread={unread}
+            items={data?.items ?? []}
+            isError={isError}
+            root={root}
+            onClose={close}
+          />
+        </Suspense>
       ) : null}
     </div>
   );

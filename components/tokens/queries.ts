@@ -1,75 +1,45 @@
-// zod/mini keeps this module (shipped in every dashboard page by the usage widget) small.
-import * as z from 'zod/mini';
+import type { TokenStatsView } from './stats-schema';
+import { quotaKey } from './quota';
 
 /**
  * Client-side reads of allowances and plan limits for react-query. Dates travel as ISO text and
- * credit amounts as decimal strings; the parsers keep them that way, so the server's first data
- * (passed through the same JSON) and refetched data share one shape.
+ * credit amounts as decimal strings and stay that way, so the server's first data (passed through
+ * the same JSON and ./stats-schema) and refetched data share one shape. No schema library on this
+ * side: the answers are the API's own types, and a shape check turns a garbled one into an error.
  */
 
-const instant = z.iso.datetime({ offset: true });
-
-const balanceSchema = z.object({
-  tokenType: z.string(),
-  label: z.string(),
-  costPerAction: z.number(),
-  planId: z.string(),
-  allowance: z.number(),
-  balance: z.number(),
-  reserved: z.number(),
-  periodUsed: z.number(),
-  periodStart: instant,
-  refreshAt: instant,
-  lastUsedAt: z.nullable(instant),
-  actionsLeft: z.number(),
-});
-
-const bucketSchema = z.object({
-  key: z.string(),
-  events: z.number(),
-  tokens: z.number(),
-  credits: z.string(),
-});
-
-export const tokenStatsSchema = z.object({
-  period: z.string(),
-  from: instant,
-  to: instant,
-  balances: z.array(balanceSchema),
-  usage: z.object({ total: bucketSchema, byTokenType: z.array(bucketSchema) }),
-});
-export type TokenStatsView = z.infer<typeof tokenStatsSchema>;
-export type TokenBalanceView = z.infer<typeof balanceSchema>;
-
-export const quotaSchema = z.object({
-  planId: z.string(),
-  planName: z.string(),
-  periodEnd: instant,
-  used: z.number(),
-  limit: z.nullable(z.number()),
-  remaining: z.nullable(z.number()),
-  percentUsed: z.nullable(z.number()),
-});
-export type QuotaView = z.infer<typeof quotaSchema>;
+// The types only: the server pages parse their first data with ./stats-schema directly, which
+// keeps zod out of the client bundle of every page that reaches this module.
+export type { TokenBalanceView, TokenStatsView } from './stats-schema';
 
 export const tokensKeys = {
   stats: (orgId: string | null) => ['tokens', 'stats', orgId ?? 'personal'] as const,
-  quota: (orgId: string | null) => ['tokens', 'quota', orgId ?? 'personal'] as const,
+  quota: quotaKey,
 };
 
-const problemSchema = z.object({ detail: z.optional(z.string()), title: z.optional(z.string()) });
+function isTokenStats(body: unknown): body is TokenStatsView {
+  if (typeof body !== 'object' || body === null) return false;
+  const { balances, usage } = body as Record<string, unknown>;
+  if (!Array.isArray(balances) || typeof usage !== 'object' || usage === null) return false;
+  const { total, byTokenType } = usage as Record<string, unknown>;
+  return typeof total === 'object' && total !== null && Array.isArray(byTokenType);
+}
 
-async function getJson<T>(url: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
+async function getJson<T>(
+  url: string,
+  isExpected: (body: unknown) => body is T,
+  signal?: AbortSignal,
+): Promise<T> {
   const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const problem = problemSchema.safeParse(body);
-    const message = problem.success ? (problem.data.detail ?? problem.data.title) : undefined;
+    const { detail, title } = (body ?? {}) as { detail?: unknown; title?: unknown };
+    const message =
+      typeof detail === 'string' ? detail : typeof title === 'string' ? title : undefined;
     throw new Error(message ?? `The request failed (HTTP ${response.status}).`);
   }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new Error('Tollgate sent an answer this page does not understand.');
-  return parsed.data;
+  if (!isExpected(body)) throw new Error('Tollgate sent an answer this page does not understand.');
+  return body;
 }
 
 function withOrg(path: string, orgId: string | null, extra = ''): string {
@@ -80,12 +50,11 @@ function withOrg(path: string, orgId: string | null, extra = ''): string {
 }
 
 export function fetchTokenStats(orgId: string | null, signal?: AbortSignal) {
-  return getJson(withOrg('/api/v1/tokens/stats', orgId, 'period=30d'), tokenStatsSchema, signal);
+  return getJson(withOrg('/api/v1/tokens/stats', orgId, 'period=30d'), isTokenStats, signal);
 }
 
-export function fetchQuota(orgId: string | null, signal?: AbortSignal) {
-  return getJson(withOrg('/api/credits/tokens', orgId), quotaSchema, signal);
-}
+// The quota read lives in ./quota, without zod: the sidebar widget loads it on every page.
+export { fetchQuota, type QuotaView } from './quota';
 
 export type UsageLevel = 'ok' | 'warning' | 'critical' | 'exhausted';
 

@@ -8,7 +8,7 @@ import { formatTokens } from '@/lib/aiTokens/format';
 import { Progress } from '@/components/ui/progress';
 import { Skeleton } from '@/components/ui/skeleton';
 import { LocalDate } from '@/components/credits/local-date';
-import { fetchQuota, tokensKeys } from './queries';
+import { fetchQuota, quotaKey } from './quota';
 
 const REFRESH_MS = 60_000;
 const WARN_AT = 80;
@@ -19,7 +19,7 @@ const WARN_AT = 80;
  */
 export function UsageWidget() {
   const { data, isPending, isError } = useQuery({
-    queryKey: tokensKeys.quota(null),
+    queryKey: quotaKey(null),
     queryFn: ({ signal }) => fetchQuota(null, signal),
     refetchInterval: REFRESH_MS,
   });

@@ -138,8 +138,9 @@ test.describe('platform admin', () => {
     ).toContainText('reason');
 
     const reason = `E2E goodwill ${Date.now()}`;
-    await page.getByLabel(/Reason/).fill(reason);
-    await page.getByLabel(/Reason/).press('Enter'); // keyboard submit
+    const single = page.getByRole('form', { name: 'Grant credits' });
+    await single.getByLabel(/Reason/).fill(reason);
+    await single.getByLabel(/Reason/).press('Enter'); // keyboard submit
     const row = page.getByTestId('admin-grants').getByRole('row', { name: new RegExp(reason) });
     await expect(row).toBeVisible();
     await expect(row).toContainText('starter@tollgate.dev');

@@ -4,7 +4,7 @@ import { getViewer } from '@/lib/auth';
 import { getTokenStats } from '@/lib/aiTokens';
 import { toJson } from '@/lib/api';
 import { getSubscription, orgSubject, userSubject } from '@/lib/plans';
-import { tokenStatsSchema } from '@/components/tokens/queries';
+import { tokenStatsSchema } from '@/components/tokens/stats-schema';
 import { TokensClient, type TokensSubjectOption } from './tokens-client';
 
 export const metadata: Metadata = { title: 'Tokens' };

@@ -6,7 +6,7 @@ import { getTokenStats } from '@/lib/aiTokens';
 import { toJson } from '@/lib/api';
 import { getSubscription, userSubject } from '@/lib/plans';
 import type { ModelOption } from '@/components/ai/model-options';
-import { tokenStatsSchema } from '@/components/tokens/queries';
+import { tokenStatsSchema } from '@/components/tokens/stats-schema';
 import { FeatureClient } from './feature-client';
 import { FeatureTabs } from './feature-tabs';
 
