@@ -64,7 +64,9 @@ export function BatchDetail({ batchId }: { batchId: string }) {
     );
   }
   const { batch, items } = query.data;
-  const finished = batch.progress.done + batch.progress.failed + batch.progress.cancelled;
+  // Processed items fill the bar; cancelled ones never ran, so they do not count as progress.
+  const processed = batch.progress.done + batch.progress.failed;
+  const cancelled = batch.progress.cancelled;
 
   return (
     <Card className="min-w-0" data-testid="batch-detail">
@@ -76,7 +78,10 @@ export function BatchDetail({ batchId }: { batchId: string }) {
           </CardTitle>
           <CardDescription>
             {batch.feature.replace('_', ' ')} on {batch.model}, started{' '}
-            {new Date(batch.createdAt).toLocaleString('en-US')}
+            {new Date(batch.createdAt).toLocaleString('en-US', {
+              dateStyle: 'medium',
+              timeStyle: 'short',
+            })}
           </CardDescription>
         </div>
         {isActive(batch.status) ? (
@@ -93,10 +98,10 @@ export function BatchDetail({ batchId }: { batchId: string }) {
       </CardHeader>
       <CardContent className="flex flex-col gap-4">
         <Progress
-          value={finished}
+          value={processed}
           max={batch.itemCount}
           label="Batch progress"
-          valueText={`${finished} of ${batch.itemCount} items finished`}
+          valueText={`${processed} of ${batch.itemCount} items processed${cancelled > 0 ? `, ${cancelled} cancelled` : ''}`}
           variant={batch.progress.failed > 0 ? 'warning' : 'default'}
         />
         <Totals batch={batch} />
@@ -183,7 +188,9 @@ function Totals({ batch }: { batch: BatchView }) {
         </div>
       ))}
       <div>
-        <dt className="text-muted-foreground">Reserved</dt>
+        <dt className="text-muted-foreground">
+          {isActive(batch.status) ? 'Reserved' : 'Reserved at start'}
+        </dt>
         <dd className="font-medium tabular-nums">{formatCredits(batch.creditsReserved)}</dd>
       </div>
       <div>

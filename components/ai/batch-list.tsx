@@ -39,8 +39,8 @@ export function BatchList({
         ) : (
           <ul className="flex flex-col gap-1">
             {batches.map((batch) => {
-              const finished =
-                batch.progress.done + batch.progress.failed + batch.progress.cancelled;
+              const processed = batch.progress.done + batch.progress.failed;
+              const { cancelled } = batch.progress;
               return (
                 <li key={batch.id}>
                   <button
@@ -59,10 +59,14 @@ export function BatchList({
                       <BatchStatusBadge status={batch.status} />
                     </span>
                     <span className="text-muted-foreground text-xs tabular-nums">
-                      {finished.toLocaleString('en-US')} of{' '}
-                      {batch.itemCount.toLocaleString('en-US')} finished ·{' '}
-                      {formatCredits(batch.creditsCharged)} credits ·{' '}
-                      {new Date(batch.createdAt).toLocaleDateString('en-US')}
+                      {processed.toLocaleString('en-US')} of{' '}
+                      {batch.itemCount.toLocaleString('en-US')} processed
+                      {cancelled > 0
+                        ? `, ${cancelled.toLocaleString('en-US')} cancelled`
+                        : ''} · {formatCredits(batch.creditsCharged)} credits ·{' '}
+                      {new Date(batch.createdAt).toLocaleDateString('en-US', {
+                        dateStyle: 'medium',
+                      })}
                     </span>
                   </button>
                 </li>

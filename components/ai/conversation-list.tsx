@@ -22,7 +22,7 @@ import type { ConversationSummary } from './conversation-api';
  * and delete; the current one is highlighted.
  */
 
-export const UNTITLED = 'New chat';
+export const UNTITLED = 'Untitled chat';
 
 interface ListProps {
   conversations: ConversationSummary[];
@@ -79,7 +79,7 @@ export function ConversationList(props: ListProps) {
             disabled={disabled}
             onChange={(event) => (event.target.value ? onSelect(event.target.value) : onNew())}
           >
-            <option value="">{UNTITLED}</option>
+            <option value="">New chat</option>
             {conversations.map((conversation) => (
               <option key={conversation.id} value={conversation.id}>
                 {conversation.title ?? UNTITLED}

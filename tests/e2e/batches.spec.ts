@@ -97,7 +97,7 @@ test.describe('AI batches', () => {
 
     // The list on the side shows it finished.
     const list = page.getByRole('button', { name: /Lead generation/i }).first();
-    await expect(list).toContainText('3 of 3 finished');
+    await expect(list).toContainText('3 of 3 processed');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: screenshot('batches-completed'), fullPage: true });
 
