@@ -3,8 +3,9 @@ import { cn } from '@/lib/utils';
 
 export function Table({ className, ...props }: React.ComponentProps<'table'>) {
   return (
-    // The wrapper scrolls wide tables on narrow screens instead of breaking the layout.
-    <div className="relative w-full overflow-x-auto">
+    // The wrapper scrolls wide tables on narrow screens instead of breaking the layout, with a
+    // shadow on the side where columns are hidden.
+    <div className="scroll-shadow-x relative w-full overflow-x-auto">
       <table className={cn('w-full caption-bottom text-sm', className)} {...props} />
     </div>
   );

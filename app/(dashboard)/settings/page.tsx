@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { Building2, Webhook } from 'lucide-react';
+import { Building2, Webhook, type LucideIcon } from 'lucide-react';
 import { toJson } from '@/lib/api';
 import { getViewer } from '@/lib/auth';
 import { BYOK_PROVIDERS, listByokActivity, listProviderKeys } from '@/lib/ai';
@@ -160,41 +160,56 @@ export default async function SettingsPage() {
           ))}
         </CardContent>
       </Card>
-      <Card>
-        <CardHeader>
-          <CardTitle as="h2">Webhooks</CardTitle>
-          <CardDescription>
-            Send alerts, purchases and refunds to your own systems as signed HTTP requests.
-          </CardDescription>
-        </CardHeader>
-        <CardContent>
-          <Button asChild variant="outline">
-            <Link href="/settings/webhooks">
-              <Webhook aria-hidden="true" />
-              Manage webhooks
-            </Link>
-          </Button>
-        </CardContent>
-      </Card>
-      <Card>
-        <CardHeader>
-          <CardTitle as="h2">Organizations</CardTitle>
-          <CardDescription>
-            {viewer.orgs.length === 0
-              ? 'You are not in an organization yet.'
-              : `You belong to ${viewer.orgs.length} organization${viewer.orgs.length === 1 ? '' : 's'}.`}{' '}
-            Members, roles and the shared wallets live there.
-          </CardDescription>
-        </CardHeader>
-        <CardContent>
-          <Button asChild variant="outline">
-            <Link href="/organizations">
-              <Building2 aria-hidden="true" />
-              Manage organizations
-            </Link>
-          </Button>
-        </CardContent>
-      </Card>
+      <LinkCard
+        title="Webhooks"
+        description="Send alerts, purchases and refunds to your own systems as signed HTTP requests."
+        href="/settings/webhooks"
+        icon={Webhook}
+        label="Manage webhooks"
+      />
+      <LinkCard
+        title="Organizations"
+        description={`${
+          viewer.orgs.length === 0
+            ? 'You are not in an organization yet.'
+            : `You belong to ${viewer.orgs.length} organization${viewer.orgs.length === 1 ? '' : 's'}.`
+        } Members, roles and the shared wallets live there.`}
+        href="/organizations"
+        icon={Building2}
+        label="Manage organizations"
+      />
     </div>
+  );
+}
+
+/** A settings section that lives on its own page: what it is, and the way there. */
+function LinkCard({
+  title,
+  description,
+  href,
+  icon: Icon,
+  label,
+}: {
+  title: string;
+  description: string;
+  href: string;
+  icon: LucideIcon;
+  label: string;
+}) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle as="h2">{title}</CardTitle>
+        <CardDescription>{description}</CardDescription>
+      </CardHeader>
+      <CardContent>
+        <Button asChild variant="outline">
+          <Link href={href}>
+            <Icon aria-hidden="true" />
+            {label}
+          </Link>
+        </Button>
+      </CardContent>
+    </Card>
   );
 }
