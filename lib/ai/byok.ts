@@ -135,19 +135,10 @@ export async function deleteProviderKey(
   return row!.deleted;
 }
 
-/** The subject's decrypted key for a provider, or null. Call only after the caller was checked. */
-export async function byokKeyFor(subject: Subject, provider: string): Promise<string | null> {
-  if (!(BYOK_PROVIDERS as readonly string[]).includes(provider)) return null;
-  const [row] = await asService(
-    (tx) => tx<{ sealed: string | null }[]>`
-      select public.ai_key_secret(${subject.kind}, ${subject.id}, ${provider}) as sealed`,
-  );
-  return row?.sealed ? decryptSecret(row.sealed) : null;
-}
-
 /**
  * All of the subject's usable keys in one read (expired or over-limit keys are left out), for a
- * call that does not know its provider yet; only the key asked for is ever decrypted.
+ * call that does not know its provider yet; only the key asked for is ever decrypted. Call only
+ * after the caller was checked (it reads as the service).
  */
 export async function subjectKeys(subject: Subject): Promise<(provider: string) => string | null> {
   const [row] = await asService(

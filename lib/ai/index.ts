@@ -68,6 +68,8 @@ export {
   recordReply,
   noteChatSettings,
   titleFrom,
+} from './conversations';
+export {
   createConversationInput,
   updateConversationInput,
   listConversationsQuery,
@@ -75,7 +77,7 @@ export {
   listMessagesQuery,
   type Conversation,
   type ConversationMessage,
-} from './conversations';
+} from './conversation-schemas';
 export type { StreamChatHooks } from './chat';
 export * from './batch';
 export { generateImageMetered, imageInput, IMAGE_SIZES, type ImageInput } from './images';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProviderKeys, saveProviderKey } from '../../lib/ai';
-import { byokKeyFor } from '../../lib/ai/byok';
+import { subjectKeys } from '../../lib/ai/byok';
 import { recordUsage } from '../../lib/usage';
 import { createUser, db, type TestUser } from '../helpers/fixtures';
 
@@ -38,7 +38,7 @@ describe('monthly limit and expiry', () => {
   });
 
   it('the gateway gets the key until this month’s BYOK cost reaches the limit', async () => {
-    expect(await byokKeyFor(subject(), 'openai')).toBe('sk-limited-key-1234');
+    expect((await subjectKeys(subject()))('openai')).toBe('sk-limited-key-1234');
     const base = {
       subject: subject(),
       source: 'byok' as const,
@@ -46,17 +46,17 @@ describe('monthly limit and expiry', () => {
       model: 'gpt-4o',
     };
     await recordUsage({ ...base, operation: 'chat', providerCostMicroUsd: 4_999_999n });
-    expect(await byokKeyFor(subject(), 'openai')).toBe('sk-limited-key-1234');
+    expect((await subjectKeys(subject()))('openai')).toBe('sk-limited-key-1234');
     await recordUsage({ ...base, operation: 'chat', providerCostMicroUsd: 1n });
-    expect(await byokKeyFor(subject(), 'openai')).toBeNull();
+    expect((await subjectKeys(subject()))('openai')).toBeNull();
   });
 
   it('an expired key is not used; a past expiry or a zero limit is refused (422)', async () => {
     await saveProviderKey(owner.session, { provider: 'google', apiKey: 'g-expiring-5678' });
-    expect(await byokKeyFor(subject(), 'google')).toBe('g-expiring-5678');
+    expect((await subjectKeys(subject()))('google')).toBe('g-expiring-5678');
     await db()`update public.ai_provider_keys set expires_at = now() - interval '1 minute'
       where subject_id = ${owner.id} and provider = 'google'`;
-    expect(await byokKeyFor(subject(), 'google')).toBeNull();
+    expect((await subjectKeys(subject()))('google')).toBeNull();
 
     const past = new Date(Date.now() - 60_000).toISOString();
     await expect(
