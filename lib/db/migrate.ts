@@ -67,7 +67,7 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFil
   );
 }
 
-async function applyShimIfNeeded(tx: postgres.TransactionSql, shimDir: string): Promise<boolean> {
+export async function applyShimIfNeeded(tx: postgres.TransactionSql, shimDir: string): Promise<boolean> {
   const [row] = await tx<{ present: boolean }[]>`
     select exists (select 1 from pg_namespace where nspname = 'auth') as present`;
   if (row?.present) return false;

@@ -1,0 +1,1019 @@
+-- Billing, part 1: credit packages, Stripe customers, payments, webhook events, disputes,
+-- auto-recharge and notifications.
+--
+-- Money here comes in two units: prices are integers of the currency's minor unit (cents), as
+-- Stripe counts them; credits are bigint micro-credits (1 credit = 1,000,000) as everywhere.
+-- A payment row is written before the customer is sent to Stripe (one per purchase attempt) and
+-- is fulfilled exactly once, by the webhook, through the ledger's own functions.
+--
+-- Who sees what: everyone signed in reads the active packages (the price list); platform admins
+-- read all of them and edit them through credit_package_upsert. A user reads the payments of
+-- their own wallet; org owners and admins read their org's. Customers, events and disputes are
+-- service-only bookkeeping. Nobody writes any of these tables directly.
+
+-- ===================================================================== TABLES
+create table public.credit_packages (
+  id uuid primary key default gen_random_uuid(),
+  slug text not null unique check (slug ~ '^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$'),
+  name text not null check (char_length(btrim(name)) between 1 and 60),
+  description text not null default '' check (char_length(description) <= 300),
+  credits bigint not null check (credits between 1 and 1000000000000000),
+  -- Bonus credits arrive as a separate promo lot that expires bonus_expires_days after purchase.
+  bonus_credits bigint not null default 0 check (bonus_credits between 0 and 1000000000000000),
+  bonus_expires_days integer check (bonus_expires_days between 1 and 3650),
+  -- In the currency's minor unit (cents); Stripe's minimum charge is 50 cents.
+  price_amount bigint not null check (price_amount between 50 and 100000000),
+  currency text not null default 'usd' check (currency ~ '^[a-z]{3}$'),
+  stripe_product_id text check (stripe_product_id is null or stripe_product_id ~ '^prod_[A-Za-z0-9_]+$'),
+  -- Cleared when the price changes, so a checkout never charges a stale Stripe price.
+  stripe_price_id text check (stripe_price_id is null or stripe_price_id ~ '^price_[A-Za-z0-9_]+$'),
+  active boolean not null default true,
+  sort_order smallint not null default 0,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint credit_packages_bonus_expiry check (bonus_credits = 0 or bonus_expires_days is not null)
+);
+comment on table public.credit_packages is
+  'Credit packages for sale: credits, an expiring bonus, a price in minor units and its Stripe ids. Edited via credit_package_upsert.';
+
+create table public.billing_customers (
+  -- One customer per wallet: per user and per org, reused for every purchase.
+  account_id uuid primary key references public.accounts (id) on delete restrict,
+  provider text not null check (provider in ('stripe', 'local')),
+  customer_id text not null unique check (customer_id ~ '^cus_[A-Za-z0-9_]+$'),
+  -- The card saved at checkout (setup_future_usage = off_session), used by auto-recharge.
+  payment_method_id text check (payment_method_id is null or payment_method_id ~ '^pm_[A-Za-z0-9_]+$'),
+  payment_method_label text check (char_length(payment_method_label) <= 80),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+comment on table public.billing_customers is
+  'The Stripe (or local test) customer of each wallet and its saved payment method. Service only.';
+
+create table public.payments (
+  id uuid primary key default gen_random_uuid(),
+  account_id uuid not null references public.accounts (id) on delete restrict,
+  package_id uuid references public.credit_packages (id) on delete set null,
+  buyer_id uuid references public.profiles (id) on delete set null,
+  kind text not null check (kind in ('checkout', 'auto_recharge')),
+  provider text not null check (provider in ('stripe', 'local')),
+  status text not null default 'pending'
+    check (status in ('pending', 'processing', 'paid', 'failed', 'expired', 'refunded')),
+  -- The purchase attempt's idempotency key: a retry of the request finds this row again.
+  attempt_key text not null check (char_length(attempt_key) between 1 and 255),
+  -- What was bought, copied from the package when the attempt began.
+  package_name text not null check (char_length(package_name) between 1 and 60),
+  amount bigint not null check (amount > 0),
+  currency text not null check (currency ~ '^[a-z]{3}$'),
+  credits bigint not null check (credits > 0),
+  bonus_credits bigint not null default 0 check (bonus_credits >= 0),
+  bonus_expires_days integer check (bonus_expires_days between 1 and 3650),
+  checkout_session_id text unique,
+  checkout_url text check (char_length(checkout_url) <= 2048),
+  payment_intent_id text unique,
+  charge_id text,
+  receipt_url text check (char_length(receipt_url) <= 2048),
+  purchase_lot_id bigint references public.lots (id),
+  bonus_lot_id bigint references public.lots (id),
+  -- Refunds (minor units, cumulative as Stripe reports them) and what they took back.
+  amount_refunded bigint not null default 0 check (amount_refunded >= 0),
+  credits_clawed_back bigint not null default 0 check (credits_clawed_back >= 0),
+  -- Refunded credits that were already spent: recorded, never taken from the wallet below zero.
+  clawback_shortfall bigint not null default 0 check (clawback_shortfall >= 0),
+  dispute_status text check (dispute_status in ('open', 'won', 'lost')),
+  failure_message text check (char_length(failure_message) <= 500),
+  -- Auto-recharge: when a dispatcher claimed the attempt (a stale claim is taken over).
+  claimed_at timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  paid_at timestamptz,
+  constraint payments_attempt unique (account_id, attempt_key),
+  constraint payments_refund_within check (amount_refunded <= amount)
+);
+comment on table public.payments is
+  'One row per purchase attempt (checkout or auto-recharge), fulfilled once by the Stripe webhook.';
+
+create table public.stripe_events (
+  id text primary key check (id ~ '^evt_[A-Za-z0-9_]+$'),
+  type text not null check (char_length(type) <= 100),
+  status text not null check (status in ('processed', 'ignored')),
+  payment_id uuid references public.payments (id) on delete set null,
+  received_at timestamptz not null default now()
+);
+comment on table public.stripe_events is
+  'Every Stripe event the webhook accepted, by event id: a replay finds its row and changes nothing.';
+
+create table public.payment_disputes (
+  id text primary key check (id ~ '^dp_[A-Za-z0-9_]+$'),
+  payment_id uuid not null references public.payments (id) on delete restrict,
+  account_id uuid not null references public.accounts (id) on delete restrict,
+  amount bigint not null check (amount > 0),
+  reason text check (char_length(reason) <= 100),
+  status text not null default 'open' check (status in ('open', 'won', 'lost')),
+  opened_at timestamptz not null default now(),
+  closed_at timestamptz
+);
+comment on table public.payment_disputes is
+  'Card disputes (chargebacks). While any is open, the wallet it paid into is frozen.';
+
+create table public.auto_recharge_settings (
+  account_id uuid primary key references public.accounts (id) on delete restrict,
+  enabled boolean not null default false,
+  -- Recharge when a spend leaves fewer than this many micro-credits available.
+  threshold bigint not null check (threshold between 1 and 1000000000000000),
+  package_id uuid not null references public.credit_packages (id) on delete restrict,
+  updated_by uuid references public.profiles (id) on delete set null,
+  updated_at timestamptz not null default now(),
+  -- Why it was last switched off automatically (a declined card), shown to the owner.
+  disabled_reason text check (char_length(disabled_reason) <= 500),
+  disabled_at timestamptz
+);
+comment on table public.auto_recharge_settings is
+  'Per-wallet auto-recharge: threshold and package. Armed on the wallet as accounts.auto_recharge_below.';
+
+create table public.notifications (
+  id bigint generated always as identity primary key,
+  user_id uuid not null references public.profiles (id) on delete cascade,
+  kind text not null check (kind ~ '^[a-z][a-z0-9_.]{1,59}$'),
+  title text not null check (char_length(title) between 1 and 200),
+  body text not null default '' check (char_length(body) <= 1000),
+  link text check (link is null or (char_length(link) <= 500 and link ~ '^/')),
+  created_at timestamptz not null default now(),
+  read_at timestamptz
+);
+comment on table public.notifications is
+  'Messages for one person (e.g. auto-recharge was switched off). Written by functions; the user marks them read.';
+
+-- ===================================================================== INDEXES
+create index payments_account_idx on public.payments (account_id, created_at desc, id desc);
+create index payments_buyer_idx on public.payments (buyer_id) where buyer_id is not null;
+create index payments_package_idx on public.payments (package_id) where package_id is not null;
+create index payments_auto_recharge_due_idx on public.payments (created_at)
+  where kind = 'auto_recharge' and status = 'pending';
+create index payments_purchase_lot_idx on public.payments (purchase_lot_id) where purchase_lot_id is not null;
+create index payments_bonus_lot_idx on public.payments (bonus_lot_id) where bonus_lot_id is not null;
+create index stripe_events_payment_idx on public.stripe_events (payment_id) where payment_id is not null;
+create index payment_disputes_open_idx on public.payment_disputes (account_id) where status = 'open';
+create index payment_disputes_payment_idx on public.payment_disputes (payment_id);
+create index auto_recharge_settings_package_idx on public.auto_recharge_settings (package_id);
+create index auto_recharge_settings_updated_by_idx on public.auto_recharge_settings (updated_by);
+create index notifications_user_idx on public.notifications (user_id, created_at desc);
+
+-- ===================================================================== RLS
+alter table public.credit_packages enable row level security;
+alter table public.billing_customers enable row level security;
+alter table public.payments enable row level security;
+alter table public.stripe_events enable row level security;
+alter table public.payment_disputes enable row level security;
+alter table public.auto_recharge_settings enable row level security;
+alter table public.notifications enable row level security;
+
+revoke all on public.credit_packages, public.billing_customers, public.payments, public.stripe_events,
+  public.payment_disputes, public.auto_recharge_settings, public.notifications
+  from public, anon, authenticated, service_role;
+grant select on public.credit_packages, public.payments, public.auto_recharge_settings,
+  public.notifications to authenticated;
+grant update (read_at) on public.notifications to authenticated;
+grant select on public.credit_packages, public.billing_customers, public.payments, public.stripe_events,
+  public.payment_disputes, public.auto_recharge_settings, public.notifications to service_role;
+
+/* Wallets whose billing the caller manages: their own, and orgs where they are owner or admin. */
+create function private.billing_accounts() returns uuid[]
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce(array_agg(a.id), '{}')
+  from public.accounts a
+  where a.user_id = (select auth.uid())
+     or a.org_id in (select m.org_id from public.organization_members m
+                     where m.user_id = (select auth.uid()) and m.role in ('owner', 'admin'))
+$$;
+comment on function private.billing_accounts() is
+  'Wallet ids whose payments and settings the caller manages (own + orgs they own or administer).';
+revoke all on function private.billing_accounts() from public, anon, authenticated, service_role;
+grant execute on function private.billing_accounts() to authenticated, service_role;
+
+create policy credit_packages_select on public.credit_packages for select to authenticated
+  using (active or (select private.is_platform_admin()));
+create policy payments_select on public.payments for select to authenticated
+  using (account_id = any ((select private.billing_accounts())::uuid[]));
+create policy auto_recharge_settings_select on public.auto_recharge_settings for select to authenticated
+  using (account_id = any ((select private.billing_accounts())::uuid[]));
+create policy notifications_select on public.notifications for select to authenticated
+  using (user_id = (select auth.uid()));
+create policy notifications_update on public.notifications for update to authenticated
+  using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
+
+-- ===================================================================== REFERENCE DATA
+insert into public.credit_packages
+  (slug, name, description, credits, bonus_credits, bonus_expires_days, price_amount, currency, sort_order)
+values
+  ('starter', 'Starter', 'For trying things out.', 100000000, 0, null, 1000, 'usd', 10),
+  ('growth', 'Growth', 'For regular use, with 50 bonus credits.', 500000000, 50000000, 90, 4500, 'usd', 20),
+  ('scale', 'Scale', 'For teams, with 300 bonus credits.', 2000000000, 300000000, 90, 16000, 'usd', 30);
+
+-- ===================================================================== TRIGGERS
+create trigger credit_packages_touch before update on public.credit_packages
+  for each row execute function private.touch_updated_at();
+create trigger billing_customers_touch before update on public.billing_customers
+  for each row execute function private.touch_updated_at();
+create trigger payments_touch before update on public.payments
+  for each row execute function private.touch_updated_at();
+
+-- Billing, part 2: editing packages, starting a purchase, Stripe customers, auto-recharge settings.
+--
+-- Errors use the ledger's TG SQLSTATEs (TG403 forbidden, TG404 not found, TG409 conflict, TG422
+-- invalid input) with JSON details in HINT.
+
+-- ===================================================================== HELPERS
+/* Service-only functions refuse everyone else, whatever the grants say. */
+create function private.assert_service() returns void
+language plpgsql stable set search_path = ''
+as $$
+begin
+  if not private.is_trusted() then
+    perform private.fail('TG403', 'Only the service role may do this.', '{}'::jsonb);
+  end if;
+end
+$$;
+comment on function private.assert_service() is 'TG403 unless the caller is the service role (or a direct session).';
+
+/*
+ * May the caller buy for, and manage the billing of, this wallet? Their own wallet, or an org
+ * wallet of an org they own or administer; trusted callers any wallet. A plain member of the
+ * org gets TG403; anyone else TG404 (strangers learn nothing).
+ */
+create function private.assert_billing_manager(account uuid) returns void
+language plpgsql stable security definer set search_path = ''
+as $$
+declare
+  target record;
+begin
+  select a.kind, a.user_id, a.org_id into target from public.accounts a where a.id = account;
+  if not found or target.kind = 'system' then
+    perform private.fail('TG404', 'Wallet not found.', jsonb_build_object('wallet', account));
+  end if;
+  if private.is_trusted() or target.user_id = (select auth.uid())
+     or private.org_role(target.org_id) in ('owner', 'admin') then
+    return;
+  end if;
+  if target.org_id is not null and private.is_org_member(target.org_id) then
+    perform private.fail('TG403', 'Only owners and admins buy credits and manage billing for the organization.',
+      jsonb_build_object('wallet', account));
+  end if;
+  perform private.fail('TG404', 'Wallet not found.', jsonb_build_object('wallet', account));
+end
+$$;
+comment on function private.assert_billing_manager(uuid) is
+  'Own wallet or an org the caller owns/administers; TG403 for plain members, TG404 for strangers.';
+
+-- ===================================================================== PACKAGES
+create function public.credit_package_upsert(
+  p_id uuid,
+  p_slug text,
+  p_name text,
+  p_description text,
+  p_credits bigint,
+  p_bonus_credits bigint,
+  p_bonus_expires_days integer,
+  p_price_amount bigint,
+  p_currency text,
+  p_active boolean,
+  p_sort_order smallint
+) returns uuid
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  package_id uuid;
+begin
+  if not private.is_trusted() and not private.is_platform_admin() then
+    perform private.fail('TG403', 'Only platform admins edit credit packages.', '{}'::jsonb);
+  end if;
+  if p_id is null then
+    insert into public.credit_packages (slug, name, description, credits, bonus_credits, bonus_expires_days,
+                                        price_amount, currency, active, sort_order)
+    values (p_slug, btrim(p_name), coalesce(p_description, ''), p_credits, coalesce(p_bonus_credits, 0),
+            p_bonus_expires_days, p_price_amount, lower(p_currency), coalesce(p_active, true),
+            coalesce(p_sort_order, 0))
+    returning id into package_id;
+    return package_id;
+  end if;
+  -- A new price or currency needs a new Stripe price: forget the old one until stripe:sync runs.
+  update public.credit_packages c
+  set slug = p_slug, name = btrim(p_name), description = coalesce(p_description, ''), credits = p_credits,
+      bonus_credits = coalesce(p_bonus_credits, 0), bonus_expires_days = p_bonus_expires_days,
+      price_amount = p_price_amount, currency = lower(p_currency), active = coalesce(p_active, true),
+      sort_order = coalesce(p_sort_order, 0),
+      stripe_price_id = case when c.price_amount = p_price_amount and c.currency = lower(p_currency)
+                             then c.stripe_price_id end
+  where c.id = p_id
+  returning id into package_id;
+  if package_id is null then
+    perform private.fail('TG404', 'Credit package not found.', jsonb_build_object('package', p_id));
+  end if;
+  return package_id;
+end
+$$;
+comment on function public.credit_package_upsert(uuid, text, text, text, bigint, bigint, integer, bigint, text, boolean, smallint) is
+  'Platform admins: creates (p_id null) or updates a credit package. A price change clears its Stripe price id.';
+
+create function public.credit_package_set_stripe_ids(p_id uuid, p_product_id text, p_price_id text)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform private.assert_service();
+  update public.credit_packages c set stripe_product_id = p_product_id, stripe_price_id = p_price_id
+  where c.id = p_id;
+  if not found then
+    perform private.fail('TG404', 'Credit package not found.', jsonb_build_object('package', p_id));
+  end if;
+end
+$$;
+comment on function public.credit_package_set_stripe_ids(uuid, text, text) is
+  'Service only (npm run stripe:sync): records the Stripe product and price of a package.';
+
+-- ===================================================================== CUSTOMERS
+create function public.billing_customer_save(p_account uuid, p_provider text, p_customer_id text)
+returns text
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  saved text;
+begin
+  perform private.assert_service();
+  -- The first customer of a wallet wins (concurrent checkouts reuse it); a real Stripe customer
+  -- replaces a local test one when Stripe keys are added later.
+  insert into public.billing_customers as c (account_id, provider, customer_id)
+  values (p_account, p_provider, p_customer_id)
+  on conflict (account_id) do update
+    set provider = excluded.provider, customer_id = excluded.customer_id,
+        payment_method_id = null, payment_method_label = null
+    where c.provider <> excluded.provider
+  returning customer_id into saved;
+  if saved is null then
+    select c.customer_id into saved from public.billing_customers c where c.account_id = p_account;
+  end if;
+  return saved;
+end
+$$;
+comment on function public.billing_customer_save(uuid, text, text) is
+  'Service only: records the wallet''s customer, or returns the one already recorded (one per wallet).';
+
+-- ===================================================================== PURCHASE
+/*
+ * Starts a purchase attempt: checks the caller may buy for the wallet, copies the package into a
+ * pending payment row and returns what the checkout needs. The same attempt key replays the
+ * first attempt (and its checkout URL); with another package it is a conflict.
+ */
+create function public.payment_begin(p_account uuid, p_package_id uuid, p_attempt_key text, p_provider text)
+returns table (payment_id uuid, status text, checkout_url text, amount bigint, currency text,
+               package_name text, credits bigint, bonus_credits bigint, stripe_price_id text,
+               customer_id text, replayed boolean)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  package public.credit_packages;
+  payment public.payments;
+  is_new boolean := true;
+begin
+  if p_attempt_key is null or char_length(p_attempt_key) not between 1 and 255 then
+    perform private.fail('TG422', 'An attempt key of 1 to 255 characters is required.',
+      jsonb_build_object('field', 'attempt_key'));
+  end if;
+  if p_provider is null or p_provider not in ('stripe', 'local') then
+    perform private.fail('TG422', 'Provider must be stripe or local.', jsonb_build_object('field', 'provider'));
+  end if;
+  perform private.assert_billing_manager(p_account);
+  select * into package from public.credit_packages c where c.id = p_package_id and c.active;
+  if not found then
+    perform private.fail('TG404', 'Credit package not found.', jsonb_build_object('package', p_package_id));
+  end if;
+
+  insert into public.payments (account_id, package_id, buyer_id, kind, provider, attempt_key, package_name,
+                               amount, currency, credits, bonus_credits, bonus_expires_days)
+  values (p_account, package.id, auth.uid(), 'checkout', p_provider, p_attempt_key, package.name,
+          package.price_amount, package.currency, package.credits, package.bonus_credits,
+          package.bonus_expires_days)
+  on conflict on constraint payments_attempt do nothing
+  returning * into payment;
+  if payment.id is null then
+    is_new := false;
+    select * into payment from public.payments p where p.account_id = p_account and p.attempt_key = p_attempt_key;
+    if payment.package_id is distinct from p_package_id then
+      perform private.fail('TG409', 'This idempotency key was already used to buy a different package.',
+        jsonb_build_object('idempotencyKey', p_attempt_key, 'paymentId', payment.id));
+    end if;
+  end if;
+  return query
+  select payment.id, payment.status, payment.checkout_url, payment.amount, payment.currency, payment.package_name,
+         payment.credits, payment.bonus_credits, package.stripe_price_id,
+         (select c.customer_id from public.billing_customers c
+          where c.account_id = p_account and c.provider = p_provider),
+         not is_new;
+end
+$$;
+comment on function public.payment_begin(uuid, uuid, text, text) is
+  'Starts (or replays) a purchase attempt for a wallet the caller manages; returns the checkout inputs.';
+
+create function public.payment_attach_checkout(p_payment_id uuid, p_session_id text, p_url text)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform private.assert_service();
+  update public.payments p set checkout_session_id = p_session_id, checkout_url = p_url
+  where p.id = p_payment_id and (p.checkout_session_id is null or p.checkout_session_id = p_session_id);
+  if not found then
+    perform private.fail('TG409', 'This payment already has another checkout session.',
+      jsonb_build_object('paymentId', p_payment_id));
+  end if;
+end
+$$;
+comment on function public.payment_attach_checkout(uuid, text, text) is
+  'Service only: links a payment attempt to its Checkout Session and URL.';
+
+-- ===================================================================== AUTO-RECHARGE SETTINGS
+create function public.auto_recharge_configure(
+  p_account uuid, p_enabled boolean, p_threshold bigint, p_package_id uuid
+) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  in_flight boolean;
+begin
+  perform private.assert_billing_manager(p_account);
+  if p_threshold is null or p_threshold not between 1 and 1000000000000000 then
+    perform private.fail('TG422', 'The threshold must be between 1 and 10^15 micro-credits.',
+      jsonb_build_object('field', 'threshold'));
+  end if;
+  if not exists (select 1 from public.credit_packages c where c.id = p_package_id and c.active) then
+    perform private.fail('TG422', 'Choose an available credit package.', jsonb_build_object('field', 'packageId'));
+  end if;
+  if coalesce(p_enabled, false) and not exists (
+    select 1 from public.billing_customers c where c.account_id = p_account and c.payment_method_id is not null
+  ) then
+    perform private.fail('TG422', 'Buy a package once first: the card you pay with is saved for auto-recharge.',
+      jsonb_build_object('field', 'enabled', 'reason', 'no_payment_method'));
+  end if;
+
+  perform 1 from public.accounts a where a.id = p_account for no key update;
+  insert into public.auto_recharge_settings as s (account_id, enabled, threshold, package_id, updated_by)
+  values (p_account, coalesce(p_enabled, false), p_threshold, p_package_id, auth.uid())
+  on conflict (account_id) do update
+    set enabled = excluded.enabled, threshold = excluded.threshold, package_id = excluded.package_id,
+        updated_by = excluded.updated_by, updated_at = now(),
+        disabled_reason = case when excluded.enabled then null else s.disabled_reason end,
+        disabled_at = case when excluded.enabled then null else s.disabled_at end;
+  -- Armed unless off or a recharge is already on its way (that one re-arms when it is paid).
+  select exists (select 1 from public.payments p where p.account_id = p_account and p.kind = 'auto_recharge'
+                 and p.status in ('pending', 'processing')) into in_flight;
+  update public.accounts a
+  set auto_recharge_below = case when coalesce(p_enabled, false) and not in_flight then p_threshold end
+  where a.id = p_account;
+end
+$$;
+comment on function public.auto_recharge_configure(uuid, boolean, bigint, uuid) is
+  'Owner of the wallet (or org owner/admin): turns auto-recharge on or off with a threshold and package.';
+
+create function public.billing_payment_method(p_account uuid)
+returns table (has_payment_method boolean, label text)
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  perform private.assert_billing_manager(p_account);
+  return query
+  select coalesce(bool_or(c.payment_method_id is not null), false), max(c.payment_method_label)
+  from public.billing_customers c where c.account_id = p_account;
+end
+$$;
+comment on function public.billing_payment_method(uuid) is
+  'Whether the wallet has a card saved for auto-recharge, and its label (never the ids).';
+
+-- Billing, part 3: what the Stripe webhook does, each step one service-only function that
+-- records the event id in the same transaction as its effect. A replayed event id (even 20 at
+-- once: they queue on the primary key) finds its row and changes nothing.
+
+-- ===================================================================== HELPERS
+/* Records an event id; false when it was already recorded (a replay). */
+create function private.record_event(event_id text, event_type text, event_status text, payment uuid)
+returns boolean
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  recorded text;
+begin
+  perform private.assert_service();
+  if event_id is null or event_id !~ '^evt_[A-Za-z0-9_]+$' then
+    perform private.fail('TG422', 'A Stripe event id (evt_…) is required.', jsonb_build_object('field', 'event_id'));
+  end if;
+  insert into public.stripe_events (id, type, status, payment_id)
+  values (event_id, left(event_type, 100), event_status, payment)
+  on conflict (id) do nothing
+  returning id into recorded;
+  return recorded is not null;
+end
+$$;
+comment on function private.record_event(text, text, text, uuid) is 'Records a Stripe event id once; false on a replay.';
+
+/* A message to whoever manages the wallet: the user, or the org's owners and admins. */
+create function private.notify_wallet_managers(account uuid, kind text, title text, body text)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  wallet record;
+begin
+  select a.user_id, a.org_id, o.slug into wallet
+  from public.accounts a left join public.organizations o on o.id = a.org_id where a.id = account;
+  insert into public.notifications (user_id, kind, title, body, link)
+  select recipient, kind, left(title, 200), left(body, 1000),
+         case when wallet.org_id is null then '/credits' else '/organizations/' || wallet.slug || '/credits' end
+  from (
+    select wallet.user_id as recipient where wallet.user_id is not null
+    union
+    select m.user_id from public.organization_members m
+    where m.org_id = wallet.org_id and m.role in ('owner', 'admin')
+  ) recipients;
+end
+$$;
+comment on function private.notify_wallet_managers(uuid, text, text, text) is
+  'Notifies the wallet''s user, or its org''s owners and admins.';
+
+/* Turns auto-recharge off after a failed charge and tells the people who manage the wallet. */
+create function private.disable_auto_recharge(account uuid, reason text) returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  update public.auto_recharge_settings s
+  set enabled = false, disabled_reason = left(reason, 500), disabled_at = now(), updated_at = now()
+  where s.account_id = account;
+  update public.accounts a set auto_recharge_below = null where a.id = account;
+  perform private.notify_wallet_managers(account, 'billing.auto_recharge_disabled',
+    'Auto-recharge was turned off',
+    'An automatic top-up could not be charged (' || coalesce(reason, 'payment failed')
+      || '). Update your card by buying a package, then turn auto-recharge on again.');
+end
+$$;
+comment on function private.disable_auto_recharge(uuid, text) is
+  'After a failed recharge: switches auto-recharge off, disarms the wallet, notifies its managers.';
+
+/* The payment an event is about: by our id (metadata), else by Checkout Session or PaymentIntent. */
+create function private.find_payment(payment uuid, session_id text, intent_id text) returns public.payments
+language sql stable security definer set search_path = ''
+as $$
+  select p.* from public.payments p
+  where (payment is not null and p.id = payment)
+     or (session_id is not null and p.checkout_session_id = session_id)
+     or (intent_id is not null and p.payment_intent_id = intent_id)
+  order by (p.id = payment) desc nulls last
+  limit 1
+$$;
+comment on function private.find_payment(uuid, text, text) is
+  'The payment an event names: by payment id, else Checkout Session id, else PaymentIntent id.';
+
+-- ===================================================================== FUNCTIONS
+create function public.stripe_event_ignore(p_event_id text, p_event_type text) returns boolean
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  return private.record_event(p_event_id, p_event_type, 'ignored', null);
+end
+$$;
+comment on function public.stripe_event_ignore(text, text) is
+  'Service only: records an event the webhook does not act on. False when already recorded.';
+
+/*
+ * Fulfils a paid purchase exactly once: the package's credits as a purchase lot, its bonus as an
+ * expiring promo lot, the payment marked paid with its receipt, and the card kept for
+ * auto-recharge. A paid auto-recharge re-arms the wallet.
+ */
+create function public.payment_fulfil(
+  p_event_id text, p_event_type text, p_payment_id uuid, p_checkout_session_id text,
+  p_payment_intent_id text, p_amount bigint, p_currency text, p_customer_id text,
+  p_payment_method_id text, p_payment_method_label text, p_charge_id text, p_receipt_url text
+) returns table (payment_id uuid, status text, replayed boolean)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  payment public.payments;
+  purchase_lot bigint;
+  bonus_lot bigint;
+  detail jsonb;
+begin
+  perform private.assert_service();
+  payment := private.find_payment(p_payment_id, p_checkout_session_id, p_payment_intent_id);
+  if payment.id is null then
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null);
+    return query select null::uuid, 'unknown'::text, false;
+    return;
+  end if;
+  if not private.record_event(p_event_id, p_event_type, 'processed', payment.id) then
+    return query select payment.id, payment.status, true;
+    return;
+  end if;
+  select * into payment from public.payments p where p.id = payment.id for update;
+  if payment.status in ('paid', 'refunded') then
+    return query select payment.id, payment.status, true;
+    return;
+  end if;
+  if p_amount is distinct from payment.amount or lower(p_currency) is distinct from payment.currency then
+    perform private.fail('TG409',
+      format('Paid %s %s but the payment expects %s %s; not fulfilled.', p_amount, p_currency, payment.amount, payment.currency),
+      jsonb_build_object('paymentId', payment.id));
+  end if;
+
+  detail := jsonb_build_object('paymentId', payment.id::text, 'paymentIntent', p_payment_intent_id);
+  select g.lot_id into purchase_lot from public.credit_grant(payment.account_id, payment.credits, 'purchase',
+    'payment:' || payment.id || ':purchase', null, null, payment.package_name || ' package', detail, 'other') g;
+  if payment.bonus_credits > 0 then
+    select g.lot_id into bonus_lot from public.credit_grant(payment.account_id, payment.bonus_credits, 'promo',
+      'payment:' || payment.id || ':bonus', private.clock() + make_interval(days => payment.bonus_expires_days),
+      null, payment.package_name || ' package bonus', detail, 'other') g;
+  end if;
+
+  update public.payments p
+  set status = 'paid', paid_at = now(), purchase_lot_id = purchase_lot, bonus_lot_id = bonus_lot,
+      checkout_session_id = coalesce(p_checkout_session_id, p.checkout_session_id),
+      payment_intent_id = coalesce(p_payment_intent_id, p.payment_intent_id),
+      charge_id = coalesce(p_charge_id, p.charge_id), receipt_url = coalesce(p_receipt_url, p.receipt_url),
+      failure_message = null
+  where p.id = payment.id;
+
+  if p_payment_method_id is not null then
+    update public.billing_customers c
+    set payment_method_id = p_payment_method_id, payment_method_label = left(p_payment_method_label, 80)
+    where c.account_id = payment.account_id and (p_customer_id is null or c.customer_id = p_customer_id);
+  end if;
+  if payment.kind = 'auto_recharge' then
+    update public.accounts a set auto_recharge_below = s.threshold
+    from public.auto_recharge_settings s
+    where a.id = payment.account_id and s.account_id = a.id and s.enabled;
+  end if;
+  return query select payment.id, 'paid'::text, false;
+end
+$$;
+comment on function public.payment_fulfil(text, text, uuid, text, text, bigint, text, text, text, text, text, text) is
+  'Service only (webhook): fulfils a paid purchase exactly once through credit_grant.';
+
+/* A completed checkout whose (asynchronous) payment has not cleared yet. */
+create function public.payment_mark_processing(
+  p_event_id text, p_event_type text, p_payment_id uuid, p_checkout_session_id text, p_payment_intent_id text
+) returns table (payment_id uuid, status text, replayed boolean)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  payment public.payments;
+begin
+  perform private.assert_service();
+  payment := private.find_payment(p_payment_id, p_checkout_session_id, p_payment_intent_id);
+  if payment.id is null then
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null);
+    return query select null::uuid, 'unknown'::text, false;
+    return;
+  end if;
+  if not private.record_event(p_event_id, p_event_type, 'processed', payment.id) then
+    return query select payment.id, payment.status, true;
+    return;
+  end if;
+  update public.payments p
+  set status = case when p.status = 'pending' then 'processing' else p.status end,
+      checkout_session_id = coalesce(p_checkout_session_id, p.checkout_session_id),
+      payment_intent_id = coalesce(p_payment_intent_id, p.payment_intent_id)
+  where p.id = payment.id
+  returning p.status into payment.status;
+  return query select payment.id, payment.status, false;
+end
+$$;
+comment on function public.payment_mark_processing(text, text, uuid, text, text) is
+  'Service only (webhook): a checkout completed but its payment is still clearing.';
+
+/*
+ * A payment that failed (async payment failed, card declined) or a checkout that expired. A
+ * failed auto-recharge switches auto-recharge off and tells the wallet's managers.
+ */
+create function public.payment_mark_failed(
+  p_event_id text, p_event_type text, p_payment_id uuid, p_checkout_session_id text,
+  p_payment_intent_id text, p_status text, p_message text
+) returns table (payment_id uuid, status text, replayed boolean)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  payment public.payments;
+begin
+  perform private.assert_service();
+  if p_status not in ('failed', 'expired') then
+    perform private.fail('TG422', 'Status must be failed or expired.', jsonb_build_object('field', 'status'));
+  end if;
+  payment := private.find_payment(p_payment_id, p_checkout_session_id, p_payment_intent_id);
+  if payment.id is null then
+    if p_event_id is not null then
+      perform private.record_event(p_event_id, p_event_type, 'ignored', null);
+    end if;
+    return query select null::uuid, 'unknown'::text, false;
+    return;
+  end if;
+  if p_event_id is not null and not private.record_event(p_event_id, p_event_type, 'processed', payment.id) then
+    return query select payment.id, payment.status, true;
+    return;
+  end if;
+  select * into payment from public.payments p where p.id = payment.id for update;
+  if payment.status not in ('pending', 'processing') then
+    return query select payment.id, payment.status, true;
+    return;
+  end if;
+  update public.payments p
+  set status = p_status, failure_message = left(p_message, 500),
+      payment_intent_id = coalesce(p_payment_intent_id, p.payment_intent_id)
+  where p.id = payment.id;
+  if payment.kind = 'auto_recharge' then
+    perform private.disable_auto_recharge(payment.account_id, coalesce(p_message, 'payment failed'));
+  end if;
+  return query select payment.id, p_status, false;
+end
+$$;
+comment on function public.payment_mark_failed(text, text, uuid, text, text, text, text) is
+  'Service only: records a failed or expired payment; a failed auto-recharge is switched off.';
+
+-- Billing, part 4: refunds claw credits back, disputes freeze the wallet, and the auto-recharge
+-- dispatcher's queue. All service-only, each event recorded once.
+
+-- ===================================================================== CLAWBACK
+/*
+ * Takes back the credits of a payment's refunded share, up to what its own purchase and bonus
+ * lots still hold (and never more than the wallet has available): a 'clawback' transfer to the
+ * `refunded` system account that burns exactly those lots. What was already spent (or expired)
+ * is recorded as the payment's shortfall. `refunded_total` is cumulative, as Stripe reports it,
+ * so events arriving twice or out of order take nothing twice. Caller holds the payment lock.
+ */
+create function private.claw_back(payment public.payments, refunded_total bigint) returns bigint
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  target bigint;
+  owed bigint;
+  room bigint;
+  in_lots bigint;
+  taken bigint;
+  transfer bigint;
+  lot record;
+  left_to_burn bigint;
+  portion bigint;
+begin
+  refunded_total := least(refunded_total, payment.amount);
+  if refunded_total <= payment.amount_refunded then
+    return 0;
+  end if;
+  -- numeric: credits × minor units can pass 2^63 before the division.
+  target := floor((payment.credits + payment.bonus_credits)::numeric * refunded_total / payment.amount)::bigint;
+  owed := greatest(target - payment.credits_clawed_back - payment.clawback_shortfall, 0);
+
+  -- Burn what earlier spends used first, so the lots show exactly what is left of this purchase.
+  perform private.settle_wallet(payment.account_id);
+  select greatest(a.credits_posted - a.debits_posted - a.debits_pending, 0) into room
+  from public.accounts a where a.id = payment.account_id;
+  select coalesce(sum(l.remaining), 0) into in_lots from public.lots l
+  where l.id in (payment.purchase_lot_id, payment.bonus_lot_id) and l.remaining > 0;
+  taken := least(owed, room, in_lots);
+
+  if taken > 0 then
+    insert into public.transfers (debit_account_id, credit_account_id, amount, kind, category, description,
+                                  metadata, key_account_id, idempotency_key)
+    values (payment.account_id, private.system_account('refunded'), taken, 'clawback', 'other',
+            'Refund of ' || payment.package_name || ' package: credits taken back',
+            jsonb_build_object('paymentId', payment.id::text, 'amountRefunded', refunded_total::text),
+            payment.account_id, 'clawback:' || payment.id || ':' || refunded_total)
+    returning id into transfer;
+    left_to_burn := taken;
+    for lot in
+      select l.id, l.remaining from public.lots l
+      where l.id in (payment.purchase_lot_id, payment.bonus_lot_id) and l.remaining > 0
+      order by (l.id = payment.purchase_lot_id) desc
+    loop
+      portion := least(lot.remaining, left_to_burn);
+      exit when portion = 0;
+      update public.lots l set remaining = l.remaining - portion where l.id = lot.id;
+      insert into public.lot_burns (account_id, lot_id, amount, transfer_id)
+      values (payment.account_id, lot.id, portion, transfer);
+      left_to_burn := left_to_burn - portion;
+    end loop;
+    update public.accounts a set debits_posted = a.debits_posted + taken where a.id = payment.account_id;
+  end if;
+
+  update public.payments p
+  set amount_refunded = refunded_total,
+      credits_clawed_back = p.credits_clawed_back + taken,
+      clawback_shortfall = p.clawback_shortfall + owed - taken,
+      status = case when refunded_total >= p.amount then 'refunded' else p.status end
+  where p.id = payment.id;
+  return taken;
+end
+$$;
+comment on function private.claw_back(public.payments, bigint) is
+  'Claws back a payment''s refunded credits from its own lots; the already-spent rest becomes shortfall.';
+
+create function public.payment_refunded(
+  p_event_id text, p_event_type text, p_payment_intent_id text, p_amount_refunded bigint
+) returns table (payment_id uuid, clawed_back bigint, shortfall bigint, replayed boolean)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  payment public.payments;
+  taken bigint;
+begin
+  perform private.assert_service();
+  if p_amount_refunded is null or p_amount_refunded < 0 then
+    perform private.fail('TG422', 'The refunded amount must be zero or more.', jsonb_build_object('field', 'amount_refunded'));
+  end if;
+  payment := private.find_payment(null, null, p_payment_intent_id);
+  if payment.id is null or payment.status not in ('paid', 'refunded') then
+    perform private.record_event(p_event_id, p_event_type, 'ignored', payment.id);
+    return query select payment.id, 0::bigint, 0::bigint, false;
+    return;
+  end if;
+  if not private.record_event(p_event_id, p_event_type, 'processed', payment.id) then
+    return query select payment.id, 0::bigint, 0::bigint, true;
+    return;
+  end if;
+  select * into payment from public.payments p where p.id = payment.id for update;
+  taken := private.claw_back(payment, p_amount_refunded);
+  return query select p.id, taken, p.clawback_shortfall - payment.clawback_shortfall, false
+  from public.payments p where p.id = payment.id;
+end
+$$;
+comment on function public.payment_refunded(text, text, text, bigint) is
+  'Service only (charge.refunded): claws back the refunded share of a payment''s credits, once per event.';
+
+-- ===================================================================== DISPUTES
+create function public.payment_dispute_opened(
+  p_event_id text, p_event_type text, p_dispute_id text, p_payment_intent_id text, p_amount bigint, p_reason text
+) returns table (payment_id uuid, frozen boolean, replayed boolean)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  payment public.payments;
+begin
+  perform private.assert_service();
+  payment := private.find_payment(null, null, p_payment_intent_id);
+  if payment.id is null then
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null);
+    return query select null::uuid, false, false;
+    return;
+  end if;
+  if not private.record_event(p_event_id, p_event_type, 'processed', payment.id) then
+    return query select payment.id, true, true;
+    return;
+  end if;
+  select * into payment from public.payments p where p.id = payment.id for update;
+  insert into public.payment_disputes (id, payment_id, account_id, amount, reason)
+  values (p_dispute_id, payment.id, payment.account_id, greatest(coalesce(p_amount, payment.amount), 1), left(p_reason, 100))
+  on conflict (id) do nothing;
+  update public.payments p set dispute_status = 'open' where p.id = payment.id;
+  update public.accounts a
+  set frozen_at = coalesce(a.frozen_at, now()),
+      frozen_reason = coalesce(a.frozen_reason, 'Payment dispute ' || p_dispute_id || ' is open.')
+  where a.id = payment.account_id;
+  perform private.notify_wallet_managers(payment.account_id, 'billing.dispute_opened',
+    'Spending is paused by a payment dispute',
+    'A card payment for the ' || payment.package_name || ' package was disputed. Credits cannot be spent until the dispute is resolved.');
+  return query select payment.id, true, false;
+end
+$$;
+comment on function public.payment_dispute_opened(text, text, text, text, bigint, text) is
+  'Service only (charge.dispute.created): freezes spending from the wallet the disputed payment paid into.';
+
+create function public.payment_dispute_closed(p_event_id text, p_event_type text, p_dispute_id text, p_status text)
+returns table (payment_id uuid, frozen boolean, replayed boolean)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  dispute public.payment_disputes;
+  payment public.payments;
+  still_frozen boolean;
+begin
+  perform private.assert_service();
+  select * into dispute from public.payment_disputes d where d.id = p_dispute_id;
+  if not found then
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null);
+    return query select null::uuid, false, false;
+    return;
+  end if;
+  if not private.record_event(p_event_id, p_event_type, 'processed', dispute.payment_id) then
+    return query select dispute.payment_id, null::boolean, true;
+    return;
+  end if;
+  select * into payment from public.payments p where p.id = dispute.payment_id for update;
+  update public.payment_disputes d
+  set status = case when p_status = 'lost' then 'lost' else 'won' end, closed_at = now()
+  where d.id = dispute.id and d.status = 'open';
+  update public.payments p set dispute_status = case when p_status = 'lost' then 'lost' else 'won' end
+  where p.id = payment.id;
+  -- A lost dispute returned the money to the card: its credits go back like a refund.
+  if p_status = 'lost' then
+    perform private.claw_back(payment, payment.amount_refunded + dispute.amount);
+  end if;
+  perform 1 from public.accounts a where a.id = dispute.account_id for no key update;
+  if not exists (select 1 from public.payment_disputes d where d.account_id = dispute.account_id and d.status = 'open') then
+    update public.accounts a set frozen_at = null, frozen_reason = null
+    where a.id = dispute.account_id and a.frozen_reason like 'Payment dispute %';
+  end if;
+  select a.frozen_at is not null into still_frozen from public.accounts a where a.id = dispute.account_id;
+  return query select payment.id, still_frozen, false;
+end
+$$;
+comment on function public.payment_dispute_closed(text, text, text, text) is
+  'Service only (charge.dispute.closed): a lost dispute claws back; the wallet unfreezes when none is open.';
+
+-- ===================================================================== AUTO-RECHARGE QUEUE
+create function public.auto_recharge_claim(p_limit integer default 10)
+returns table (payment_id uuid, account_id uuid, package_id uuid, package_name text, amount bigint,
+               currency text, provider text, customer_id text, payment_method_id text)
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform private.assert_service();
+  -- skip locked + claimed_at: concurrent dispatchers never take the same payment; a claim left
+  -- behind by a crash is taken over after five minutes (the Stripe idempotency key makes it safe).
+  return query
+  with due as (
+    select p.id from public.payments p
+    where p.kind = 'auto_recharge' and p.status = 'pending'
+      and (p.claimed_at is null or p.claimed_at < now() - interval '5 minutes')
+    order by p.created_at
+    limit greatest(least(p_limit, 100), 1)
+    for update skip locked
+  ), claimed as (
+    update public.payments p set claimed_at = now() from due where p.id = due.id
+    returning p.id, p.account_id, p.package_id, p.package_name, p.amount, p.currency, p.provider
+  )
+  select c.id, c.account_id, c.package_id, c.package_name, c.amount, c.currency, c.provider,
+         b.customer_id, b.payment_method_id
+  from claimed c left join public.billing_customers b on b.account_id = c.account_id;
+end
+$$;
+comment on function public.auto_recharge_claim(integer) is
+  'Service only: claims queued auto-recharge payments for the dispatcher (each by one dispatcher).';
+
+create function public.auto_recharge_dispatched(p_payment_id uuid, p_payment_intent_id text) returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform private.assert_service();
+  update public.payments p set payment_intent_id = p_payment_intent_id, status = 'processing'
+  where p.id = p_payment_id and p.status = 'pending';
+end
+$$;
+comment on function public.auto_recharge_dispatched(uuid, text) is
+  'Service only: records the off-session PaymentIntent created for an auto-recharge payment.';
+
+-- ===================================================================== PRIVILEGES
+revoke all on function
+  private.assert_service(), private.assert_billing_manager(uuid), private.record_event(text, text, text, uuid),
+  private.notify_wallet_managers(uuid, text, text, text), private.disable_auto_recharge(uuid, text),
+  private.find_payment(uuid, text, text), private.claw_back(public.payments, bigint)
+from public, anon, authenticated, service_role;
+
+revoke all on function
+  public.credit_package_upsert(uuid, text, text, text, bigint, bigint, integer, bigint, text, boolean, smallint),
+  public.credit_package_set_stripe_ids(uuid, text, text),
+  public.billing_customer_save(uuid, text, text),
+  public.payment_begin(uuid, uuid, text, text),
+  public.payment_attach_checkout(uuid, text, text),
+  public.auto_recharge_configure(uuid, boolean, bigint, uuid),
+  public.billing_payment_method(uuid),
+  public.stripe_event_ignore(text, text),
+  public.payment_fulfil(text, text, uuid, text, text, bigint, text, text, text, text, text, text),
+  public.payment_mark_processing(text, text, uuid, text, text),
+  public.payment_mark_failed(text, text, uuid, text, text, text, text),
+  public.payment_refunded(text, text, text, bigint),
+  public.payment_dispute_opened(text, text, text, text, bigint, text),
+  public.payment_dispute_closed(text, text, text, text),
+  public.auto_recharge_claim(integer),
+  public.auto_recharge_dispatched(uuid, text)
+from public, anon, authenticated, service_role;
+
+-- Signed-in people: what checks its caller inside.
+grant execute on function
+  public.credit_package_upsert(uuid, text, text, text, bigint, bigint, integer, bigint, text, boolean, smallint),
+  public.payment_begin(uuid, uuid, text, text),
+  public.auto_recharge_configure(uuid, boolean, bigint, uuid),
+  public.billing_payment_method(uuid)
+to authenticated;
+
+grant execute on function
+  public.credit_package_upsert(uuid, text, text, text, bigint, bigint, integer, bigint, text, boolean, smallint),
+  public.credit_package_set_stripe_ids(uuid, text, text),
+  public.billing_customer_save(uuid, text, text),
+  public.payment_begin(uuid, uuid, text, text),
+  public.payment_attach_checkout(uuid, text, text),
+  public.auto_recharge_configure(uuid, boolean, bigint, uuid),
+  public.billing_payment_method(uuid),
+  public.stripe_event_ignore(text, text),
+  public.payment_fulfil(text, text, uuid, text, text, bigint, text, text, text, text, text, text),
+  public.payment_mark_processing(text, text, uuid, text, text),
+  public.payment_mark_failed(text, text, uuid, text, text, text, text),
+  public.payment_refunded(text, text, text, bigint),
+  public.payment_dispute_opened(text, text, text, text, bigint, text),
+  public.payment_dispute_closed(text, text, text, text),
+  public.auto_recharge_claim(integer),
+  public.auto_recharge_dispatched(uuid, text)
+to service_role;
