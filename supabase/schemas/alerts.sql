@@ -12,11 +12,12 @@
 -- to "unused". The low-balance alert fires when available drops below an absolute amount.
 --
 -- The hot path stays one guarded UPDATE: like auto_recharge_below, accounts.alert_below holds the
--- level below which the next alert not yet raised this period fires, and the spend reads it in the
--- same UPDATE … RETURNING. Only a spend that crosses it calls private.raise_wallet_alerts, while the
--- spend's UPDATE holds the wallet row lock: raising and re-arming are serialised per wallet. Credits
--- arriving re-arm the wallet; the maintenance scan re-arms at a new month and catches debits that
--- do not pass through take_credits (transfers out, settlements over a hold, expiries).
+-- level below which the next alert not yet raised this period fires, and the spend's UPDATE …
+-- RETURNING hands the row to the ledger's private.after_debit hook (hooks.sql). Only a debit that
+-- crosses it calls private.raise_wallet_alerts, while the UPDATE holds the wallet row lock: raising
+-- and re-arming are serialised per wallet. Credits arriving re-arm the wallet (after_credit); the
+-- maintenance scan re-arms at a new month and catches debits that do not pass through
+-- take_credits (transfers out, settlements over a hold, expiries).
 --
 -- Allowances (lib/aiTokens). The period is the allowance's own period (token_balances
 -- period_start … refresh_at) and its grant the period allowance; used = allowance − balance left.
@@ -139,7 +140,7 @@ language sql immutable parallel safe set search_path = ''
 as $$ select date_trunc('day', at at time zone 'UTC') at time zone 'UTC' $$;
 
 /* Micro-credits as credits for people: at most two decimals, no trailing zeros. */
-create or replace function private.format_credits(amount bigint) returns text
+create function private.format_credits(amount bigint) returns text
 language sql immutable parallel safe set search_path = ''
 as $$
   select case
@@ -331,11 +332,11 @@ comment on function private.raise_wallet_alerts(uuid, bigint) is
   'Under the wallet lock: raises this period''s crossed threshold and low-balance alerts once, arms the next.';
 
 /*
- * Credits are arriving in a wallet (its row is locked; `amount` not yet posted): they add to the
- * period's grant (a new month starts one). Returns the level to arm, for add_lot to write in its
- * own update of the wallet row.
+ * Attached to private.after_credit: `amount` credits just arrived in a wallet (its row is
+ * locked). They add to the period's grant (a new month starts one, whose grant is what is
+ * available now), and the wallet is armed for the next alert of the period.
  */
-create function private.note_wallet_credit(account uuid, amount bigint) returns bigint
+create function private.note_wallet_credit(account uuid, amount bigint) returns void
 language plpgsql security definer set search_path = ''
 as $$
 declare
@@ -343,13 +344,13 @@ declare
   period public.wallet_alert_periods;
 begin
   insert into public.wallet_alert_periods as p (account_id, period_start, period_grant)
-  values (account, private.alert_month(at), greatest(private.available(account) + amount, 0))
+  values (account, private.alert_month(at), greatest(private.available(account), 0))
   on conflict (account_id) do update
     set period_grant = case when p.period_start < excluded.period_start then excluded.period_grant
                             else p.period_grant + amount end,
         period_start = greatest(p.period_start, excluded.period_start)
   returning * into period;
-  return private.next_wallet_level(account, period);
+  perform private.arm_wallet_alerts(account, period);
 end
 $$;
 

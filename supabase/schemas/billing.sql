@@ -924,6 +924,45 @@ comment on function public.payment_dispute_closed(text, text, text, text) is
   'Service only (charge.dispute.closed): a lost dispute claws back; the wallet unfreezes when none is open.';
 
 -- ===================================================================== AUTO-RECHARGE QUEUE
+/*
+ * Attached to private.after_debit: a debit left the wallet below its armed auto-recharge
+ * threshold. Disarms it (single flight: the wallet row is already locked by the debit) and
+ * queues one recharge payment for the dispatcher.
+ */
+create function private.request_auto_recharge(account uuid) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  setting record;
+  payment uuid;
+begin
+  update public.accounts a set auto_recharge_below = null
+  where a.id = account and a.auto_recharge_below is not null;
+  if not found then
+    return;
+  end if;
+  select s.package_id, s.updated_by, p.name, p.price_amount, p.currency, p.credits, p.bonus_credits,
+         p.bonus_expires_days, c.provider
+  into setting
+  from public.auto_recharge_settings s
+  join public.credit_packages p on p.id = s.package_id
+  join public.billing_customers c on c.account_id = s.account_id
+  where s.account_id = account and s.enabled and c.payment_method_id is not null;
+  if not found then
+    return;
+  end if;
+  insert into public.payments (account_id, package_id, buyer_id, kind, provider, attempt_key, package_name,
+                               amount, currency, credits, bonus_credits, bonus_expires_days)
+  values (account, setting.package_id, setting.updated_by, 'auto_recharge', setting.provider,
+          'auto-recharge:' || gen_random_uuid(), setting.name, setting.price_amount, setting.currency,
+          setting.credits, setting.bonus_credits, setting.bonus_expires_days)
+  returning id into payment;
+  perform pg_notify('tollgate_auto_recharge', payment::text);
+end
+$$;
+comment on function private.request_auto_recharge(uuid) is
+  'Disarms the wallet''s auto-recharge and queues exactly one recharge payment (single flight).';
+
 create function public.auto_recharge_claim(p_limit integer default 10)
 returns table (payment_id uuid, account_id uuid, package_id uuid, package_name text, amount bigint,
                currency text, provider text, customer_id text, payment_method_id text)
@@ -969,7 +1008,8 @@ comment on function public.auto_recharge_dispatched(uuid, text) is
 revoke all on function
   private.assert_service(), private.assert_billing_manager(uuid), private.record_event(text, text, text, uuid),
   private.notify_wallet_managers(uuid, text, text, text), private.disable_auto_recharge(uuid, text),
-  private.find_payment(uuid, text, text), private.claw_back(public.payments, bigint)
+  private.find_payment(uuid, text, text), private.claw_back(public.payments, bigint),
+  private.request_auto_recharge(uuid)
 from public, anon, authenticated, service_role;
 
 revoke all on function

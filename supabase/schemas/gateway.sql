@@ -467,7 +467,7 @@ $$;
 comment on function public.ai_key_delete(text, uuid, text) is 'Removes the subject''s key for a provider.';
 
 /* Service only: the ciphertext for the gateway, after it checked the caller may act for the subject. */
-create or replace function public.ai_key_secret(p_subject_kind text, p_subject_id uuid, p_provider text)
+create function public.ai_key_secret(p_subject_kind text, p_subject_id uuid, p_provider text)
 returns text
 language sql stable security definer set search_path = ''
 as $$

@@ -288,6 +288,10 @@ create trigger organizations_create_wallet after insert on public.organizations
 -- Errors use SQLSTATE class TG (mapped to HTTP by lib/api): TG402 insufficient credits,
 -- TG403 forbidden, TG404 not found, TG409 idempotency conflict, TG422 invalid input. The HINT
 -- carries a JSON object with details (for example needed and available).
+--
+-- Other domains attach behaviour through three hooks the ledger calls under the wallet lock,
+-- defined with their handlers in hooks.sql: private.after_debit (take_credits and the spend fast
+-- path), private.after_credit (add_lot) and private.after_hold_end (credit_settle, credit_void).
 
 -- ===================================================================== HELPERS
 create function private.fail(code text, message text, details jsonb default '{}'::jsonb) returns void
@@ -525,23 +529,23 @@ end
 $$;
 
 /*
- * The one place credits leave a wallet's available balance: as a posted debit (`pending` false,
- * burned from lots later by allocate) or as a hold's reservation (`pending` true).
+ * The one place credits leave a wallet's available balance: as a posted debit (`hold` null,
+ * burned from lots later by allocate) or as hold `hold`'s reservation.
  * Fast path: a single guarded UPDATE when nothing in the wallet is due. Otherwise lock, sweep,
  * and decide on exact numbers. Refuses with TG402 (needed, available) and writes nothing.
- * Returns what is available afterwards.
+ * Then the private.after_debit hook (hooks.sql), still under the row lock. Returns what is
+ * available afterwards.
  */
-create or replace function private.take_credits(
-  account uuid, amount bigint, pending boolean, hold_expires_at timestamptz default null
+create function private.take_credits(
+  account uuid, amount bigint, hold bigint default null, hold_expires_at timestamptz default null
 ) returns bigint
 language plpgsql security definer set search_path = ''
 as $$
 declare
   at timestamptz := private.clock();
-  wallet record;
+  pending boolean := hold is not null;
+  wallet public.accounts;
   left_over bigint;
-  recharge_below bigint;
-  armed_below bigint;
 begin
   update public.accounts a
   set debits_posted = a.debits_posted + case when pending then 0 else amount end,
@@ -553,19 +557,13 @@ begin
     and a.frozen_at is null
     and (a.next_expiry_at is null or a.next_expiry_at > at)
     and a.credits_posted - a.debits_posted - a.debits_pending >= amount
-  returning a.credits_posted - a.debits_posted - a.debits_pending, a.auto_recharge_below, a.alert_below
-  into left_over, recharge_below, armed_below;
+  returning a.* into wallet;
   if found then
-    if left_over < recharge_below then
-      perform private.request_auto_recharge(account);
-    end if;
-    if left_over < armed_below then
-      perform private.raise_wallet_alerts(account, amount);
-    end if;
-    return left_over;
+    perform private.after_debit(wallet, amount, hold);
+    return wallet.credits_posted - wallet.debits_posted - wallet.debits_pending;
   end if;
 
-  select a.next_expiry_at, a.frozen_at into wallet
+  select * into wallet
   from public.accounts a where a.id = account and a.kind <> 'system' for no key update;
   if not found then
     perform private.fail('TG404', 'Wallet not found.', jsonb_build_object('wallet', account));
@@ -583,8 +581,7 @@ begin
       debits_pending = a.debits_pending + case when pending then amount else 0 end,
       next_expiry_at = case when pending then least(a.next_expiry_at, hold_expires_at) else a.next_expiry_at end
   where a.id = account and a.credits_posted - a.debits_posted - a.debits_pending >= amount
-  returning a.credits_posted - a.debits_posted - a.debits_pending, a.auto_recharge_below, a.alert_below
-  into left_over, recharge_below, armed_below;
+  returning a.* into wallet;
   if not found then
     select a.credits_posted - a.debits_posted - a.debits_pending into left_over
     from public.accounts a where a.id = account;
@@ -592,34 +589,33 @@ begin
       format('Insufficient credits: %s micro-credits needed, %s available.', amount, left_over),
       jsonb_build_object('needed', amount::text, 'available', left_over::text, 'wallet', account));
   end if;
-  if left_over < recharge_below then
-    perform private.request_auto_recharge(account);
-  end if;
-  if left_over < armed_below then
-    perform private.raise_wallet_alerts(account, amount);
-  end if;
-  return left_over;
+  perform private.after_debit(wallet, amount, hold);
+  return wallet.credits_posted - wallet.debits_posted - wallet.debits_pending;
 end
 $$;
 
-/* Adds a lot to a wallet; the caller holds the wallet lock and has allocated it. */
-create or replace function private.add_lot(
+/*
+ * Adds a lot to a wallet; the caller holds the wallet lock and has allocated it. Every credit
+ * that enters a wallet passes here, then through the private.after_credit hook (hooks.sql).
+ */
+create function private.add_lot(
   account uuid, amount bigint, source text, priority smallint, expires_at timestamptz, transfer bigint
 ) returns bigint
 language plpgsql security definer set search_path = ''
 as $$
 declare
   lot bigint;
+  wallet public.accounts;
 begin
   insert into public.lots (account_id, source, amount, remaining, priority, expires_at, origin_transfer_id)
   values (account, source, amount, amount, priority, expires_at, transfer)
   returning id into lot;
-  -- One update of the wallet row, as before: the armed alert level rides along.
   update public.accounts a
   set credits_posted = a.credits_posted + amount,
-      next_expiry_at = least(a.next_expiry_at, expires_at),
-      alert_below = private.note_wallet_credit(account, amount)
-  where a.id = account;
+      next_expiry_at = least(a.next_expiry_at, expires_at)
+  where a.id = account
+  returning a.* into wallet;
+  perform private.after_credit(wallet, amount);
   return lot;
 end
 $$;
@@ -728,8 +724,9 @@ comment on function public.credit_grant(uuid, bigint, text, text, timestamptz, s
   'Service only. Issues credits into a wallet as a new lot (source, optional expiry and priority).';
 
 -- ===================================================================== SPEND
--- The hot path, written out in one function: checks, one insert, one guarded update.
-create or replace function public.credit_spend(
+-- The hot path, written out in one function: checks, one insert, one guarded update, and the
+-- private.after_debit hook under the row lock that update took.
+create function public.credit_spend(
   p_account uuid,
   p_amount bigint,
   p_category text,
@@ -744,10 +741,8 @@ declare
   caller uuid := auth.uid();
   transfer bigint;
   first public.transfers;
+  wallet public.accounts;
   left_over bigint;
-  wallet_kind text;
-  recharge_below bigint;
-  armed_below bigint;
 begin
   if p_amount is null or p_amount <= 0 or p_amount > 1000000000000000
      or p_idempotency_key is null or char_length(p_idempotency_key) not between 1 and 255
@@ -785,22 +780,12 @@ begin
     and a.frozen_at is null
     and (a.next_expiry_at is null or a.next_expiry_at > at)
     and a.credits_posted - a.debits_posted - a.debits_pending >= p_amount
-  returning a.credits_posted - a.debits_posted - a.debits_pending, a.kind, a.auto_recharge_below, a.alert_below
-  into left_over, wallet_kind, recharge_below, armed_below;
-  if not found then
-    left_over := private.take_credits(p_account, p_amount, false);
-    select a.kind into wallet_kind from public.accounts a where a.id = p_account;
+  returning a.* into wallet;
+  if found then
+    perform private.after_debit(wallet, p_amount, null);
+    left_over := wallet.credits_posted - wallet.debits_posted - wallet.debits_pending;
   else
-    if left_over < recharge_below then
-      perform private.request_auto_recharge(p_account);
-    end if;
-    if left_over < armed_below then
-      perform private.raise_wallet_alerts(p_account, p_amount);
-    end if;
-  end if;
-  -- Members with a limit: counted under the wallet lock, refused (all rolled back) past it.
-  if wallet_kind = 'org_wallet' and caller is not null then
-    perform private.charge_member_limit(p_account, caller, p_amount, at);
+    left_over := private.take_credits(p_account, p_amount);
   end if;
   return query select transfer, p_amount, left_over, false;
 end
@@ -809,7 +794,7 @@ comment on function public.credit_spend(uuid, bigint, text, text, text, jsonb) i
   'Debits a wallet the caller may spend (lots burn in order); TG402 with needed/available when short.';
 
 -- ===================================================================== HOLDS
-create or replace function public.credit_reserve(
+create function public.credit_reserve(
   p_account uuid,
   p_amount bigint,
   p_category text,
@@ -852,13 +837,7 @@ begin
     return query select first.id, first.amount, first.expires_at, private.available(p_account), true;
     return;
   end if;
-  left_over := private.take_credits(p_account, p_amount, true, expiry);
-  -- A hold counts toward a member limit now; settle or void corrects it to the actual usage.
-  if caller is not null and exists (select 1 from public.accounts a where a.id = p_account and a.kind = 'org_wallet')
-     and private.charge_member_limit(p_account, caller, p_amount, at) then
-    insert into public.org_member_holds (hold_id, account_id, user_id, month, amount)
-    values (hold, p_account, caller, private.usage_month(at), p_amount);
-  end if;
+  left_over := private.take_credits(p_account, p_amount, hold, expiry);
   return query select hold, p_amount, expiry, left_over, false;
 end
 $$;
@@ -899,7 +878,7 @@ begin
 end
 $$;
 
-create or replace function public.credit_settle(p_hold_id bigint, p_actual bigint)
+create function public.credit_settle(p_hold_id bigint, p_actual bigint)
 returns table (hold_id bigint, transfer_id bigint, posted bigint, released bigint, shortfall bigint,
                available bigint, replayed boolean)
 language plpgsql security definer set search_path = ''
@@ -947,7 +926,7 @@ begin
     set debits_posted = a.debits_posted + charge, debits_unallocated = a.debits_unallocated + charge
     where a.id = hold.account_id;
   end if;
-  perform private.release_member_hold(hold.id, charge);
+  perform private.after_hold_end(hold.id, charge);
 
   update public.holds h
   set status = 'posted', requested_amount = p_actual, posted_amount = charge,
@@ -960,7 +939,7 @@ $$;
 comment on function public.credit_settle(bigint, bigint) is
   'Service only: posts a hold by the actual amount (the rest returns at once); retries replay.';
 
-create or replace function public.credit_void(p_hold_id bigint)
+create function public.credit_void(p_hold_id bigint)
 returns table (hold_id bigint, released bigint, available bigint, replayed boolean)
 language plpgsql security definer set search_path = ''
 as $$
@@ -972,13 +951,13 @@ begin
   if hold.status = 'posted' then
     perform private.fail('TG409', 'This hold was already settled and can no longer be voided.', jsonb_build_object('holdId', hold.id));
   elsif hold.status in ('voided', 'expired') then
-    -- An expired hold that is voided was not used either: its member usage is released.
-    perform private.release_member_hold(hold.id, 0);
+    -- An expired hold that is voided was not used either: what counted it lets go.
+    perform private.after_hold_end(hold.id, 0);
     return query select hold.id, 0::bigint, private.available(hold.account_id), true;
     return;
   end if;
   freed := private.release_hold(hold, 'voided');
-  perform private.release_member_hold(hold.id, 0);
+  perform private.after_hold_end(hold.id, 0);
   return query select hold.id, freed, private.available(hold.account_id), false;
 end
 $$;

@@ -168,44 +168,6 @@ $$;
 comment on function private.charge_member_limit(uuid, uuid, bigint, timestamptz) is
   'Counts a spend or hold against the member''s monthly limit on an org wallet; TG402 past the limit.';
 
-/*
- * A spend left the wallet below its armed auto-recharge threshold: disarm it (single flight: the
- * wallet row is already locked by the spend) and queue one recharge payment for the dispatcher.
- */
-create function private.request_auto_recharge(account uuid) returns void
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  setting record;
-  payment uuid;
-begin
-  update public.accounts a set auto_recharge_below = null
-  where a.id = account and a.auto_recharge_below is not null;
-  if not found then
-    return;
-  end if;
-  select s.package_id, s.updated_by, p.name, p.price_amount, p.currency, p.credits, p.bonus_credits,
-         p.bonus_expires_days, c.provider
-  into setting
-  from public.auto_recharge_settings s
-  join public.credit_packages p on p.id = s.package_id
-  join public.billing_customers c on c.account_id = s.account_id
-  where s.account_id = account and s.enabled and c.payment_method_id is not null;
-  if not found then
-    return;
-  end if;
-  insert into public.payments (account_id, package_id, buyer_id, kind, provider, attempt_key, package_name,
-                               amount, currency, credits, bonus_credits, bonus_expires_days)
-  values (account, setting.package_id, setting.updated_by, 'auto_recharge', setting.provider,
-          'auto-recharge:' || gen_random_uuid(), setting.name, setting.price_amount, setting.currency,
-          setting.credits, setting.bonus_credits, setting.bonus_expires_days)
-  returning id into payment;
-  perform pg_notify('tollgate_auto_recharge', payment::text);
-end
-$$;
-comment on function private.request_auto_recharge(uuid) is
-  'Disarms the wallet''s auto-recharge and queues exactly one recharge payment (single flight).';
-
 /* Corrects a member's usage once a counted hold is settled (by what it posted) or voided. */
 create function private.release_member_hold(hold bigint, posted bigint) returns void
 language plpgsql security definer set search_path = ''
@@ -224,13 +186,36 @@ $$;
 comment on function private.release_member_hold(bigint, bigint) is
   'Replaces a counted hold''s amount in its member''s usage by what was actually posted.';
 
+/*
+ * Attached to private.after_debit for org wallets: counts what the signed-in member took (a
+ * spend, or a hold until it ends) against their monthly limit; past it, the whole debit rolls
+ * back. Debits made by trusted code on no member's behalf are not counted.
+ */
+create function private.count_member_debit(account uuid, amount bigint, hold bigint) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  member uuid := auth.uid();
+  at timestamptz := private.clock();
+begin
+  if member is null or not private.charge_member_limit(account, member, amount, at) or hold is null then
+    return;
+  end if;
+  -- A hold counts now; settle or void corrects it to the actual usage (release_member_hold).
+  insert into public.org_member_holds (hold_id, account_id, user_id, month, amount)
+  values (hold, account, member, private.usage_month(at), amount);
+end
+$$;
+comment on function private.count_member_debit(uuid, bigint, bigint) is
+  'Counts a member''s spend or hold on an org wallet against their monthly limit; TG402 past it.';
+
 -- ===================================================================== PRIVILEGES
--- The replaced public functions keep their grants; the new private helpers run only inside them.
+-- Private helpers: they run only inside the ledger's functions, through its hooks.
 revoke all on function
   private.usage_month(timestamptz),
   private.charge_member_limit(uuid, uuid, bigint, timestamptz),
-  private.request_auto_recharge(uuid),
-  private.release_member_hold(bigint, bigint)
+  private.release_member_hold(bigint, bigint),
+  private.count_member_debit(uuid, bigint, bigint)
 from public, anon, authenticated, service_role;
 
 -- Teams, part 2: invitations, roles, leaving and removing, member limits and usage by member.
