@@ -16,8 +16,8 @@
 -- RETURNING hands the row to the ledger's private.after_debit hook (hooks.sql). Only a debit that
 -- crosses it calls private.raise_wallet_alerts, while the UPDATE holds the wallet row lock: raising
 -- and re-arming are serialised per wallet. Credits arriving re-arm the wallet (after_credit); the
--- maintenance scan re-arms at a new month and catches debits that do not pass through
--- take_credits (transfers out, settlements over a hold, expiries).
+-- maintenance scan re-arms at a new month and catches debits that do not pass through the hook
+-- (settlements over a hold, expiries).
 --
 -- Allowances (lib/aiTokens). The period is the allowance's own period (token_balances
 -- period_start … refresh_at) and its grant the period allowance; used = allowance − balance left.

@@ -9,8 +9,9 @@
 
 -- ===================================================================== HOOKS
 /*
- * After credits left a wallet's available balance through private.take_credits or the spend
- * fast path: a posted debit (`hold` null) or hold `hold`'s reservation, `amount` micro-credits.
+ * After credits left a wallet's available balance through private.take_credits, the spend fast
+ * path or a transfer out: a posted debit (`hold` null) or hold `hold`'s reservation, `amount`
+ * micro-credits.
  */
 create function private.after_debit(wallet public.accounts, amount bigint, hold bigint) returns void
 language plpgsql security definer set search_path = ''

@@ -290,8 +290,9 @@ create trigger organizations_create_wallet after insert on public.organizations
 -- carries a JSON object with details (for example needed and available).
 --
 -- Other domains attach behaviour through three hooks the ledger calls under the wallet lock,
--- defined with their handlers in hooks.sql: private.after_debit (take_credits and the spend fast
--- path), private.after_credit (add_lot) and private.after_hold_end (credit_settle, credit_void).
+-- defined with their handlers in hooks.sql: private.after_debit (take_credits, the spend fast
+-- path and transfers out), private.after_credit (add_lot) and private.after_hold_end
+-- (credit_settle, credit_void).
 
 -- ===================================================================== HELPERS
 create function private.fail(code text, message text, details jsonb default '{}'::jsonb) returns void
@@ -984,6 +985,7 @@ declare
   caller uuid := (select auth.uid());
   transfer bigint;
   first public.transfers;
+  wallet public.accounts;
   left_over bigint;
   is_frozen boolean;
   moved record;
@@ -1036,7 +1038,7 @@ begin
   perform private.settle_wallet(p_to);
   update public.accounts a set debits_posted = a.debits_posted + p_amount
   where a.id = p_from and a.frozen_at is null and a.credits_posted - a.debits_posted - a.debits_pending >= p_amount
-  returning a.credits_posted - a.debits_posted - a.debits_pending into left_over;
+  returning a.* into wallet;
   if not found then
     select a.credits_posted - a.debits_posted - a.debits_pending, a.frozen_at is not null
     into left_over, is_frozen from public.accounts a where a.id = p_from;
@@ -1048,6 +1050,10 @@ begin
       format('Insufficient credits: %s micro-credits needed, %s available.', p_amount, left_over),
       jsonb_build_object('needed', p_amount::text, 'available', left_over::text, 'wallet', p_from));
   end if;
+  -- Money leaving a wallet by transfer is a debit like a spend: a member's limit on an org wallet
+  -- counts it (and refuses it past the limit), alerts and auto-recharge see it at once.
+  perform private.after_debit(wallet, p_amount, null);
+  left_over := wallet.credits_posted - wallet.debits_posted - wallet.debits_pending;
   for moved in select * from private.burn_now(p_from, p_amount, transfer) loop
     perform private.add_lot(p_to, moved.burned, 'transfer', moved.priority, moved.expires_at, transfer);
   end loop;

@@ -12,7 +12,7 @@ import {
 } from '../helpers/ledger';
 
 /**
- * Per-member monthly limits on an org wallet, enforced inside credit_spend and credit_reserve:
+ * Per-member monthly limits on an org wallet, enforced on every debit (spends, holds, transfers):
  * they hold under 50 concurrent spends, holds count at reserve time and are corrected at settle
  * and void, a new month starts from zero, and personal wallets are untouched.
  */
@@ -195,5 +195,75 @@ describe('member monthly limit', () => {
         ),
       ),
     ).toBe('TG403');
+  });
+});
+
+describe('every way money leaves an org wallet on a member’s behalf counts against their limit', () => {
+  it('spends, holds and transfers out share one monthly limit, and past it each is refused', async () => {
+    const boss = await createUser('Boss');
+    const treasurer = await createUser('Treasurer');
+    const team = await createOrg(boss, [{ user: treasurer, role: 'admin' }]);
+    const wallet = await walletOf({ orgId: team.id });
+    const personal = await walletOf({ userId: treasurer.id });
+    await grant(wallet, 100n * CREDIT);
+    await asUser(
+      boss,
+      (tx) =>
+        tx`select public.org_set_member_limit(${team.id}, ${treasurer.id}, ${(3n * CREDIT).toString()}::bigint)`,
+    );
+    const usedBy = async () => {
+      const [row] = await db()<{ used: bigint }[]>`
+        select coalesce(sum(used), 0)::bigint as used from public.org_member_usage
+        where account_id = ${wallet} and user_id = ${treasurer.id}`;
+      return row!.used;
+    };
+    const paths = {
+      spend: (key: string) =>
+        asUser(
+          treasurer,
+          (tx) =>
+            tx`select * from public.credit_spend(${wallet}, ${CREDIT.toString()}::bigint, 'ai_usage', ${key})`,
+        ),
+      hold: (key: string) =>
+        asUser(
+          treasurer,
+          (tx) =>
+            tx`select * from public.credit_reserve(${wallet}, ${CREDIT.toString()}::bigint, 'ai_usage', ${key})`,
+        ),
+      transfer: (key: string) =>
+        asUser(
+          treasurer,
+          (tx) =>
+            tx`select * from public.credit_transfer(${wallet}, ${personal}, ${CREDIT.toString()}::bigint, ${key})`,
+        ),
+    };
+
+    // One credit through each path: all three count, up to the limit of 3.
+    for (const [name, run] of Object.entries(paths)) {
+      expect(await outcome(() => run(`first-${name}`)), name).toBe('ok');
+    }
+    expect(await usedBy()).toBe(3n * CREDIT);
+    const before = await available(wallet);
+    const personalBefore = await available(personal);
+
+    // Past the limit, every path is refused and moves nothing.
+    for (const [name, run] of Object.entries(paths)) {
+      expect(await outcome(() => run(`second-${name}`)), name).toBe('TG402');
+    }
+    expect(await available(wallet)).toBe(before);
+    expect(await available(personal)).toBe(personalBefore);
+    expect(await usedBy()).toBe(3n * CREDIT);
+
+    // The owner, without a limit, still moves credits freely.
+    expect(
+      await outcome(() =>
+        asUser(
+          boss,
+          (tx) =>
+            tx`select * from public.credit_transfer(${wallet}, ${personal}, ${(5n * CREDIT).toString()}::bigint, 'owner-move')`,
+        ),
+      ),
+    ).toBe('ok');
+    expect(await ledgerCheck()).toEqual([]);
   });
 });
