@@ -8,6 +8,7 @@ const links = [
   { href: '/admin', label: 'Overview' },
   { href: '/admin/grants', label: 'Grant credits' },
   { href: '/admin/packages', label: 'Packages' },
+  { href: '/admin/payments', label: 'Payments' },
   { href: '/admin/plans', label: 'Plans' },
   { href: '/admin/models', label: 'Models' },
   { href: '/admin/flags', label: 'Flags' },

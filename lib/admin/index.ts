@@ -41,3 +41,4 @@ export {
   modelActiveInput,
   flagKeyInput,
 } from './ai-editors';
+export { listStripeEvents, type StripeEventStatus, type StripeEventView } from './stripe-events';

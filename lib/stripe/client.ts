@@ -65,9 +65,26 @@ export function webhookSecret(): string {
   );
 }
 
-/** Verifies a webhook's signature on the raw body and returns the event (throws when wrong). */
+/** How far a signature's timestamp may be from now, either way (Stripe's default tolerance). */
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * Verifies a webhook's signature on the raw body and returns the event (throws when wrong). The
+ * SDK refuses timestamps older than the tolerance; one dated further in the future is refused
+ * here too, so a signature cannot be minted now for replay later.
+ */
 export function verifyWebhook(rawBody: string, signature: string): Stripe.Event {
-  return Stripe.webhooks.constructEvent(rawBody, signature, webhookSecret());
+  const event = Stripe.webhooks.constructEvent(
+    rawBody,
+    signature,
+    webhookSecret(),
+    SIGNATURE_TOLERANCE_SECONDS,
+  );
+  const signedAt = Number(/(?:^|,)t=(\d+)/.exec(signature)?.[1]);
+  if (!(signedAt <= Date.now() / 1000 + SIGNATURE_TOLERANCE_SECONDS)) {
+    throw new Error('The Stripe signature is dated in the future.');
+  }
+  return event;
 }
 
 /** Signs a payload exactly as Stripe does (used by the local checkout, never with real keys). */

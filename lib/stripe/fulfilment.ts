@@ -72,6 +72,13 @@ export async function ignoreEvent(event: EventRef): Promise<void> {
   await asService((tx) => tx`select public.stripe_event_ignore(${event.id}, ${event.type})`);
 }
 
+/** Records an event that can never succeed, with why; Stripe gets 2xx and stops retrying. */
+export async function rejectEvent(event: EventRef, reason: string): Promise<void> {
+  await asService(
+    (tx) => tx`select public.stripe_event_reject(${event.id}, ${event.type}, ${reason})`,
+  );
+}
+
 export async function fulfilPayment(
   event: EventRef,
   payment: {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { z } from 'zod';
+import { z, ZodError } from 'zod';
 import { verifyWebhook } from './client';
 import {
   clawBack,
@@ -11,7 +11,9 @@ import {
   markFailed,
   markProcessing,
   paymentDetails,
+  rejectEvent,
   type EventRef,
+  type Outcome,
 } from './fulfilment';
 import {
   chargeObject,
@@ -25,24 +27,29 @@ import {
 /**
  * The Stripe webhook (dub's shape, plus exactly-once): verify the signature on the raw body, a
  * set of handled events with one typed handler each, 2xx for events we ignore, and a thrown
- * error (non-2xx, so Stripe retries) on real failure. Every event id is recorded by the SQL
- * function that acts on it, in the same transaction, so a replay changes nothing.
+ * error (non-2xx, so Stripe retries) only on a failure a retry can fix. An event that can never
+ * succeed (a malformed object, an amount that does not match its payment) is recorded as
+ * rejected, with the reason, and answered 2xx. Every event id is recorded by the SQL function
+ * that acts on it, in the same transaction, so a replay changes nothing.
  */
 
 export type WebhookResult =
-  | { status: 200; body: { received: true; outcome: 'handled' | 'ignored' | 'replayed' } }
+  | {
+      status: 200;
+      body: { received: true; outcome: 'handled' | 'ignored' | 'replayed' | 'rejected' };
+    }
   | { status: 400; body: { error: string } };
 
-type Handler = (event: EventRef, object: Record<string, unknown>) => Promise<void>;
+type Handler = (event: EventRef, object: Record<string, unknown>) => Promise<Outcome | void>;
 
 function paymentIdOf(session: CheckoutSessionObject): string | null {
   const candidate = session.metadata.payment_id ?? session.client_reference_id ?? null;
   return candidate && z.uuid().safeParse(candidate).success ? candidate : null;
 }
 
-async function fulfilCheckout(event: EventRef, session: CheckoutSessionObject): Promise<void> {
+async function fulfilCheckout(event: EventRef, session: CheckoutSessionObject): Promise<Outcome> {
   const paymentIntentId = session.payment_intent ?? null;
-  await fulfilPayment(
+  return fulfilPayment(
     event,
     {
       paymentId: paymentIdOf(session),
@@ -68,11 +75,10 @@ const handlers: Record<string, Handler> = {
       });
       return;
     }
-    await fulfilCheckout(event, session);
+    return fulfilCheckout(event, session);
   },
-  'checkout.session.async_payment_succeeded': async (event, object) => {
-    await fulfilCheckout(event, checkoutSessionObject.parse(object));
-  },
+  'checkout.session.async_payment_succeeded': async (event, object) =>
+    fulfilCheckout(event, checkoutSessionObject.parse(object)),
   'checkout.session.async_payment_failed': async (event, object) => {
     const session = checkoutSessionObject.parse(object);
     await markFailed(
@@ -99,7 +105,7 @@ const handlers: Record<string, Handler> = {
   'payment_intent.succeeded': async (event, object) => {
     const intent = paymentIntentObject.parse(object);
     if (intent.metadata.kind !== 'auto_recharge') return ignoreEvent(event);
-    await fulfilPayment(
+    return fulfilPayment(
       event,
       {
         paymentId: intent.metadata.payment_id ?? null,
@@ -174,6 +180,33 @@ export async function handleStripeWebhook(
     await ignoreEvent(event);
     return { status: 200, body: { received: true, outcome: 'ignored' } };
   }
-  await handler(event, envelope.data.data.object);
-  return { status: 200, body: { received: true, outcome: 'handled' } };
+  let outcome: Outcome | void;
+  try {
+    outcome = await handler(event, envelope.data.data.object);
+  } catch (error) {
+    const reason = permanentFailure(error);
+    if (!reason) throw error;
+    await rejectEvent(event, reason);
+    return { status: 200, body: { received: true, outcome: 'rejected' } };
+  }
+  const rejected = outcome?.status === 'rejected';
+  return { status: 200, body: { received: true, outcome: rejected ? 'rejected' : 'handled' } };
+}
+
+/**
+ * Why an event can never succeed, or null when a retry might (the database or Stripe was
+ * unreachable, a deadlock, a timeout). Permanent: an object that does not parse, or a value the
+ * SQL functions refuse as invalid (class TG4xx, or a data exception, class 22).
+ */
+function permanentFailure(error: unknown): string | null {
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const where = issue?.path.length ? `data.object.${issue.path.join('.')}` : 'data.object';
+    return `Malformed event: ${where}: ${issue?.message ?? 'invalid'}.`;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (/^TG4\d\d$/.test(code) || code.startsWith('22'))) {
+    return `Refused: ${(error as Error).message}`.slice(0, 500);
+  }
+  return null;
 }

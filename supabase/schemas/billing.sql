@@ -96,12 +96,15 @@ comment on table public.payments is
 create table public.stripe_events (
   id text primary key check (id ~ '^evt_[A-Za-z0-9_]+$'),
   type text not null check (char_length(type) <= 100),
-  status text not null check (status in ('processed', 'ignored')),
+  status text not null check (status in ('processed', 'ignored', 'rejected')),
   payment_id uuid references public.payments (id) on delete set null,
-  received_at timestamptz not null default now()
+  received_at timestamptz not null default now(),
+  -- Why an event was ignored or rejected, for platform admins.
+  detail text check (char_length(detail) <= 500)
 );
 comment on table public.stripe_events is
-  'Every Stripe event the webhook accepted, by event id: a replay finds its row and changes nothing.';
+  'Every Stripe event the webhook accepted, by event id: a replay finds its row and changes nothing. '
+  'rejected: it can never succeed (an amount that does not match, a malformed object); answered 2xx.';
 
 create table public.payment_disputes (
   id text primary key check (id ~ '^dp_[A-Za-z0-9_]+$'),
@@ -494,8 +497,13 @@ comment on function public.billing_payment_method(uuid) is
 -- once: they queue on the primary key) finds its row and changes nothing.
 
 -- ===================================================================== HELPERS
-/* Records an event id; false when it was already recorded (a replay). */
-create function private.record_event(event_id text, event_type text, event_status text, payment uuid)
+/*
+ * Records an event id; false when it was already recorded (a replay). Callers that act on a
+ * payment lock it first (private.lock_payment): the event row's foreign key then finds the lock
+ * already theirs, so concurrent events for one payment queue on it instead of deadlocking.
+ */
+create function private.record_event(event_id text, event_type text, event_status text, payment uuid,
+                                     why text default null)
 returns boolean
 language plpgsql security definer set search_path = ''
 as $$
@@ -506,14 +514,20 @@ begin
   if event_id is null or event_id !~ '^evt_[A-Za-z0-9_]+$' then
     perform private.fail('TG422', 'A Stripe event id (evt_…) is required.', jsonb_build_object('field', 'event_id'));
   end if;
-  insert into public.stripe_events (id, type, status, payment_id)
-  values (event_id, left(event_type, 100), event_status, payment)
+  insert into public.stripe_events (id, type, status, payment_id, detail)
+  values (event_id, left(event_type, 100), event_status, payment, left(why, 500))
   on conflict (id) do nothing
   returning id into recorded;
   return recorded is not null;
 end
 $$;
-comment on function private.record_event(text, text, text, uuid) is 'Records a Stripe event id once; false on a replay.';
+comment on function private.record_event(text, text, text, uuid, text) is
+  'Records a Stripe event id once (with why, when ignored or rejected); false on a replay.';
+
+/* The payment row, locked for the event that acts on it: always the first lock an event takes. */
+create function private.lock_payment(payment uuid) returns public.payments
+language sql security definer set search_path = ''
+as $$ select p.* from public.payments p where p.id = payment for no key update $$;
 
 /* A message to whoever manages the wallet: the user, or the org's owners and admins. */
 create function private.notify_wallet_managers(account uuid, kind text, title text, body text)
@@ -576,11 +590,23 @@ create function public.stripe_event_ignore(p_event_id text, p_event_type text) r
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  return private.record_event(p_event_id, p_event_type, 'ignored', null);
+  return private.record_event(p_event_id, p_event_type, 'ignored', null, 'Not an event Tollgate acts on.');
 end
 $$;
 comment on function public.stripe_event_ignore(text, text) is
   'Service only: records an event the webhook does not act on. False when already recorded.';
+
+/* An event that can never succeed (a malformed object, say): recorded once with why, never retried. */
+create function public.stripe_event_reject(p_event_id text, p_event_type text, p_detail text) returns boolean
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  return private.record_event(p_event_id, p_event_type, 'rejected', null,
+                              coalesce(nullif(btrim(p_detail), ''), 'Rejected.'));
+end
+$$;
+comment on function public.stripe_event_reject(text, text, text) is
+  'Service only: records an event the webhook can never act on, with the reason. False when already recorded.';
 
 /*
  * Fulfils a paid purchase exactly once: the package's credits as a purchase lot, its bonus as an
@@ -603,23 +629,30 @@ begin
   perform private.assert_service();
   payment := private.find_payment(p_payment_id, p_checkout_session_id, p_payment_intent_id);
   if payment.id is null then
-    perform private.record_event(p_event_id, p_event_type, 'ignored', null);
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null,
+      'No payment matches this event.');
     return query select null::uuid, 'unknown'::text, false;
     return;
   end if;
+  payment := private.lock_payment(payment.id);
   if not private.record_event(p_event_id, p_event_type, 'processed', payment.id) then
     return query select payment.id, payment.status, true;
     return;
   end if;
-  select * into payment from public.payments p where p.id = payment.id for update;
   if payment.status in ('paid', 'refunded') then
     return query select payment.id, payment.status, true;
     return;
   end if;
+  -- A mismatch can never succeed, however often Stripe retries: recorded for platform admins,
+  -- nothing credited, and the webhook answers 2xx.
   if p_amount is distinct from payment.amount or lower(p_currency) is distinct from payment.currency then
-    perform private.fail('TG409',
-      format('Paid %s %s but the payment expects %s %s; not fulfilled.', p_amount, p_currency, payment.amount, payment.currency),
-      jsonb_build_object('paymentId', payment.id));
+    update public.stripe_events e
+    set status = 'rejected',
+        detail = format('Paid %s %s but the payment expects %s %s; not fulfilled.',
+                        coalesce(p_amount::text, 'no amount'), coalesce(p_currency, '?'), payment.amount, payment.currency)
+    where e.id = p_event_id;
+    return query select payment.id, 'rejected'::text, false;
+    return;
   end if;
 
   detail := jsonb_build_object('paymentId', payment.id::text, 'paymentIntent', p_payment_intent_id);
@@ -667,10 +700,12 @@ begin
   perform private.assert_service();
   payment := private.find_payment(p_payment_id, p_checkout_session_id, p_payment_intent_id);
   if payment.id is null then
-    perform private.record_event(p_event_id, p_event_type, 'ignored', null);
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null,
+      'No payment matches this event.');
     return query select null::uuid, 'unknown'::text, false;
     return;
   end if;
+  payment := private.lock_payment(payment.id);
   if not private.record_event(p_event_id, p_event_type, 'processed', payment.id) then
     return query select payment.id, payment.status, true;
     return;
@@ -707,16 +742,17 @@ begin
   payment := private.find_payment(p_payment_id, p_checkout_session_id, p_payment_intent_id);
   if payment.id is null then
     if p_event_id is not null then
-      perform private.record_event(p_event_id, p_event_type, 'ignored', null);
+      perform private.record_event(p_event_id, p_event_type, 'ignored', null,
+      'No payment matches this event.');
     end if;
     return query select null::uuid, 'unknown'::text, false;
     return;
   end if;
+  payment := private.lock_payment(payment.id);
   if p_event_id is not null and not private.record_event(p_event_id, p_event_type, 'processed', payment.id) then
     return query select payment.id, payment.status, true;
     return;
   end if;
-  select * into payment from public.payments p where p.id = payment.id for update;
   if payment.status not in ('pending', 'processing') then
     return query select payment.id, payment.status, true;
     return;
@@ -826,15 +862,16 @@ begin
   end if;
   payment := private.find_payment(null, null, p_payment_intent_id);
   if payment.id is null or payment.status not in ('paid', 'refunded') then
-    perform private.record_event(p_event_id, p_event_type, 'ignored', payment.id);
+    perform private.record_event(p_event_id, p_event_type, 'ignored', payment.id,
+      'The charge belongs to no paid payment.');
     return query select payment.id, 0::bigint, 0::bigint, false;
     return;
   end if;
+  payment := private.lock_payment(payment.id);
   if not private.record_event(p_event_id, p_event_type, 'processed', payment.id) then
     return query select payment.id, 0::bigint, 0::bigint, true;
     return;
   end if;
-  select * into payment from public.payments p where p.id = payment.id for update;
   taken := private.claw_back(payment, p_amount_refunded);
   return query select p.id, taken, p.clawback_shortfall - payment.clawback_shortfall, false
   from public.payments p where p.id = payment.id;
@@ -855,15 +892,16 @@ begin
   perform private.assert_service();
   payment := private.find_payment(null, null, p_payment_intent_id);
   if payment.id is null then
-    perform private.record_event(p_event_id, p_event_type, 'ignored', null);
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null,
+      'No payment matches this event.');
     return query select null::uuid, false, false;
     return;
   end if;
+  payment := private.lock_payment(payment.id);
   if not private.record_event(p_event_id, p_event_type, 'processed', payment.id) then
     return query select payment.id, true, true;
     return;
   end if;
-  select * into payment from public.payments p where p.id = payment.id for update;
   insert into public.payment_disputes (id, payment_id, account_id, amount, reason)
   values (p_dispute_id, payment.id, payment.account_id, greatest(coalesce(p_amount, payment.amount), 1), left(p_reason, 100))
   on conflict (id) do nothing;
@@ -893,15 +931,16 @@ begin
   perform private.assert_service();
   select * into dispute from public.payment_disputes d where d.id = p_dispute_id;
   if not found then
-    perform private.record_event(p_event_id, p_event_type, 'ignored', null);
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null,
+      'No dispute matches this event.');
     return query select null::uuid, false, false;
     return;
   end if;
+  payment := private.lock_payment(dispute.payment_id);
   if not private.record_event(p_event_id, p_event_type, 'processed', dispute.payment_id) then
     return query select dispute.payment_id, null::boolean, true;
     return;
   end if;
-  select * into payment from public.payments p where p.id = dispute.payment_id for update;
   update public.payment_disputes d
   set status = case when p_status = 'lost' then 'lost' else 'won' end, closed_at = now()
   where d.id = dispute.id and d.status = 'open';
@@ -1006,7 +1045,8 @@ comment on function public.auto_recharge_dispatched(uuid, text) is
 
 -- ===================================================================== PRIVILEGES
 revoke all on function
-  private.assert_service(), private.assert_billing_manager(uuid), private.record_event(text, text, text, uuid),
+  private.assert_service(), private.assert_billing_manager(uuid),
+  private.record_event(text, text, text, uuid, text), private.lock_payment(uuid),
   private.notify_wallet_managers(uuid, text, text, text), private.disable_auto_recharge(uuid, text),
   private.find_payment(uuid, text, text), private.claw_back(public.payments, bigint),
   private.request_auto_recharge(uuid)
@@ -1021,6 +1061,7 @@ revoke all on function
   public.auto_recharge_configure(uuid, boolean, bigint, uuid),
   public.billing_payment_method(uuid),
   public.stripe_event_ignore(text, text),
+  public.stripe_event_reject(text, text, text),
   public.payment_fulfil(text, text, uuid, text, text, bigint, text, text, text, text, text, text),
   public.payment_mark_processing(text, text, uuid, text, text),
   public.payment_mark_failed(text, text, uuid, text, text, text, text),
@@ -1048,6 +1089,7 @@ grant execute on function
   public.auto_recharge_configure(uuid, boolean, bigint, uuid),
   public.billing_payment_method(uuid),
   public.stripe_event_ignore(text, text),
+  public.stripe_event_reject(text, text, text),
   public.payment_fulfil(text, text, uuid, text, text, bigint, text, text, text, text, text, text),
   public.payment_mark_processing(text, text, uuid, text, text),
   public.payment_mark_failed(text, text, uuid, text, text, text, text),

@@ -71,6 +71,7 @@ const PAGES: PageCase[] = [
   { name: 'admin-flags', path: '/admin/flags', user: 'admin', heading: 'Flags and AI settings' },
   { name: 'admin-grants', path: '/admin/grants', user: 'admin', heading: 'Grant credits' },
   { name: 'admin-packages', path: '/admin/packages', user: 'admin', heading: 'Credit packages' },
+  { name: 'admin-payments', path: '/admin/payments', user: 'admin', heading: 'Payments' },
   { name: 'admin-plans', path: '/admin/plans', user: 'admin', heading: 'Plans' },
   { name: 'not-found', path: '/no-such-page', user: 'pro', heading: 'Page not found' },
 ];
