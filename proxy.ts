@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { createServerClient } from '@supabase/ssr';
-import { LOCAL_SESSION_COOKIE, verifyLocalSession } from '@/lib/auth/local-jwt';
+import { LOCAL_SESSION_COOKIE, verifyLocalToken } from '@/lib/auth/local-jwt';
 
 /**
  * Next.js 16's request interceptor (the file formerly called middleware.ts). It only refreshes
@@ -56,7 +56,8 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   if (process.env.NEXT_PUBLIC_SUPABASE_URL) {
     ({ signedIn, response } = await supabaseSession(request));
   } else {
-    signedIn = Boolean(await verifyLocalSession(request.cookies.get(LOCAL_SESSION_COOKIE)?.value));
+    // The signature only: whether the session is still open is the layouts' and API's check.
+    signedIn = Boolean(await verifyLocalToken(request.cookies.get(LOCAL_SESSION_COOKIE)?.value));
     response = NextResponse.next({ request });
   }
 

@@ -46,7 +46,10 @@ async function main(): Promise<void> {
         { id: string }[]
       >`select id from public.accounts where user_id = ${id}`;
       await sql`select public.credit_grant(${wallet!.id}, 1000000000000::bigint, 'admin', ${`bench-${i}`})`;
-      tokens.push(await signLocalSession({ id, email }));
+      const [session] = await sql<
+        { id: string }[]
+      >`select public.local_session_start(${id}, 86400) as id`;
+      tokens.push(await signLocalSession({ id, email, sessionId: session!.id }));
     }
     const body = JSON.stringify({
       model: 'gpt-4o-mini',

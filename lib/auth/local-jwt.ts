@@ -2,8 +2,11 @@ import { SignJWT, jwtVerify } from 'jose';
 import type { JwtClaims } from '@/lib/db';
 
 /**
- * Local mode's session tokens: Supabase-shaped JWTs (sub, email, role, aud) signed with
- * AUTH_JWT_SECRET, so the database sees exactly the claims it would see behind Supabase.
+ * Local mode's session tokens: Supabase-shaped JWTs (sub, email, role, aud, session_id) signed
+ * with AUTH_JWT_SECRET, so the database sees exactly the claims it would see behind Supabase.
+ * A valid signature is not enough to be signed in: the session the token names must still be
+ * open (./local-sessions.ts), so sign-out ends it on the server. proxy.ts, which only decides
+ * whether to redirect, checks the signature alone.
  */
 
 export const LOCAL_SESSION_COOKIE = 'tollgate-session';
@@ -19,8 +22,12 @@ function secretKey(): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function signLocalSession(user: { id: string; email: string }): Promise<string> {
-  return new SignJWT({ email: user.email, role: 'authenticated' })
+export async function signLocalSession(user: {
+  id: string;
+  email: string;
+  sessionId: string;
+}): Promise<string> {
+  return new SignJWT({ email: user.email, role: 'authenticated', session_id: user.sessionId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.id)
     .setAudience(AUDIENCE)
@@ -32,8 +39,13 @@ export async function signLocalSession(user: { id: string; email: string }): Pro
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Returns the verified claims, or null for a missing, forged, expired or malformed token. */
-export async function verifyLocalSession(token: string | undefined): Promise<JwtClaims | null> {
+/**
+ * The claims of a token whose signature, issuer, audience and expiry check out, or null for a
+ * missing, forged, expired or malformed one. Whether its session is still open is not checked.
+ */
+export async function verifyLocalToken(
+  token: string | undefined,
+): Promise<(JwtClaims & { session_id: string }) | null> {
   if (!token) return null;
   try {
     const { payload } = await jwtVerify(token, secretKey(), {
@@ -43,7 +55,14 @@ export async function verifyLocalSession(token: string | undefined): Promise<Jwt
     });
     if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return null;
     if (payload.role !== 'authenticated') return null;
-    return { ...payload, sub: payload.sub, role: 'authenticated', aud: AUDIENCE } as JwtClaims;
+    if (typeof payload.session_id !== 'string' || !UUID.test(payload.session_id)) return null;
+    return {
+      ...payload,
+      sub: payload.sub,
+      role: 'authenticated',
+      aud: AUDIENCE,
+      session_id: payload.session_id,
+    } as JwtClaims & { session_id: string };
   } catch {
     return null;
   }

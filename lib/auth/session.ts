@@ -4,7 +4,8 @@ import { createServerClient } from '@supabase/ssr';
 import { env, isSupabaseAuth } from '@/lib/env';
 import type { DbSession, JwtClaims } from '@/lib/db';
 import { parseCookieHeader } from './cookie-header';
-import { LOCAL_SESSION_COOKIE, verifyLocalSession } from './local-jwt';
+import { LOCAL_SESSION_COOKIE } from './local-jwt';
+import { activeLocalSession } from './local-sessions';
 
 /**
  * One `getSession()` for both auth modes. A session only ever holds claims that were verified:
@@ -39,7 +40,7 @@ async function sessionFrom(cookieSource: CookieSource, bearer?: string): Promise
   if (isSupabaseAuth()) return toSession(await supabaseClaims(cookieSource));
   const token =
     bearer ?? cookieSource.getAll().find((cookie) => cookie.name === LOCAL_SESSION_COOKIE)?.value;
-  return toSession(await verifyLocalSession(token));
+  return toSession(await activeLocalSession(token));
 }
 
 /** The signed-in user of the current server component, action or route, or null. */

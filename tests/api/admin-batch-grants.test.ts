@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST as batch } from '../../app/api/admin/credits/batch/route';
-import { signLocalSession } from '../../lib/auth/local-jwt';
+import { startLocalSession } from '../../lib/auth/local-sessions';
 import { createOrg, createUser, db, request, type TestUser } from '../helpers/fixtures';
 import { available, CREDIT, grant, ledgerCheck, walletOf } from '../helpers/ledger';
 
@@ -329,7 +329,7 @@ describe('batchGrantAction', () => {
     cookieJar = [
       {
         name: 'tollgate-session',
-        value: await signLocalSession({ id: admin.id, email: admin.email }),
+        value: await startLocalSession({ id: admin.id, email: admin.email }),
       },
     ];
     const ok = await batchGrantAction({
@@ -351,7 +351,7 @@ describe('batchGrantAction', () => {
     cookieJar = [
       {
         name: 'tollgate-session',
-        value: await signLocalSession({ id: plain.id, email: plain.email }),
+        value: await startLocalSession({ id: plain.id, email: plain.email }),
       },
     ];
     const denied = await batchGrantAction({

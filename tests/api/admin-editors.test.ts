@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST as completions } from '../../app/api/ai/completions/route';
 import { getAiSettingsForAdmin, listFeatureFlags, listModelCatalog } from '../../lib/admin';
-import { signLocalSession } from '../../lib/auth/local-jwt';
+import { startLocalSession } from '../../lib/auth/local-sessions';
 import { createUser, db, outcome, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, grant, walletOf } from '../helpers/ledger';
 
@@ -25,7 +25,10 @@ let admin: TestUser, caller: TestUser, plain: TestUser;
 
 async function signInAs(user: TestUser) {
   cookieJar = [
-    { name: 'tollgate-session', value: await signLocalSession({ id: user.id, email: user.email }) },
+    {
+      name: 'tollgate-session',
+      value: await startLocalSession({ id: user.id, email: user.email }),
+    },
   ];
 }
 

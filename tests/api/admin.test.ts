@@ -7,7 +7,7 @@ import {
   listTokenTypesForAdmin,
 } from '../../lib/admin';
 import { updateProfileName } from '../../lib/profile';
-import { signLocalSession } from '../../lib/auth/local-jwt';
+import { startLocalSession } from '../../lib/auth/local-sessions';
 import { createOrg, createUser, db, outcome, type TestUser } from '../helpers/fixtures';
 import { available, CREDIT, grant, ledgerCheck, walletOf } from '../helpers/ledger';
 
@@ -27,7 +27,10 @@ const { savePlanAction, saveAllowancesAction, saveTokenTypeAction } =
 
 async function signInAs(user: TestUser) {
   cookieJar = [
-    { name: 'tollgate-session', value: await signLocalSession({ id: user.id, email: user.email }) },
+    {
+      name: 'tollgate-session',
+      value: await startLocalSession({ id: user.id, email: user.email }),
+    },
   ];
 }
 

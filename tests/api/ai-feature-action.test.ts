@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { signLocalSession } from '../../lib/auth/local-jwt';
+import { startLocalSession } from '../../lib/auth/local-sessions';
 import { createUser, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, grant, walletOf } from '../helpers/ledger';
 import { subscribe } from '../helpers/plans';
@@ -15,7 +15,10 @@ let pro: TestUser, starter: TestUser;
 
 async function signInAs(user: TestUser) {
   cookieJar = [
-    { name: 'tollgate-session', value: await signLocalSession({ id: user.id, email: user.email }) },
+    {
+      name: 'tollgate-session',
+      value: await startLocalSession({ id: user.id, email: user.email }),
+    },
   ];
 }
 

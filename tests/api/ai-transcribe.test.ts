@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as transcribe } from '../../app/api/ai/audio/transcribe/route';
-import { signLocalSession } from '../../lib/auth/local-jwt';
+import { startLocalSession } from '../../lib/auth/local-sessions';
 import { db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, ledgerCheck, fundedUser } from '../helpers/ledger';
 import { serveMockOpenAI } from '../helpers/gateway';
@@ -39,7 +39,7 @@ async function multipart(fields: Record<string, string>, file?: Blob, who: TestU
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
   if (file) form.set('file', file, 'audio.bin');
-  const token = await signLocalSession({ id: who.id, email: who.email });
+  const token = await startLocalSession({ id: who.id, email: who.email });
   return transcribe(
     new Request('http://localhost:3000/api/ai/audio/transcribe', {
       method: 'POST',

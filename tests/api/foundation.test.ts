@@ -132,6 +132,59 @@ describe('local sign-in and sign-out', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('set-cookie')).toMatch(/tollgate-session=;/);
   });
+
+  it('sign-out ends the session on the server: the old token is refused at once', async () => {
+    const signInAs = async () => {
+      const response = await signIn(
+        new Request('http://localhost:3000/api/auth/local/sign-in', {
+          method: 'POST',
+          body: new URLSearchParams({ userId: alice.id }),
+        }),
+      );
+      return /tollgate-session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')![1]!;
+    };
+    const meWith = (headers: Record<string, string>) =>
+      me(new Request('http://localhost:3000/api/me', { headers }));
+    const token = await signInAs();
+    const other = await signInAs();
+    expect((await meWith({ cookie: `tollgate-session=${token}` })).status).toBe(200);
+    expect((await meWith({ authorization: `Bearer ${token}` })).status).toBe(200);
+
+    const out = await signOut(
+      new Request('http://localhost:3000/api/auth/sign-out', {
+        method: 'POST',
+        headers: { cookie: `tollgate-session=${token}` },
+      }),
+    );
+    expect(out.status).toBe(303);
+    // The same token, by cookie or as a Bearer token, no longer signs anyone in.
+    expect((await meWith({ cookie: `tollgate-session=${token}` })).status).toBe(401);
+    expect((await meWith({ authorization: `Bearer ${token}` })).status).toBe(401);
+    // Another session of the same user (another browser) is untouched.
+    expect((await meWith({ cookie: `tollgate-session=${other}` })).status).toBe(200);
+    const [row] = await db()`
+      select count(*) filter (where ended_at is not null)::int as ended,
+             count(*) filter (where ended_at is null)::int as open
+      from private.local_sessions where user_id = ${alice.id}`;
+    expect(row!.ended).toBeGreaterThanOrEqual(1);
+    expect(row!.open).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a sign-in that is not a form (JSON, nothing) is a 400, never a 500', async () => {
+    for (const init of [
+      {
+        body: JSON.stringify({ userId: alice.id }),
+        headers: { 'content-type': 'application/json' },
+      },
+      {},
+    ]) {
+      const response = await signIn(
+        new Request('http://localhost:3000/api/auth/local/sign-in', { method: 'POST', ...init }),
+      );
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
 });
 
 describe('the route wrapper', () => {

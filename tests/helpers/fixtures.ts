@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll } from 'vitest';
 import type { DbSession, JwtClaims } from '../../lib/db';
-import { signLocalSession } from '../../lib/auth/local-jwt';
+import { startLocalSession } from '../../lib/auth/local-sessions';
 
 /**
  * Test fixtures on the file's own database: a superuser connection for set-up and assertions
@@ -109,7 +109,7 @@ export async function request(
 ): Promise<Request> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.user) {
-    headers.authorization = `Bearer ${await signLocalSession({ id: options.user.id, email: options.user.email })}`;
+    headers.authorization = `Bearer ${await startLocalSession({ id: options.user.id, email: options.user.email })}`;
   }
   let body: string | undefined;
   if (options.body !== undefined) {

@@ -2,11 +2,8 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { isSupabaseAuth } from '@/lib/env';
 import { findUserForLocalSignIn } from '@/lib/auth/demo-users';
-import {
-  LOCAL_SESSION_COOKIE,
-  LOCAL_SESSION_TTL_SECONDS,
-  signLocalSession,
-} from '@/lib/auth/local-jwt';
+import { LOCAL_SESSION_COOKIE, LOCAL_SESSION_TTL_SECONDS } from '@/lib/auth/local-jwt';
+import { startLocalSession } from '@/lib/auth/local-sessions';
 import { AppError, errors, problemResponse } from '@/lib/api';
 import { safeNextPath } from '@/lib/auth/redirects';
 
@@ -26,7 +23,10 @@ export async function POST(request: Request): Promise<Response> {
   const requestId = crypto.randomUUID();
   try {
     if (isSupabaseAuth()) throw errors.notFound('The local sign-in');
-    const parsed = form.safeParse(Object.fromEntries(await request.formData()));
+    const body = await request.formData().catch(() => {
+      throw new AppError('bad_request', 'Send the sign-in as a form (userId, next).');
+    });
+    const parsed = form.safeParse(Object.fromEntries(body));
     if (!parsed.success) {
       throw new AppError('validation_failed', parsed.error.issues[0]?.message ?? 'Invalid form.');
     }
@@ -38,7 +38,7 @@ export async function POST(request: Request): Promise<Response> {
       status: 303,
       headers: { location: safeNextPath(parsed.data.next) },
     });
-    response.cookies.set(LOCAL_SESSION_COOKIE, await signLocalSession(user), {
+    response.cookies.set(LOCAL_SESSION_COOKIE, await startLocalSession(user), {
       httpOnly: true,
       sameSite: 'lax',
       secure: new URL(request.url).protocol === 'https:',
