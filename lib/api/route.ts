@@ -3,13 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { getRequestSession, type Session } from '@/lib/auth/session';
 import { AppError, errors } from './errors';
+import { idempotent } from './idempotency';
 import { problemResponse } from './problem';
 import { toJson } from './json';
 
 /**
  * The one wrapper for route handlers: session → zod (params, query, body, Idempotency-Key) →
  * handler → JSON, with every error mapped to problem+json by one mapper. Handlers stay short and
- * never see unvalidated input or an unverified identity.
+ * never see unvalidated input or an unverified identity. A signed-in request that carries an
+ * Idempotency-Key runs once: retries, even concurrent ones, get its answer replayed.
  */
 
 type Auth = 'required' | 'optional';
@@ -98,20 +100,38 @@ export function route<P = undefined, Q = undefined, B = undefined, A extends Aut
       const idempotencyKey =
         rawKey === undefined ? undefined : parse(idempotencyKeySchema, rawKey, 'Idempotency-Key');
 
-      const result = await handler({
-        request,
-        requestId,
-        session: session as RouteContext<P, Q, B, A>['session'],
-        params,
-        query,
-        body,
-        idempotencyKey,
-      });
-      if (result instanceof Response) return result;
-      return new Response(toJson(result ?? null), {
-        status: 200,
-        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
-      });
+      const answer = async (): Promise<Response> => {
+        try {
+          const result = await handler({
+            request,
+            requestId,
+            session: session as RouteContext<P, Q, B, A>['session'],
+            params,
+            query,
+            body,
+            idempotencyKey,
+          });
+          if (result instanceof Response) return result;
+          return new Response(toJson(result ?? null), {
+            status: 200,
+            headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+          });
+        } catch (error) {
+          return problemResponse(error, requestId);
+        }
+      };
+      if (!idempotencyKey || !session || request.method === 'GET') return await answer();
+      const { pathname } = new URL(request.url);
+      return await idempotent(
+        {
+          userId: session.userId,
+          method: request.method,
+          path: pathname,
+          key: idempotencyKey,
+          body,
+        },
+        answer,
+      );
     } catch (error) {
       return problemResponse(error, requestId);
     }

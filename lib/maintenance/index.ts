@@ -3,6 +3,7 @@ import { runAllowanceMaintenance } from '@/lib/aiTokens';
 import { runAlertsScan } from '@/lib/alerts';
 import { runLedgerMaintenance } from '@/lib/credits';
 import { dispatchAutoRecharges } from '@/lib/stripe';
+import { asService } from '@/lib/db';
 
 /**
  * The maintenance tick: expire due holds and lots, issue new plan periods and refresh
@@ -14,5 +15,9 @@ export async function runMaintenanceTick() {
   const allowances = await runAllowanceMaintenance();
   const autoRecharge = await dispatchAutoRecharges(50);
   const alerts = await runAlertsScan(); // spikes, run-out forecasts, expiring keys, failed recharges
-  return { ledger, allowances, autoRecharge, alerts };
+  // Keyed requests' answers are replayed for 24 hours, then forgotten.
+  const [swept] = await asService(
+    (tx) => tx<{ forgotten: number }[]>`select public.idempotency_sweep() as forgotten`,
+  );
+  return { ledger, allowances, autoRecharge, alerts, idempotentRequests: swept!.forgotten };
 }

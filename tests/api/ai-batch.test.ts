@@ -433,7 +433,8 @@ describe('batch admission', () => {
     const second = await post(user, body, { 'idempotency-key': 'batch-key-1' });
     const a = (await first.json()) as { batch: { id: string; replayed: boolean } };
     const b = (await second.json()) as { batch: { id: string; replayed: boolean } };
-    expect(b.batch).toMatchObject({ id: a.batch.id, replayed: true });
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(b).toEqual(a);
     const [row] = await db()<{ n: number }[]>`
       select count(*)::int as n from public.ai_batch_items where batch_id = ${a.batch.id}`;
     expect(row!.n).toBe(2);

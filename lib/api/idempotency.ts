@@ -1,0 +1,130 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { asService } from '@/lib/db';
+import { AppError } from './errors';
+import { toJson } from './json';
+
+/**
+ * Repeatable answers for keyed requests (RFC-draft `Idempotency-Key`, as Stripe does it): the
+ * first request with a key runs; a retry, concurrent or later, gets the same status and body
+ * back (with `Idempotent-Replayed: true`); the same key on a different request is a 409. Answers
+ * of 2xx and 4xx are kept for 24 hours; a 5xx is forgotten so that a retry runs again (the
+ * value-moving SQL functions have their own keys, so running again never moves value twice).
+ */
+
+const WAIT_LIMIT_MS = 30_000;
+const STORABLE = /json/;
+
+interface Claim {
+  state: 'run' | 'running' | 'done' | 'conflict';
+  runner: string | null;
+  response_status: number | null;
+  response_body: string | null;
+  content_type: string | null;
+}
+
+export interface KeyedRequest {
+  userId: string;
+  method: string;
+  path: string;
+  key: string;
+  /** The validated body, so formatting and key order do not make two requests differ. */
+  body: unknown;
+}
+
+function fingerprint(request: KeyedRequest): string {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([name, item]) => [name, canonical(item)]),
+      );
+    }
+    return value;
+  };
+  return createHash('sha256')
+    .update(`${request.method} ${request.path}\n${toJson(canonical(request.body ?? null))}`)
+    .digest('hex');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function replay(claim: Claim): Response {
+  return new Response(claim.response_body, {
+    status: claim.response_status!,
+    headers: {
+      'content-type': claim.content_type ?? 'application/json',
+      'idempotent-replayed': 'true',
+    },
+  });
+}
+
+/** Runs `answer` once per (user, method and path, key) and replays its response to retries. */
+export async function idempotent(
+  request: KeyedRequest,
+  answer: () => Promise<Response>,
+): Promise<Response> {
+  const route = `${request.method} ${request.path}`.slice(0, 300);
+  const print = fingerprint(request);
+  const started = Date.now();
+  for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
+    const [claim] = await asService(
+      (tx) => tx<Claim[]>`
+        select * from public.idempotency_claim(${request.userId}, ${route}, ${request.key}, ${print})`,
+    );
+    if (claim!.state === 'done') return replay(claim!);
+    if (claim!.state === 'conflict') {
+      throw new AppError(
+        'idempotency_conflict',
+        'This Idempotency-Key was already used for a different request.',
+        { idempotencyKey: request.key },
+      );
+    }
+    if (claim!.state === 'run') return run(request, route, claim!.runner!, answer);
+    if (Date.now() - started > WAIT_LIMIT_MS) {
+      throw new AppError(
+        'conflict',
+        'A request with this Idempotency-Key is still being processed; retry in a moment.',
+        { idempotencyKey: request.key },
+        { 'retry-after': '1' },
+      );
+    }
+    await sleep(pause);
+  }
+}
+
+async function run(
+  request: KeyedRequest,
+  route: string,
+  runner: string,
+  answer: () => Promise<Response>,
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await answer();
+  } catch (error) {
+    await forget(request, route, runner);
+    throw error;
+  }
+  const type = response.headers.get('content-type') ?? '';
+  if (response.status >= 500 || !STORABLE.test(type)) {
+    await forget(request, route, runner);
+    return response;
+  }
+  const body = await response.text();
+  await asService(
+    (tx) => tx`
+      select public.idempotency_finish(${request.userId}, ${route}, ${request.key}, ${runner},
+        ${response.status}, ${body}, ${type})`,
+  );
+  return new Response(body, { status: response.status, headers: response.headers });
+}
+
+async function forget(request: KeyedRequest, route: string, runner: string): Promise<void> {
+  await asService(
+    (tx) => tx`
+      select public.idempotency_abandon(${request.userId}, ${route}, ${request.key}, ${runner})`,
+  );
+}
