@@ -9,7 +9,11 @@ import { requestPoolOptions } from './request-timeouts';
 
 let pool: postgres.Sql | undefined;
 
-export function createPool(url: string, max = 10, extra: postgres.Options<{}> = {}): postgres.Sql {
+export function createPool(
+  url: string,
+  max = 10,
+  extra: postgres.Options<Record<string, postgres.PostgresType>> = {},
+): postgres.Sql {
   return postgres(url, {
     max,
     prepare: false,

@@ -11,7 +11,9 @@ export const CONNECT_TIMEOUT_SECONDS = 3;
 /** How long the health check waits for `select 1` before it answers 503. */
 export const HEALTH_DEADLINE_MS = 1_500;
 
-export function requestPoolOptions(env: NodeJS.ProcessEnv = process.env): postgres.Options<{}> {
+export function requestPoolOptions(
+  env: NodeJS.ProcessEnv = process.env,
+): postgres.Options<Record<string, postgres.PostgresType>> {
   const statementMs = Number(env.DATABASE_STATEMENT_TIMEOUT_MS ?? 30_000);
   return {
     connect_timeout: CONNECT_TIMEOUT_SECONDS,
