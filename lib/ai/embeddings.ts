@@ -23,7 +23,6 @@ export async function embedMetered(
   clientSignal?: AbortSignal,
 ): Promise<{ embeddings: number[][]; outcome: CallOutcome; model: string }> {
   const args = parseInput(embedInput, input);
-  const counted = args.values.reduce((sum, value) => sum + countTokens(value), 0);
   const call = await openMeteredCall(
     session,
     {
@@ -32,7 +31,10 @@ export async function embedMetered(
       feature: args.feature,
       operation: 'embedding',
       capability: 'embedding',
-      inputTokens: counted + Math.ceil(counted / 4) + 8 * args.values.length,
+      inputTokens: () => {
+        const counted = args.values.reduce((sum, value) => sum + countTokens(value), 0);
+        return counted + Math.ceil(counted / 4) + 8 * args.values.length;
+      },
       maxOutputTokens: 0,
       timeoutMs: 60_000,
     },

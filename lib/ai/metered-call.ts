@@ -71,8 +71,9 @@ export interface CallSpec {
   operation: Operation;
   /** The model must list this capability. */
   capability: string;
-  /** Worst-case input tokens (tokenizer count plus margin). */
-  inputTokens: number;
+  /** Worst-case input tokens (tokenizer count plus margin); a function is counted after the
+   * kill switches and model checks, so a refused call costs no counting. */
+  inputTokens: number | (() => number);
   /** Requested output bound; capped by the model's max output. */
   maxOutputTokens: number;
   timeoutMs: number;
@@ -121,6 +122,8 @@ export async function openMeteredCall(
       provider: context.provider,
     });
   }
+  const inputTokens =
+    typeof spec.inputTokens === 'function' ? spec.inputTokens() : spec.inputTokens;
   if (spec.media) Object.assign(context.price, await loadMediaPrice(session, context.priceId));
   // Moderation before anything is held: flagged input is a 422 and charges nothing.
   const moderationKey =
@@ -137,7 +140,7 @@ export async function openMeteredCall(
     );
   }
   const maxOutputTokens = Math.min(spec.maxOutputTokens, context.maxOutputTokens);
-  const estimate = spec.inputTokens + maxOutputTokens;
+  const estimate = inputTokens + maxOutputTokens;
   if (estimate > context.contextWindow) {
     throw new AppError('validation_failed', 'The input is too long for this model.', {
       contextWindow: context.contextWindow,
@@ -145,7 +148,7 @@ export async function openMeteredCall(
     });
   }
   const worstCase = creditsFor(context.price, {
-    inputTokens: spec.inputTokens,
+    inputTokens,
     cachedInputTokens: 0,
     outputTokens: maxOutputTokens,
     ...spec.media,
@@ -211,7 +214,7 @@ export async function beginMeteredCall(
       feature: args.feature,
       operation: args.operation,
       capability: args.operation,
-      inputTokens: estimateInputTokens(args.prompt),
+      inputTokens: () => estimateInputTokens(args.prompt),
       maxOutputTokens: args.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
       timeoutMs: args.timeoutMs,
     },

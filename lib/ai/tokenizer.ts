@@ -1,6 +1,7 @@
 import 'server-only';
 import { Tiktoken } from 'js-tiktoken/lite';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
+import { countTokensLinear } from './token-count';
 
 /**
  * Real token counts (OpenAI's o200k_base BPE) for worst-case estimates and the local model.
@@ -20,8 +21,9 @@ export interface PromptMessage {
   content: string;
 }
 
+/** Linear time whatever the text (see token-count.ts); js-tiktoken is quadratic on long runs. */
 export function countTokens(text: string): number {
-  return text === '' ? 0 : tiktoken().encode(text).length;
+  return countTokensLinear(text);
 }
 
 /** Tokens of a chat prompt as OpenAI counts them: 3 to prime the reply, 4 per message. */

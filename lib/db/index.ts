@@ -1,6 +1,7 @@
 import 'server-only';
 import type postgres from 'postgres';
 import { getPool } from './pool';
+import { HEALTH_DEADLINE_MS, withDeadline } from './request-timeouts';
 
 /**
  * The two doors to the database, as PostgREST opens them:
@@ -85,6 +86,11 @@ export function asService<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
 
 /** A liveness probe that needs no role: used by /api/health. */
 export async function pingDatabase(): Promise<boolean> {
-  const [row] = await getPool()`select 1 as ok`;
+  // A dead or frozen server must not hold the health check: 503 within the deadline.
+  const [row] = await withDeadline(
+    getPool()`select 1 as ok`.execute(),
+    HEALTH_DEADLINE_MS,
+    'The database did not answer in time.',
+  );
   return row?.ok === 1;
 }

@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { requestPoolOptions } from './request-timeouts';
 
 /**
  * The one connection pool of this process. `prepare: false` keeps it compatible with Supabase's
@@ -8,7 +9,11 @@ import postgres from 'postgres';
 
 let pool: postgres.Sql | undefined;
 
-export function createPool(url: string, max = 10): postgres.Sql {
+export function createPool(
+  url: string,
+  max = 10,
+  extra: postgres.Options<Record<string, postgres.PostgresType>> = {},
+): postgres.Sql {
   return postgres(url, {
     max,
     prepare: false,
@@ -18,7 +23,8 @@ export function createPool(url: string, max = 10): postgres.Sql {
     types: {
       bigint: postgres.BigInt,
     },
-    connection: { application_name: 'tollgate' },
+    ...extra,
+    connection: { application_name: 'tollgate', ...extra.connection },
   });
 }
 
@@ -30,7 +36,7 @@ export function getPool(): postgres.Sql {
         'DATABASE_URL is not set. Start the app with `npm run dev` (embedded PostgreSQL) or set DATABASE_URL.',
       );
     }
-    pool = createPool(url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
+    pool = createPool(url, Number(process.env.DATABASE_POOL_SIZE ?? 10), requestPoolOptions());
   }
   return pool;
 }

@@ -3,6 +3,7 @@ import { decryptSecret } from '@/lib/ai/byok';
 import { asService } from '@/lib/db';
 import { enqueue } from '@/lib/jobs';
 import { nextAttemptAt, retryPolicy } from './backoff';
+import { postPinned } from './pinned-post';
 import { signatureHeader } from './signature';
 
 /**
@@ -114,9 +115,8 @@ export async function attemptDelivery(deliveryId: string): Promise<AttemptOutcom
   let error: string | null = null;
   const started = performance.now();
   try {
-    const response = await fetch(claim.url, {
-      method: 'POST',
-      redirect: 'manual',
+    // Checked and pinned to a public address at every attempt; redirects are not followed.
+    const response = await postPinned(claim.url, {
       signal: AbortSignal.timeout(policy.timeoutMs),
       headers: {
         'content-type': 'application/json',

@@ -6,6 +6,7 @@ import { withUser, type DbSession, type Tx } from '@/lib/db';
 import { enqueueDelivery } from './deliver';
 import { webhookSubscription } from './events';
 import { newEndpointSecret } from './signature';
+import { assertPublicTarget } from './pinned-post';
 import { webhookUrlProblem } from './url';
 
 /**
@@ -150,6 +151,7 @@ export async function createEndpoint(
   session: DbSession,
   input: z.output<typeof createEndpointInput>,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  await assertPublicTarget(input.url);
   const secret = newEndpointSecret();
   const sealed = encryptSecret(secret);
   const [row] = await withUser(
@@ -168,6 +170,7 @@ export async function updateEndpoint(
   id: string,
   patch: z.output<typeof updateEndpointInput>,
 ): Promise<WebhookEndpoint> {
+  if (patch.url) await assertPublicTarget(patch.url);
   await withUser(
     session,
     (tx) => tx`select public.webhook_endpoint_update(${id}, ${patch.enabled ?? null},

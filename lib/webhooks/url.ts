@@ -1,31 +1,25 @@
 /**
  * Where webhooks may be sent. The rule, in one place:
- *   - https:// to any host, except in production a loopback, private or link-local address
- *     written literally (http(s)://127.0.0.1, 10.x, 192.168.x, [::1], …);
+ *   - https:// to any host, except in production a non-public address written literally in any
+ *     form (127.0.0.1, 0x7f.1, [::ffff:127.0.0.1], 10.x, [fc00::1], …) or a localhost name;
+ *     names are resolved and checked at save time and at every delivery (pinned-post.ts);
  *   - http:// only to 127.0.0.1 or localhost, and only when NODE_ENV is development or test.
  * No credentials in the URL, at most 2048 characters. The database re-checks the scheme part.
  */
 
+import { addressProblem, internalTargetsAllowed, literalAddress } from './safe-address';
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 
+/** A host written as a non-public address in any form, or a name of this machine. */
 function isPrivateHost(host: string): boolean {
-  const name = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (name === 'localhost' || name.endsWith('.localhost') || name === '::1' || name === '::') {
-    return true;
-  }
-  if (/^f[cd][0-9a-f]{2}:/.test(name) || name.startsWith('fe80:')) return true;
-  const v4 = name.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/);
-  if (!v4) return false;
-  const [a, b] = [Number(v4[1]), Number(v4[2])];
-  return (
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 100 && b >= 64 && b <= 127)
-  );
+  const name = host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.+$/, '')
+    .toLowerCase();
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  const literal = literalAddress(name);
+  return literal !== null && addressProblem(literal) !== null;
 }
 
 /** Null when `value` is an allowed endpoint URL, else a sentence saying why not. */
@@ -41,7 +35,8 @@ export function webhookUrlProblem(
   }
   if (value.length > 2048) return 'must be at most 2048 characters';
   if (url.username || url.password) return 'must not contain a user name or password';
-  const production = nodeEnv === 'production';
+  // The development exception (safe-address.ts): off in production and for unknown NODE_ENVs.
+  const production = !internalTargetsAllowed(nodeEnv);
   if (url.protocol === 'https:') {
     if (production && isPrivateHost(url.hostname)) {
       return 'must point to a public host, not a loopback or private address';

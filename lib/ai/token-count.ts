@@ -1,0 +1,145 @@
+// Pure computation without secrets: no 'server-only' guard, so bench/tokenizer.ts runs it as is.
+import o200kBase from 'js-tiktoken/ranks/o200k_base';
+
+/**
+ * Token counts in linear time. The BPE of js-tiktoken rescans a whole pre-token for every merge:
+ * one run of 100,000 equal letters is one pre-token and cost minutes of CPU. Here every pre-token
+ * longer than PIECE_BYTES is cut into pieces of that size before merging, so one merge loop costs
+ * O(PIECE_BYTES²) at most and a text costs O(length). Ordinary pre-tokens (words, numbers,
+ * punctuation runs) are far shorter than a piece, so their counts equal js-tiktoken's exactly.
+ */
+
+/** Longest byte run merged as one; longer pre-tokens (never seen in ordinary text) are cut. */
+export const PIECE_BYTES = 64;
+const CACHE_ENTRIES = 65_536;
+const CACHED_CHARS = 64;
+const ASCII = /^[\x00-\x7f]*$/;
+
+interface RankTable {
+  /** Ranks of 2-byte tokens, indexed by (b0 << 8) | b1; -1 when absent. */
+  pairs: Int32Array;
+  /** Ranks of 3- and 4-byte tokens by their bytes packed in a number (cheap to hash). */
+  short: Map<number, number>;
+  /** Ranks of longer tokens by their byte string (one char per byte). */
+  long: Map<string, number>;
+}
+
+let table: RankTable | undefined;
+let splitter: RegExp | undefined;
+const cache = new Map<string, number>();
+
+function pack(bytes: string, from: number, to: number): number {
+  let key = to - from; // the length keeps 3- and 4-byte keys apart
+  for (let i = from; i < to; i += 1) key = key * 256 + bytes.charCodeAt(i);
+  return key;
+}
+
+function rankTable(): RankTable {
+  if (table) return table;
+  const built: RankTable = {
+    pairs: new Int32Array(65_536).fill(-1),
+    short: new Map(),
+    long: new Map(),
+  };
+  for (const line of o200kBase.bpe_ranks.split('\n')) {
+    if (line === '') continue;
+    const [, offset, ...tokens] = line.split(' ');
+    const first = Number.parseInt(offset ?? '0', 10);
+    tokens.forEach((token, index) => {
+      const bytes = atob(token);
+      const rank = first + index;
+      if (bytes.length === 2) built.pairs[(bytes.charCodeAt(0) << 8) | bytes.charCodeAt(1)] = rank;
+      else if (bytes.length === 3 || bytes.length === 4)
+        built.short.set(pack(bytes, 0, bytes.length), rank);
+      else if (bytes.length > 4) built.long.set(bytes, rank);
+    });
+  }
+  table = built;
+  return built;
+}
+
+/** Rank of bytes[from..to) as one token, Infinity when it is none. */
+function rankOf(ranks: RankTable, bytes: string, from: number, to: number): number {
+  const length = to - from;
+  if (length === 2) {
+    const rank = ranks.pairs[(bytes.charCodeAt(from) << 8) | bytes.charCodeAt(from + 1)]!;
+    return rank < 0 ? Infinity : rank;
+  }
+  if (length <= 4) return ranks.short.get(pack(bytes, from, to)) ?? Infinity;
+  return ranks.long.get(bytes.slice(from, to)) ?? Infinity;
+}
+
+/** Number of tokens BPE makes of `bytes`: js-tiktoken's merge order (lowest rank, leftmost). */
+function mergeCount(bytes: string, ranks: RankTable): number {
+  if (bytes.length < 2) return bytes.length;
+  if (rankOf(ranks, bytes, 0, bytes.length) !== Infinity) return 1;
+  // Part i spans starts[i]..starts[i + 1]; pairRank[i] is the rank of parts i and i + 1 merged.
+  const starts: number[] = [];
+  const pairRank: number[] = [];
+  for (let i = 0; i <= bytes.length; i += 1) starts.push(i);
+  for (let i = 0; i < bytes.length; i += 1) {
+    pairRank.push(i + 2 <= bytes.length ? rankOf(ranks, bytes, i, i + 2) : Infinity);
+  }
+  let parts = bytes.length;
+  while (parts > 1) {
+    let at = -1;
+    let min = Infinity;
+    for (let i = 0; i < parts - 1; i += 1) {
+      if (pairRank[i]! < min) {
+        min = pairRank[i]!;
+        at = i;
+      }
+    }
+    if (at < 0) break;
+    starts.splice(at + 1, 1);
+    pairRank.splice(at + 1, 1);
+    parts -= 1;
+    pairRank[at] = at + 1 < parts ? rankOf(ranks, bytes, starts[at]!, starts[at + 2]!) : Infinity;
+    if (at > 0) pairRank[at - 1] = rankOf(ranks, bytes, starts[at - 1]!, starts[at + 1]!);
+  }
+  return parts;
+}
+
+function countPreToken(text: string, ranks: RankTable): number {
+  const cacheable = text.length <= CACHED_CHARS;
+  if (cacheable) {
+    const hit = cache.get(text);
+    if (hit !== undefined) return hit;
+  }
+  const bytes = ASCII.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
+  let count = 0;
+  for (let from = 0; from < bytes.length; from += PIECE_BYTES) {
+    const piece = bytes.slice(from, from + PIECE_BYTES);
+    const known = piece.length === PIECE_BYTES ? cache.get(piece) : undefined;
+    const tokens = known ?? mergeCount(piece, ranks);
+    // Cut pieces of a long run repeat (a run of one letter is all one piece): remember them.
+    if (known === undefined && piece.length === PIECE_BYTES) remember(piece, tokens);
+    count += tokens;
+  }
+  if (cacheable) remember(text, count);
+  return count;
+}
+
+/** Forgets remembered counts (for benchmarks: every timed run starts cold). */
+export function clearTokenCountCache(): void {
+  cache.clear();
+}
+
+function remember(key: string, tokens: number): void {
+  if (cache.size >= CACHE_ENTRIES) cache.clear();
+  cache.set(key, tokens);
+}
+
+/**
+ * o200k_base token count of `text`, equal to js-tiktoken's on ordinary text; special-token
+ * markers such as <|endoftext|> are counted as the plain text they are.
+ */
+export function countTokensLinear(text: string): number {
+  if (text === '') return 0;
+  const ranks = rankTable();
+  splitter ??= new RegExp(o200kBase.pat_str, 'gu');
+  const pattern = new RegExp(splitter);
+  let count = 0;
+  for (const match of text.matchAll(pattern)) count += countPreToken(match[0], ranks);
+  return count;
+}
