@@ -14,11 +14,13 @@ export const PIECE_BYTES = 64;
 const CACHE_ENTRIES = 65_536;
 const CACHED_CHARS = 64;
 const ASCII = /^[\x00-\x7f]*$/;
+/** Tokens up to this many bytes are keyed by a number: 6 bytes and the length fit in 2^53. */
+const SHORT_BYTES = 6;
 
 interface RankTable {
   /** Ranks of 2-byte tokens, indexed by (b0 << 8) | b1; -1 when absent. */
   pairs: Int32Array;
-  /** Ranks of 3- and 4-byte tokens by their bytes packed in a number (cheap to hash). */
+  /** Ranks of 3- to 6-byte tokens by their bytes packed in a number (cheap to hash). */
   short: Map<number, number>;
   /** Ranks of longer tokens by their byte string (one char per byte). */
   long: Map<string, number>;
@@ -29,7 +31,7 @@ let splitter: RegExp | undefined;
 const cache = new Map<string, number>();
 
 function pack(bytes: string, from: number, to: number): number {
-  let key = to - from; // the length keeps 3- and 4-byte keys apart
+  let key = to - from; // the length keeps keys of different lengths apart
   for (let i = from; i < to; i += 1) key = key * 256 + bytes.charCodeAt(i);
   return key;
 }
@@ -49,9 +51,9 @@ function rankTable(): RankTable {
       const bytes = atob(token);
       const rank = first + index;
       if (bytes.length === 2) built.pairs[(bytes.charCodeAt(0) << 8) | bytes.charCodeAt(1)] = rank;
-      else if (bytes.length === 3 || bytes.length === 4)
+      else if (bytes.length >= 3 && bytes.length <= SHORT_BYTES)
         built.short.set(pack(bytes, 0, bytes.length), rank);
-      else if (bytes.length > 4) built.long.set(bytes, rank);
+      else if (bytes.length > SHORT_BYTES) built.long.set(bytes, rank);
     });
   }
   table = built;
@@ -65,37 +67,43 @@ function rankOf(ranks: RankTable, bytes: string, from: number, to: number): numb
     const rank = ranks.pairs[(bytes.charCodeAt(from) << 8) | bytes.charCodeAt(from + 1)]!;
     return rank < 0 ? Infinity : rank;
   }
-  if (length <= 4) return ranks.short.get(pack(bytes, from, to)) ?? Infinity;
+  if (length <= SHORT_BYTES) return ranks.short.get(pack(bytes, from, to)) ?? Infinity;
   return ranks.long.get(bytes.slice(from, to)) ?? Infinity;
 }
 
-/** Number of tokens BPE makes of `bytes`: js-tiktoken's merge order (lowest rank, leftmost). */
+// Scratch space for mergeCount, reused by every call (pieces are at most PIECE_BYTES long).
+const starts = new Int32Array(PIECE_BYTES + 2);
+const pairRanks = new Float64Array(PIECE_BYTES + 2);
+
+/**
+ * Number of tokens BPE makes of `bytes` (at most PIECE_BYTES): js-tiktoken's merge order, the
+ * lowest rank first and the leftmost of equal ranks, on reused typed arrays (no allocation).
+ */
 function mergeCount(bytes: string, ranks: RankTable): number {
-  if (bytes.length < 2) return bytes.length;
-  if (rankOf(ranks, bytes, 0, bytes.length) !== Infinity) return 1;
-  // Part i spans starts[i]..starts[i + 1]; pairRank[i] is the rank of parts i and i + 1 merged.
-  const starts: number[] = [];
-  const pairRank: number[] = [];
-  for (let i = 0; i <= bytes.length; i += 1) starts.push(i);
-  for (let i = 0; i < bytes.length; i += 1) {
-    pairRank.push(i + 2 <= bytes.length ? rankOf(ranks, bytes, i, i + 2) : Infinity);
-  }
-  let parts = bytes.length;
+  const n = bytes.length;
+  if (n < 2) return n;
+  if (rankOf(ranks, bytes, 0, n) !== Infinity) return 1;
+  // Part i spans starts[i]..starts[i + 1]; pairRanks[i] is the rank of parts i and i + 1 merged.
+  for (let i = 0; i <= n; i += 1) starts[i] = i;
+  for (let i = 0; i + 1 < n; i += 1) pairRanks[i] = rankOf(ranks, bytes, i, i + 2);
+  pairRanks[n - 1] = Infinity;
+  let parts = n;
   while (parts > 1) {
     let at = -1;
     let min = Infinity;
     for (let i = 0; i < parts - 1; i += 1) {
-      if (pairRank[i]! < min) {
-        min = pairRank[i]!;
+      if (pairRanks[i]! < min) {
+        min = pairRanks[i]!;
         at = i;
       }
     }
     if (at < 0) break;
-    starts.splice(at + 1, 1);
-    pairRank.splice(at + 1, 1);
+    // Merge parts at and at + 1: shift what follows one place left.
+    starts.copyWithin(at + 1, at + 2, parts + 1);
+    pairRanks.copyWithin(at + 1, at + 2, parts);
     parts -= 1;
-    pairRank[at] = at + 1 < parts ? rankOf(ranks, bytes, starts[at]!, starts[at + 2]!) : Infinity;
-    if (at > 0) pairRank[at - 1] = rankOf(ranks, bytes, starts[at - 1]!, starts[at + 1]!);
+    pairRanks[at] = at + 1 < parts ? rankOf(ranks, bytes, starts[at]!, starts[at + 2]!) : Infinity;
+    if (at > 0) pairRanks[at - 1] = rankOf(ranks, bytes, starts[at - 1]!, starts[at + 1]!);
   }
   return parts;
 }
