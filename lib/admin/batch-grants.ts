@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, toAppError } from '@/lib/api/errors';
+import { AppError, toAppError } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import { isPlatformAdmin } from './guard';
 import { checkBatchRows, parseBatchCsv, type BatchRow, type BatchRowError } from './batch-rows';

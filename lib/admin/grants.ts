@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { grantCredits, parseCredits } from '@/lib/credits';
 import { asService, type DbSession } from '@/lib/db';
 import { requirePlatformAdmin } from './guard';

@@ -1,7 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
 import type { DbSession } from '@/lib/db';
-import { parseInput, planError, runAs, type Actor } from '@/lib/plans';
+import { parseInput, runAs, type Actor } from '@/lib/core';
+import { planError } from '@/lib/plans';
 
 /** Platform-admin edits of the catalog; each is one SQL function that checks the caller. */
 

@@ -1,8 +1,8 @@
 import 'server-only';
-import type { Hold } from '@/lib/credits';
+import { reserveCredits, type Hold } from '@/lib/credits';
 import { withUser, type DbSession } from '@/lib/db';
-import { AppError } from '@/lib/api';
-import { InsufficientAllowanceError, planError, type Subject } from '@/lib/plans';
+import { AppError, type Subject } from '@/lib/core';
+import { InsufficientAllowanceError, planError } from '@/lib/plans';
 
 /**
  * Admission of a metered call in ONE transaction as the caller: rate limit → plan limit → wallet
@@ -22,14 +22,6 @@ export interface HoldRequest {
   ttlSeconds: number;
   description: string;
   metadata: Record<string, string>;
-}
-
-interface ReserveRow {
-  hold_id: bigint;
-  amount: bigint;
-  expires_at: Date;
-  available: bigint;
-  replayed: boolean;
 }
 
 export function admitCall(
@@ -57,19 +49,11 @@ export function admitCall(
     }
     if (!wallet) throw new AppError('not_found', 'The wallet was not found.');
     if (!args.hold) return { walletId: wallet.id, hold: null };
-    const h = args.hold;
-    const [row] = await tx<ReserveRow[]>`
-      select * from public.credit_reserve(${wallet.id}, ${h.amount.toString()}::bigint, 'ai_usage',
-        ${h.idempotencyKey}, ${h.ttlSeconds}, ${h.description}, ${tx.json(h.metadata)})`;
-    return {
-      walletId: wallet.id,
-      hold: {
-        holdId: row!.hold_id,
-        amount: row!.amount,
-        expiresAt: row!.expires_at,
-        available: row!.available,
-        replayed: row!.replayed,
-      },
-    };
+    const hold = await reserveCredits(
+      session,
+      { walletId: wallet.id, category: 'ai_usage', ...args.hold },
+      tx,
+    );
+    return { walletId: wallet.id, hold };
   }).catch(planError);
 }

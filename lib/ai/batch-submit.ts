@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from '@/lib/api';
+import { AppError, parseInput, subjectFor } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
-import { parseInput, planError, subjectFor } from '@/lib/plans';
+import { planError } from '@/lib/plans';
 import { loadCallContext } from './catalog';
 import { AI_FEATURES, type AiFeature } from './features';
 import { isProviderConfigured } from './providers';

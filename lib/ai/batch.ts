@@ -1,8 +1,8 @@
 import 'server-only';
 import { generateText } from 'ai';
-import { AppError } from '@/lib/api';
+import { AppError } from '@/lib/core';
 import { asService } from '@/lib/db';
-import type { Subject } from '@/lib/plans';
+import type { Subject } from '@/lib/core';
 import { recordUsage } from '@/lib/usage';
 import { batchPrompt, type BatchStatus } from './batch-submit';
 import { Meter, meteredModel } from './meter';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { withUser, type DbSession } from '@/lib/db';
-import type { Subject } from '@/lib/plans';
+import type { Subject } from '@/lib/core';
 
 /** When each BYOK provider was last used by a subject, read under the caller's own RLS. */
 export interface ByokActivity {

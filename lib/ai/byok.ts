@@ -1,10 +1,10 @@
 import 'server-only';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '@/lib/api';
+import { AppError, parseInput, subjectFor, type Subject } from '@/lib/core';
 import { asService, withUser, type DbSession } from '@/lib/db';
 import { env } from '@/lib/env';
-import { parseInput, planError, subjectFor, type Subject } from '@/lib/plans';
+import { planError } from '@/lib/plans';
 
 /**
  * Bring your own key: provider keys encrypted with AES-256-GCM (ENCRYPTION_KEY) before they reach

@@ -1,7 +1,7 @@
 import 'server-only';
 import { withUser, type DbSession } from '@/lib/db';
-import { AppError } from '@/lib/api';
-import { planError, type Subject } from '@/lib/plans';
+import { AppError, type Subject } from '@/lib/core';
+import { planError } from '@/lib/plans';
 import { creditsPer1k, type ModelPrice } from './pricing';
 import { isProviderConfigured, type Provider } from './providers';
 

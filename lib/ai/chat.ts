@@ -6,7 +6,7 @@ import {
   streamText,
   type ModelMessage,
 } from 'ai';
-import { AppError } from '@/lib/api';
+import { AppError } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
 import type { ChatMessage, ChatMetadata, ChatRequest } from './chat-types';
 import { beginMeteredCall, type CallOutcome, type MeteredCallInput } from './metered-call';

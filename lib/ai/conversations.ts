@@ -1,8 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError, errors } from '@/lib/api';
+import { AppError, errors, parseInput } from '@/lib/core';
 import { asService, withUser, type DbSession, type Tx } from '@/lib/db';
-import { parseInput } from '@/lib/plans';
 import {
   appendMessageInput,
   createConversationInput,

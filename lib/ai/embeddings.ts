@@ -1,8 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from '@/lib/api';
+import { AppError, parseInput } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
-import { parseInput } from '@/lib/plans';
 import { openMeteredCall, type CallOutcome } from './metered-call';
 import { embeddingModelFor } from './providers';
 import { countTokens } from './tokenizer';

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { withFeature, type FeatureOutcome } from '@/lib/aiTokens';
 import type { DbSession } from '@/lib/db';
-import { parseInput } from '@/lib/plans';
+import { parseInput } from '@/lib/core';
 import { generateChat } from './chat';
 import type { CallOutcome } from './metered-call';
 

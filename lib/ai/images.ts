@@ -1,9 +1,8 @@
 import 'server-only';
 import { generateImage } from 'ai';
 import { z } from 'zod';
-import { AppError } from '@/lib/api';
+import { AppError, parseInput } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
-import { parseInput } from '@/lib/plans';
 import { openMeteredCall, type CallOutcome } from './metered-call';
 import { imageModelFor } from './providers';
 import { countTokens } from './tokenizer';

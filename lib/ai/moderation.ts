@@ -1,10 +1,10 @@
 import 'server-only';
 import type { LanguageModelV3, LanguageModelV3Content } from '@ai-sdk/provider';
 import OpenAI from 'openai';
-import { AppError } from '@/lib/api';
+import { AppError, runAs, type Actor } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import { env } from '@/lib/env';
-import { planError, runAs, type Actor } from '@/lib/plans';
+import { planError } from '@/lib/plans';
 import type { Provider } from './providers';
 import type { Meter } from './meter';
 

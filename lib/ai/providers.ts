@@ -8,7 +8,7 @@ import type {
   LanguageModelV3,
   TranscriptionModelV3,
 } from '@ai-sdk/provider';
-import { AppError } from '@/lib/api';
+import { AppError } from '@/lib/core';
 import { env } from '@/lib/env';
 import { LocalEmbeddingModel } from './local-embedding';
 import { LocalImageModel, LocalTranscriptionModel } from './local-media';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { getWalletSummary, settleHold, voidHold, type Hold } from '@/lib/credits';
 import { asService, type DbSession, type Tx } from '@/lib/db';
-import type { Subject } from '@/lib/plans';
+import type { Subject } from '@/lib/core';
 import { recordUsage, type Operation, type UsageEventInput } from '@/lib/usage';
 import type { CallContext } from './catalog';
 import type { MeterState } from './meter';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 
 /**
  * Rendering a prompt template: {{name}} placeholders filled from declared variables. Client-safe

@@ -1,8 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError, errors } from '@/lib/api';
+import { AppError, errors, parseInput } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
-import { parseInput } from '@/lib/plans';
 import { redactPii } from './redact';
 import {
   placeholdersOf,

@@ -1,9 +1,8 @@
 import 'server-only';
 import { experimental_transcribe as transcribe } from 'ai';
 import { z } from 'zod';
-import { AppError } from '@/lib/api';
+import { AppError, parseInput } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
-import { parseInput } from '@/lib/plans';
 import { wavDurationSeconds } from './local-media';
 import { openMeteredCall, type CallOutcome } from './metered-call';
 import { transcriptionModelFor } from './providers';

@@ -1,8 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from '@/lib/api';
+import { AppError, parseInput, subjectFor } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
-import { parseInput, subjectFor } from '@/lib/plans';
 import { OPERATIONS } from '@/lib/usage';
 
 /**

@@ -1,6 +1,6 @@
 import 'server-only';
-import { AppError } from '@/lib/api/errors';
-import { parseInput, planError, runAs, subjectSchema, type Actor, type Subject } from '@/lib/plans';
+import { AppError, parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
+import { planError } from '@/lib/plans';
 import { actions as actionsSchema, tokenTypeName } from './schemas';
 
 /**

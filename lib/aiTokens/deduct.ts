@@ -2,16 +2,8 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '@/lib/db';
-import {
-  changePlan,
-  parseInput,
-  planError,
-  runAs,
-  subjectSchema,
-  type Actor,
-  type PlanChange,
-  type Subject,
-} from '@/lib/plans';
+import { changePlan, planError, type PlanChange } from '@/lib/plans';
+import { parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
 import { getAllTokenBalances, type TokenBalance } from './balances';
 import { tokenUse, type TokenUse } from './schemas';
 

@@ -1,7 +1,8 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { withUser, type DbSession } from '@/lib/db';
-import { planError, subjectFor, type Subject } from '@/lib/plans';
+import { planError } from '@/lib/plans';
+import { subjectFor, type Subject } from '@/lib/core';
 import { commitReservation, releaseReservation, reserveIn, type TokenSource } from './deduct';
 
 /**

@@ -1,5 +1,6 @@
 import 'server-only';
-import { parseInput, planError, runAs, subjectSchema, type Actor, type Subject } from '@/lib/plans';
+import { parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
+import { planError } from '@/lib/plans';
 import { getAllTokenBalances, type TokenBalance } from './balances';
 import { periodRange, statsPeriod, type StatsPeriod } from './schemas';
 

@@ -11,7 +11,6 @@ import { type AlertKind, type AlertSettingsValue, type AlertsListQuery } from '.
  */
 
 export * from './schemas';
-export { recordSpendRefused, noteRefusedSpend } from './refused';
 
 export interface AlertSettings {
   walletId: string;

@@ -2,9 +2,8 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { getRequestSession, type Session } from '@/lib/auth/session';
-import { AppError, errors } from './errors';
+import { AppError, errors, toJson } from '@/lib/core';
 import { problemResponse } from './problem';
-import { toJson } from './json';
 
 /**
  * The one wrapper for route handlers: session → zod (params, query, body, Idempotency-Key) →

@@ -1,9 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
+import { AppError, orgSubject, userSubject } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
 import { getOrgUsageByMember } from '@/lib/orgs';
-import { listTokenTypes, orgSubject, userSubject } from '@/lib/plans';
+import { listTokenTypes } from '@/lib/plans';
 import { getUsageStats, periodDays } from '@/lib/usage';
 import type { UsagePeriod } from './history';
 import type { WalletRef } from './wallets';

@@ -1,5 +1,5 @@
-import { AppError, toAppError } from '@/lib/api/errors';
-import { noteRefusedSpend } from '@/lib/alerts/refused';
+import { AppError, toAppError } from '@/lib/core';
+import { noteRefusedSpend } from './refused';
 
 /** The ledger's typed errors, made from the SQLSTATEs its functions raise. */
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { withUser, type DbSession } from '@/lib/db';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { CATEGORIES, TRANSFER_KINDS, type Category, type TransferKind } from './schemas';
 
 /** History and usage of one wallet, read under the caller's RLS. */

@@ -66,23 +66,30 @@ export interface Hold {
   replayed: boolean;
 }
 
-export async function reserveCredits(session: DbSession, input: ReserveInput): Promise<Hold> {
+/**
+ * Holds credits for a call whose cost is known afterwards. Pass `tx` (a transaction already open
+ * as the same user) to reserve inside it: the gateway's admission does, so a refused hold also
+ * undoes the rate-limit hit taken in the same transaction.
+ */
+export async function reserveCredits(
+  session: DbSession,
+  input: ReserveInput,
+  tx?: Tx,
+): Promise<Hold> {
   const args = reserveInput.parse(input);
-  const [row] = await withUser(
-    session,
-    (tx) =>
-      tx<
-        {
-          hold_id: bigint;
-          amount: bigint;
-          expires_at: Date;
-          available: bigint;
-          replayed: boolean;
-        }[]
-      >`
+  const run = (t: Tx) =>
+    t<
+      {
+        hold_id: bigint;
+        amount: bigint;
+        expires_at: Date;
+        available: bigint;
+        replayed: boolean;
+      }[]
+    >`
       select * from public.credit_reserve(${args.walletId}, ${args.amount.toString()}::bigint, ${args.category},
-        ${args.idempotencyKey}, ${args.ttlSeconds}, ${args.description ?? null}, ${tx.json(args.metadata)})`,
-  ).catch(ledgerError);
+        ${args.idempotencyKey}, ${args.ttlSeconds}, ${args.description ?? null}, ${t.json(args.metadata)})`;
+  const [row] = await (tx ? run(tx) : withUser(session, run)).catch(ledgerError);
   return {
     holdId: row!.hold_id,
     amount: row!.amount,

@@ -1,6 +1,6 @@
 import 'server-only';
 import PgBoss from 'pg-boss';
-import { toJson } from '@/lib/api/json';
+import { toJson } from '@/lib/core';
 import { JOB_QUEUES, isJobName, type JobName } from './queues';
 
 /**

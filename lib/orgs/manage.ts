@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import { createOrgInput, limitInput, roleInput, slugify } from './schemas';
 

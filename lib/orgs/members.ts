@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import type { OrgRole } from './profile';
 

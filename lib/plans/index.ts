@@ -1,14 +1,4 @@
 export {
-  SUBJECT_KINDS,
-  subjectSchema,
-  userSubject,
-  orgSubject,
-  subjectFor,
-  type Subject,
-  type SubjectKind,
-} from './subject';
-export { runAs, type Actor } from './actor';
-export {
   listPlans,
   listTokenTypes,
   savePlan,
@@ -33,5 +23,4 @@ export {
   InsufficientAllowanceError,
   RateLimitedError,
   planError,
-  parseInput,
 } from './errors';

@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
 import { type DbSession } from '@/lib/db';
-import { parseInput, planError } from './errors';
-import { runAs, type Actor } from './actor';
+import { planError } from './errors';
+import { parseInput, runAs, type Actor } from '@/lib/core';
 
 /**
  * The price list: plans with their terms and per-feature allowances, and the token types with

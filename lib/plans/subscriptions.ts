@@ -1,9 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import { parseInput, planError } from './errors';
+import { planError } from './errors';
 import type { OveragePolicy } from './plans';
-import { runAs, type Actor } from './actor';
-import { subjectSchema, type Subject } from './subject';
+import { parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
 
 /**
  * Subscriptions: one plan per user and per org in 30-day periods from an anchor. Reading one

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Actor, Subject } from '@/lib/plans';
+import type { Actor, Subject } from '@/lib/core';
 import { getUsageStats, type UsageMetrics, type UsagePeriod } from '@/lib/usage';
 
 /**

@@ -3,14 +3,13 @@ import { z } from 'zod';
 import {
   orgSubject,
   parseInput,
-  planError,
   runAs,
   subjectSchema,
   userSubject,
   type Actor,
-  type OveragePolicy,
   type Subject,
-} from '@/lib/plans';
+} from '@/lib/core';
+import { planError, type OveragePolicy } from '@/lib/plans';
 
 /**
  * Plan limits over usage: LLM tokens this subscription period against the plan's monthly limit

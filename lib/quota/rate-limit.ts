@@ -1,5 +1,6 @@
 import 'server-only';
-import { parseInput, planError, runAs, subjectSchema, type Actor, type Subject } from '@/lib/plans';
+import { parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
+import { planError } from '@/lib/plans';
 
 /**
  * The requests-per-hour limiter, kept in Postgres: one atomic upsert per request, so the limit is

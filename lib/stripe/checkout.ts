@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import type { Session } from '@/lib/auth';
 import { resolveWallet, type WalletRef } from '@/lib/credits';
 import { asService, withUser } from '@/lib/db';

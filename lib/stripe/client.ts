@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { env, isSupabaseAuth } from '@/lib/env';
 
 /**

@@ -1,6 +1,7 @@
 import 'server-only';
 import { asService, type Tx } from '@/lib/db';
-import { parseInput, planError } from '@/lib/plans';
+import { parseInput } from '@/lib/core';
+import { planError } from '@/lib/plans';
 import { usageEvent, type UsageEventInput } from './schemas';
 
 /**

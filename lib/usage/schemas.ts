@@ -1,6 +1,6 @@
 import type { JSONValue } from 'postgres';
 import { z } from 'zod';
-import { subjectSchema } from '@/lib/plans/subject';
+import { subjectSchema } from '@/lib/core';
 
 /** What a usage event may hold; amounts of money are bigint micro-units, never floats. */
 

@@ -8,7 +8,7 @@ import {
   listModels,
   type Conversation,
 } from '@/lib/ai';
-import { toAppError } from '@/lib/api';
+import { toAppError } from '@/lib/core';
 import type { ConversationSummary, StoredMessage } from '@/components/ai/conversation-api';
 import type { ModelOption } from '@/components/ai/model-options';
 import { AiClient } from './ai-client';

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import { listBatches, listModels } from '@/lib/ai';
-import { toJson } from '@/lib/api';
+import { toJson } from '@/lib/core';
 import type { BatchView } from '@/components/ai/batch-api';
 import type { ModelOption } from '@/components/ai/model-options';
 import { BatchesClient } from './batches-client';

@@ -7,7 +7,8 @@ import {
   LOCAL_SESSION_TTL_SECONDS,
   signLocalSession,
 } from '@/lib/auth/local-jwt';
-import { AppError, errors, problemResponse } from '@/lib/api';
+import { AppError, errors } from '@/lib/core';
+import { problemResponse } from '@/lib/api';
 import { safeNextPath } from '@/lib/auth/redirects';
 
 /**

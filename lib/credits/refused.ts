@@ -1,12 +1,12 @@
 import 'server-only';
 import { asService } from '@/lib/db';
-import type { AppError } from '@/lib/api/errors';
+import type { AppError } from '@/lib/core';
 
 /**
  * A spend refused for lack of credits rolls its transaction back, so the refusal is recorded
  * afterwards, in a service transaction of its own: once per wallet and UTC day (in SQL).
  */
-export async function recordSpendRefused(
+async function recordSpendRefused(
   walletId: string,
   needed: bigint,
   available: bigint,
@@ -23,9 +23,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MICRO = /^\d{1,19}$/;
 
 /**
- * Called where errors become responses: an insufficient-credits refusal of the ledger (it names
- * the wallet, what was needed and what was available) is recorded in the background. Member
- * limits and allowances are other refusals and are not recorded here. Never throws.
+ * Called where the ledger refuses a spend (ledgerError, the one place its SQL errors are typed):
+ * an insufficient-credits refusal that names the wallet, what was needed and what was available
+ * is recorded in the background. Member limits and allowances are other refusals and are not
+ * recorded here. Never throws.
  */
 export function noteRefusedSpend(error: AppError): Promise<boolean> | null {
   if (error.code !== 'insufficient_credits') return null;
