@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@/lib/ai/chat-types';
+import type { ChatMessage } from '@/lib/gateway/chat-types';
 import type { TemplateVariable } from '@/lib/ai/template-render';
 
 /**

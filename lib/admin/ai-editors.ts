@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { DbSession } from '@/lib/db';
-import { settingsInput } from '@/lib/ai/admin';
+import { settingsInput } from '@/lib/gateway';
 import { parseInput, runAs } from '@/lib/core';
 import { planError } from '@/lib/plans';
 

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { AppError, parseInput, subjectFor } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import { planError } from '@/lib/plans';
-import { loadCallContext } from './catalog';
+import {
+  loadCallContext,
+  isProviderConfigured,
+  redactPii,
+  estimateInputTokens,
+} from '@/lib/gateway';
 import { AI_FEATURES, type AiFeature } from './features';
-import { isProviderConfigured } from './providers';
-import { redactPii } from './redact';
-import { estimateInputTokens } from './tokenizer';
 
 /**
  * Batches, the caller's side: submit (everything reserved up front, all or nothing), read

@@ -5,10 +5,17 @@ import { asService } from '@/lib/db';
 import type { Subject } from '@/lib/core';
 import { recordUsage } from '@/lib/usage';
 import { batchPrompt, type BatchStatus } from './batch-submit';
-import { Meter, meteredModel } from './meter';
-import { creditsFor, providerCostMicroUsd, type MeteredUsage, type ModelPrice } from './pricing';
-import { languageModelFor, type Provider } from './providers';
-import { redactPii } from './redact';
+import {
+  Meter,
+  meteredModel,
+  creditsFor,
+  providerCostMicroUsd,
+  type MeteredUsage,
+  type ModelPrice,
+  languageModelFor,
+  type Provider,
+  redactPii,
+} from '@/lib/gateway';
 
 export {
   submitBatch,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CallOutcome } from './metered-call';
+import type { CallOutcome } from '@/lib/gateway';
 
 /** What the conversation endpoints accept and return (lib/ai/conversations does the work). */
 

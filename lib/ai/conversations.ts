@@ -11,8 +11,8 @@ import {
   type Conversation,
   type ConversationMessage,
 } from './conversation-schemas';
-import type { CallOutcome } from './metered-call';
-import { redactPii } from './redact';
+import type { CallOutcome } from '@/lib/gateway';
+import { redactPii } from '@/lib/gateway';
 
 /**
  * Conversations of the assistant: the owner's chats and their messages, redacted before they are

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { withFeature, type FeatureOutcome } from '@/lib/aiTokens';
 import type { DbSession } from '@/lib/db';
 import { parseInput } from '@/lib/core';
-import { generateChat } from './chat';
-import type { CallOutcome } from './metered-call';
+import { generateChat } from '@/lib/gateway';
+import type { CallOutcome } from '@/lib/gateway';
 
 /**
  * The helper a developer wraps an AI feature in: the plan's feature allowance (lib/aiTokens

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { AppError, errors, parseInput } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
-import { redactPii } from './redact';
+import { redactPii } from '@/lib/gateway';
 import {
   placeholdersOf,
   renderTemplate,

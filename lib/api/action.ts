@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { getSession, type Session } from '@/lib/auth/session';
+import { getSession, type Session } from '@/lib/auth';
 import { AppError, errors, toAppError, type Problem } from '@/lib/core';
 
 /**

@@ -2,3 +2,4 @@ export { route, type RouteContext } from './route';
 export { action, type ActionResult } from './action';
 export { problemResponse, problemJson } from './problem';
 export { cronRoute } from './cron';
+export { jsonWithStatus } from './respond';

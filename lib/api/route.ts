@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { getRequestSession, type Session } from '@/lib/auth/session';
+import { getRequestSession, type Session } from '@/lib/auth';
 import { AppError, errors, toJson } from '@/lib/core';
 import { problemResponse } from './problem';
 

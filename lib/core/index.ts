@@ -20,3 +20,4 @@ export {
 export { runAs, type Actor } from './actor';
 export { toJson } from './json';
 export { one } from './one';
+export { encryptSecret, decryptSecret } from './secrets';

@@ -1,5 +1,5 @@
 import 'server-only';
-import { decryptSecret } from '@/lib/ai/byok';
+import { decryptSecret } from '@/lib/core';
 import { asService } from '@/lib/db';
 import { enqueue } from '@/lib/jobs';
 import { nextAttemptAt, retryPolicy } from './backoff';

@@ -1,7 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { encryptSecret } from '@/lib/ai/byok';
-import { AppError } from '@/lib/core';
+import { encryptSecret, AppError } from '@/lib/core';
 import { withUser, type DbSession, type Tx } from '@/lib/db';
 import { enqueueDelivery } from './deliver';
 import { webhookSubscription } from './events';

@@ -23,6 +23,7 @@ export {
   enqueueDelivery,
   type AttemptOutcome,
 } from './deliver';
+export { webhookJobs } from './jobs';
 export { DEFAULT_RETRY_POLICY, retryPolicy, setRetryPolicy, type RetryPolicy } from './backoff';
 export { signatureHeader } from './signature';
 export { webhookUrlProblem } from './url';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Building2, Webhook, type LucideIcon } from 'lucide-react';
 import { toJson, subjectFor } from '@/lib/core';
 import { getViewer } from '@/lib/auth';
-import { BYOK_PROVIDERS, listByokActivity, listProviderKeys } from '@/lib/ai';
+import { BYOK_PROVIDERS, listByokActivity, listProviderKeys } from '@/lib/gateway';
 import { resolveWallet } from '@/lib/credits';
 import { billingMode, getAutoRecharge, listPackages } from '@/lib/stripe';
 import { alertSettingsView, getAlertSettings } from '@/lib/alerts';

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
-import { AI_FEATURES, listModels, type AiFeature } from '@/lib/ai';
+import { AI_FEATURES, type AiFeature } from '@/lib/ai';
+import { listModels } from '@/lib/gateway';
 import { getTokenStats } from '@/lib/aiTokens';
 import { toJson, userSubject } from '@/lib/core';
 import { getSubscription } from '@/lib/plans';

@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { isSupabaseAuth } from '@/lib/env';
-import { findUserForLocalSignIn } from '@/lib/auth/demo-users';
+import { findUserForLocalSignIn } from '@/lib/auth';
 import {
   LOCAL_SESSION_COOKIE,
   LOCAL_SESSION_TTL_SECONDS,

@@ -1,9 +1,7 @@
 import 'server-only';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, parseInput, subjectFor, type Subject } from '@/lib/core';
+import { decryptSecret, encryptSecret, parseInput, subjectFor, type Subject } from '@/lib/core';
 import { asService, withUser, type DbSession } from '@/lib/db';
-import { env } from '@/lib/env';
 import { planError } from '@/lib/plans';
 
 /**
@@ -13,32 +11,6 @@ import { planError } from '@/lib/plans';
 
 export const BYOK_PROVIDERS = ['openai', 'anthropic', 'google'] as const;
 export type ByokProvider = (typeof BYOK_PROVIDERS)[number];
-
-function encryptionKey(): Buffer {
-  const hex = env().ENCRYPTION_KEY;
-  if (!hex)
-    throw new AppError('unavailable', 'Provider keys cannot be stored: ENCRYPTION_KEY is not set.');
-  return Buffer.from(hex, 'hex');
-}
-
-export function encryptSecret(plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', encryptionKey(), iv);
-  const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), data]
-    .map((part) => (typeof part === 'string' ? part : part.toString('base64')))
-    .join(':');
-}
-
-export function decryptSecret(sealed: string): string {
-  const [version, iv, tag, data] = sealed.split(':');
-  if (version !== 'v1' || !iv || !tag || !data) throw new Error('Unknown key format.');
-  const decipher = createDecipheriv('aes-256-gcm', encryptionKey(), Buffer.from(iv, 'base64'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64'));
-  return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString(
-    'utf8',
-  );
-}
 
 export const saveKeyInput = z.object({
   provider: z.enum(BYOK_PROVIDERS),
