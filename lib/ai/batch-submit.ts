@@ -1,6 +1,6 @@
 import 'server-only';
+import { one, AppError, parseInput, subjectFor } from '@/lib/core';
 import { z } from 'zod';
-import { AppError, parseInput, subjectFor } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import { planError } from '@/lib/plans';
 import {
@@ -84,26 +84,29 @@ export async function submitBatch(
     redacted: redactPii(text),
     tokens: estimateInputTokens(batchPrompt(args.feature, text)),
   }));
-  const [row] = await withUser(
-    session,
-    (tx) => tx<
-      {
-        batch_id: string;
-        item_count: number;
-        credits_reserved: bigint;
-        available: bigint;
-        replayed: boolean;
-      }[]
-    >`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<
+        {
+          batch_id: string;
+          item_count: number;
+          credits_reserved: bigint;
+          available: bigint;
+          replayed: boolean;
+        }[]
+      >`
       select * from public.ai_batch_create(${args.orgId ?? null}::uuid, ${context.modelId}, ${args.feature},
         ${args.maxOutputTokens}::integer, ${tx.json(items)}, ${idempotencyKey ?? null})`,
-  ).catch(planError);
+    ).catch(planError),
+    'result of ai_batch_create',
+  );
   return {
-    id: row!.batch_id,
-    itemCount: row!.item_count,
-    creditsReserved: row!.credits_reserved,
-    available: row!.available,
-    replayed: row!.replayed,
+    id: row.batch_id,
+    itemCount: row.item_count,
+    creditsReserved: row.credits_reserved,
+    available: row.available,
+    replayed: row.replayed,
   };
 }
 
@@ -287,16 +290,19 @@ export interface CancelledBatch {
 /** Cancels the rest of a batch: its pending items' holds are released at once. */
 export async function cancelBatch(session: DbSession, batchId: string): Promise<CancelledBatch> {
   if (!UUID.test(batchId)) throw notFound();
-  const [row] = await withUser(
-    session,
-    (tx) => tx<{ status: BatchStatus; cancelled: number; released: bigint; replayed: boolean }[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<{ status: BatchStatus; cancelled: number; released: bigint; replayed: boolean }[]>`
       select * from public.ai_batch_cancel(${batchId}::uuid)`,
-  ).catch(planError);
+    ).catch(planError),
+    'result of ai_batch_cancel',
+  );
   return {
     id: batchId,
-    status: row!.status,
-    cancelled: row!.cancelled,
-    released: row!.released,
-    replayed: row!.replayed,
+    status: row.status,
+    cancelled: row.cancelled,
+    released: row.released,
+    replayed: row.replayed,
   };
 }

@@ -1,6 +1,6 @@
 import 'server-only';
+import { one, AppError, errors, parseInput } from '@/lib/core';
 import { z } from 'zod';
-import { AppError, errors, parseInput } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import { redactPii } from '@/lib/gateway';
 import {
@@ -172,16 +172,19 @@ export async function createTemplate(
 ): Promise<PromptTemplate> {
   const args = parseInput(createTemplateInput, input);
   assertPlaceholdersDeclared(args.body, args.variables);
-  const [row] = await withUser(
-    session,
-    (tx) => tx<TemplateRow[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<TemplateRow[]>`
       insert into public.prompt_templates (name, description, body, variables, visibility, model)
       values (${redactPii(args.name)}, ${args.description ? redactPii(args.description) : null},
               ${redactPii(args.body)}, ${tx.json(redactVariables(args.variables) as never)},
               ${args.visibility}, ${args.model ?? null})
       returning *`,
-  ).catch(nameTaken);
-  return toTemplate(row!, session.userId);
+    ).catch(nameTaken),
+    'result of prompt_templates',
+  );
+  return toTemplate(row, session.userId);
 }
 
 export async function updateTemplate(

@@ -1,5 +1,13 @@
 import 'server-only';
-import { AppError, parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
+import {
+  one,
+  AppError,
+  parseInput,
+  runAs,
+  subjectSchema,
+  type Actor,
+  type Subject,
+} from '@/lib/core';
 import { planError } from '@/lib/plans';
 import { actions as actionsSchema, tokenTypeName } from './schemas';
 
@@ -118,33 +126,36 @@ export async function checkTokens(
   const { kind, id } = parseInput(subjectSchema, subject);
   const name = parseInput(tokenTypeName, tokenType);
   const count = parseInput(actionsSchema, actions);
-  const [row] = await runAs(
-    actor,
-    (tx) =>
-      tx<
-        {
-          allowed: boolean;
-          reason: CheckReason;
-          token_type: string;
-          needed: bigint;
-          balance: bigint;
-          credits_needed: bigint;
-          credits_available: bigint | null;
-          plan_id: string;
-          refresh_at: Date;
-        }[]
-      >`select * from public.token_check(${kind}, ${id}, ${name}, ${count})`,
-  ).catch(planError);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) =>
+        tx<
+          {
+            allowed: boolean;
+            reason: CheckReason;
+            token_type: string;
+            needed: bigint;
+            balance: bigint;
+            credits_needed: bigint;
+            credits_available: bigint | null;
+            plan_id: string;
+            refresh_at: Date;
+          }[]
+        >`select * from public.token_check(${kind}, ${id}, ${name}, ${count})`,
+    ).catch(planError),
+    'result of token_check',
+  );
   return {
-    allowed: row!.allowed,
-    reason: row!.reason,
-    tokenType: row!.token_type,
-    needed: Number(row!.needed),
-    balance: Number(row!.balance),
-    creditsNeeded: row!.credits_needed,
-    creditsAvailable: row!.credits_available,
-    planId: row!.plan_id,
-    refreshAt: row!.refresh_at,
+    allowed: row.allowed,
+    reason: row.reason,
+    tokenType: row.token_type,
+    needed: Number(row.needed),
+    balance: Number(row.balance),
+    creditsNeeded: row.credits_needed,
+    creditsAvailable: row.credits_available,
+    planId: row.plan_id,
+    refreshAt: row.refresh_at,
   };
 }
 

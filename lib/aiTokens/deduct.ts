@@ -1,9 +1,9 @@
 import 'server-only';
+import { one, parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '@/lib/db';
 import { changePlan, planError, type PlanChange } from '@/lib/plans';
-import { parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
 import { getAllTokenBalances, type TokenBalance } from './balances';
 import { tokenUse, type TokenUse } from './schemas';
 
@@ -63,18 +63,21 @@ export async function deductTokens(
 ): Promise<Deduction> {
   const { kind, id } = parseInput(subjectSchema, subject);
   const use = parseInput(tokenUse, input);
-  const [row] = await runAs(actor, async (tx) => {
-    const rows = await tx<DeductionRow[]>`
+  const row = one(
+    await runAs(actor, async (tx) => {
+      const rows = await tx<DeductionRow[]>`
       select * from public.token_consume(${kind}, ${id}, ${use.tokenType}, ${use.actions},
         ${use.feature ?? null}, ${use.idempotencyKey ?? randomUUID()}, ${tx.json(use.metadata)})`;
-    // Same transaction, so a refused deduction uses up no request of the hour; last, so the
-    // limiter's per-subject counter row stays locked only until commit.
-    if (options.rateLimit) {
-      await tx`select 1 from public.rate_limit_hit(${kind}, ${id}, false, true)`;
-    }
-    return rows;
-  }).catch(planError);
-  return toDeduction(row!);
+      // Same transaction, so a refused deduction uses up no request of the hour; last, so the
+      // limiter's per-subject counter row stays locked only until commit.
+      if (options.rateLimit) {
+        await tx`select 1 from public.rate_limit_hit(${kind}, ${id}, false, true)`;
+      }
+      return rows;
+    }).catch(planError),
+    'result of token_consume',
+  );
+  return toDeduction(row);
 }
 
 export interface Reservation {
@@ -113,19 +116,22 @@ export async function reserveIn(
 ): Promise<Reservation> {
   const { kind, id } = parseInput(subjectSchema, subject);
   const use = parseInput(reserveInput, input);
-  const [row] = await tx<ReservationRow[]>`
+  const row = one(
+    await tx<ReservationRow[]>`
     select * from public.token_reserve(${kind}, ${id}, ${use.tokenType}, ${use.actions},
       ${use.feature ?? null}, ${use.idempotencyKey ?? randomUUID()}, ${use.ttlSeconds},
-      ${tx.json(use.metadata)})`;
+      ${tx.json(use.metadata)})`,
+    'result of token_reserve',
+  );
   return {
-    reservationId: row!.reservation_id,
-    tokenType: row!.token_type,
-    amount: Number(row!.amount),
-    source: row!.source,
-    credits: row!.credits,
-    remaining: Number(row!.remaining),
-    expiresAt: row!.expires_at,
-    replayed: row!.replayed,
+    reservationId: row.reservation_id,
+    tokenType: row.token_type,
+    amount: Number(row.amount),
+    source: row.source,
+    credits: row.credits,
+    remaining: Number(row.remaining),
+    expiresAt: row.expires_at,
+    replayed: row.replayed,
   };
 }
 
@@ -147,11 +153,14 @@ export async function commitReservation(
   reservation: bigint | number | string,
 ): Promise<Deduction> {
   const idValue = parseInput(reservationId, reservation);
-  const [row] = await runAs(
-    actor,
-    (tx) => tx<DeductionRow[]>`select * from public.token_commit(${idValue.toString()}::bigint)`,
-  ).catch(planError);
-  return toDeduction(row!);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) => tx<DeductionRow[]>`select * from public.token_commit(${idValue.toString()}::bigint)`,
+    ).catch(planError),
+    'result of token_commit',
+  );
+  return toDeduction(row);
 }
 
 /** The feature failed: the reservation returns in full. Retries replay. */
@@ -160,15 +169,18 @@ export async function releaseReservation(
   reservation: bigint | number | string,
 ): Promise<{ released: number; remaining: number; replayed: boolean }> {
   const idValue = parseInput(reservationId, reservation);
-  const [row] = await runAs(
-    actor,
-    (tx) => tx<{ released: bigint; remaining: bigint; replayed: boolean }[]>`
+  const row = one(
+    await runAs(
+      actor,
+      (tx) => tx<{ released: bigint; remaining: bigint; replayed: boolean }[]>`
       select released, remaining, replayed from public.token_release(${idValue.toString()}::bigint)`,
-  ).catch(planError);
+    ).catch(planError),
+    'result of token_release',
+  );
   return {
-    released: Number(row!.released),
-    remaining: Number(row!.remaining),
-    replayed: row!.replayed,
+    released: Number(row.released),
+    remaining: Number(row.remaining),
+    replayed: row.replayed,
   };
 }
 

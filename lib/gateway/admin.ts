@@ -1,7 +1,7 @@
 import 'server-only';
+import { one, parseInput, runAs, type Actor } from '@/lib/core';
 import { z } from 'zod';
 import type { DbSession } from '@/lib/db';
-import { parseInput, runAs, type Actor } from '@/lib/core';
 import { planError } from '@/lib/plans';
 
 /** Platform-admin edits of the catalog; each is one SQL function that checks the caller. */
@@ -24,14 +24,17 @@ export async function setModelPrice(
   input: z.input<typeof priceInput>,
 ): Promise<{ priceId: bigint; effectiveFrom: Date }> {
   const p = parseInput(priceInput, input);
-  const [row] = await runAs(
-    actor,
-    (tx) => tx<{ id: bigint; effective_from: Date }[]>`
+  const row = one(
+    await runAs(
+      actor,
+      (tx) => tx<{ id: bigint; effective_from: Date }[]>`
       select id, effective_from from public.ai_price_set(${p.modelId}, ${p.inputPerMtok.toString()}::bigint,
         ${p.cachedInputPerMtok.toString()}::bigint, ${p.outputPerMtok.toString()}::bigint,
         ${p.perImage.toString()}::bigint, ${p.perAudioSecond.toString()}::bigint, ${p.effectiveFrom ?? null}::timestamptz)`,
-  ).catch(planError);
-  return { priceId: row!.id, effectiveFrom: row!.effective_from };
+    ).catch(planError),
+    'result of ai_price_set',
+  );
+  return { priceId: row.id, effectiveFrom: row.effective_from };
 }
 
 export const flagInput = z.object({

@@ -1,6 +1,13 @@
 import 'server-only';
+import {
+  one,
+  decryptSecret,
+  encryptSecret,
+  parseInput,
+  subjectFor,
+  type Subject,
+} from '@/lib/core';
 import { z } from 'zod';
-import { decryptSecret, encryptSecret, parseInput, subjectFor, type Subject } from '@/lib/core';
 import { asService, withUser, type DbSession } from '@/lib/db';
 import { planError } from '@/lib/plans';
 
@@ -72,11 +79,14 @@ export async function saveProviderKey(
   const limit = args.monthlyLimitMicroUsd ?? null;
   const expiresAt = args.expiresAt ?? null;
   const row = await withUser(session, async (tx) => {
-    const [saved] = await tx<KeyRow[]>`select * from public.ai_key_save(${subject.kind},
-      ${subject.id}, ${args.provider}, ${sealed}, ${args.apiKey.slice(-4)})`;
+    const saved = one(
+      await tx<KeyRow[]>`select * from public.ai_key_save(${subject.kind},
+        ${subject.id}, ${args.provider}, ${sealed}, ${args.apiKey.slice(-4)})`,
+      'result of ai_key_save',
+    );
     await tx`select public.ai_key_set_limits(${subject.kind}, ${subject.id}, ${args.provider},
       ${limit === null ? null : limit.toString()}::bigint, ${expiresAt}::timestamptz)`;
-    return { ...saved!, monthly_limit_micro_usd: limit, expires_at: expiresAt };
+    return { ...saved, monthly_limit_micro_usd: limit, expires_at: expiresAt };
   }).catch(planError);
   return toStored(row);
 }
@@ -99,12 +109,15 @@ export async function deleteProviderKey(
   orgId?: string | null,
 ): Promise<boolean> {
   const subject = subjectFor(session, orgId);
-  const [row] = await withUser(
-    session,
-    (tx) => tx<{ deleted: boolean }[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<{ deleted: boolean }[]>`
       select public.ai_key_delete(${subject.kind}, ${subject.id}, ${provider}) as deleted`,
-  ).catch(planError);
-  return row!.deleted;
+    ).catch(planError),
+    'result of ai_key_delete',
+  );
+  return row.deleted;
 }
 
 /**

@@ -1,6 +1,6 @@
 import 'server-only';
-import { z } from 'zod';
 import {
+  one,
   orgSubject,
   parseInput,
   runAs,
@@ -9,6 +9,7 @@ import {
   type Actor,
   type Subject,
 } from '@/lib/core';
+import { z } from 'zod';
 import { planError, type OveragePolicy } from '@/lib/plans';
 
 /**
@@ -55,32 +56,35 @@ interface QuotaRow {
 
 export async function getQuota(actor: Actor, subject: Subject): Promise<TokenUsage> {
   const { kind, id } = parseInput(subjectSchema, subject);
-  const [row] = await runAs(
-    actor,
-    (tx) => tx<QuotaRow[]>`select * from public.quota_status(${kind}, ${id})`,
-  ).catch(planError);
-  const used = Number(row!.counted_tokens);
-  const limit = row!.token_limit === null ? null : Number(row!.token_limit);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) => tx<QuotaRow[]>`select * from public.quota_status(${kind}, ${id})`,
+    ).catch(planError),
+    'result of quota_status',
+  );
+  const used = Number(row.counted_tokens);
+  const limit = row.token_limit === null ? null : Number(row.token_limit);
   return {
     subject: { kind, id },
-    planId: row!.plan_id,
-    planName: row!.plan_name,
-    periodStart: row!.period_start,
-    periodEnd: row!.period_end,
+    planId: row.plan_id,
+    planName: row.plan_name,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
     used,
-    platformTokens: Number(row!.platform_tokens),
-    byokTokens: Number(row!.byok_tokens),
+    platformTokens: Number(row.platform_tokens),
+    byokTokens: Number(row.byok_tokens),
     limit,
     remaining: limit === null ? null : Math.max(limit - used, 0),
     percentUsed:
       limit === null ? null : limit === 0 ? 100 : Math.min(100, Math.floor((used * 100) / limit)),
-    byokCountsTowardLimits: row!.byok_counts_toward_limits,
-    overagePolicy: row!.overage_policy,
+    byokCountsTowardLimits: row.byok_counts_toward_limits,
+    overagePolicy: row.overage_policy,
     requests: {
-      limit: row!.requests_per_hour,
-      used: row!.requests_this_hour,
-      remaining: Math.max(row!.requests_per_hour - row!.requests_this_hour, 0),
-      resetAt: row!.requests_reset_at,
+      limit: row.requests_per_hour,
+      used: row.requests_this_hour,
+      remaining: Math.max(row.requests_per_hour - row.requests_this_hour, 0),
+      resetAt: row.requests_reset_at,
     },
   };
 }
@@ -120,26 +124,29 @@ export async function checkTokenLimit(
 ): Promise<TokenLimitCheck> {
   const { kind, id } = parseInput(subjectSchema, subject);
   const tokens = parseInput(estimateSchema, estimate);
-  const [row] = await runAs(
-    actor,
-    (tx) =>
-      tx<
-        {
-          allowed: boolean;
-          reason: LimitReason;
-          used: bigint;
-          token_limit: bigint | null;
-          remaining: bigint | null;
-          estimate: bigint;
-        }[]
-      >`select * from public.quota_check(${kind}, ${id}, ${tokens}::bigint, ${options.byok ?? false})`,
-  ).catch(planError);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) =>
+        tx<
+          {
+            allowed: boolean;
+            reason: LimitReason;
+            used: bigint;
+            token_limit: bigint | null;
+            remaining: bigint | null;
+            estimate: bigint;
+          }[]
+        >`select * from public.quota_check(${kind}, ${id}, ${tokens}::bigint, ${options.byok ?? false})`,
+    ).catch(planError),
+    'result of quota_check',
+  );
   return {
-    allowed: row!.allowed,
-    reason: row!.reason,
-    used: Number(row!.used),
-    limit: row!.token_limit === null ? null : Number(row!.token_limit),
-    remaining: row!.remaining === null ? null : Number(row!.remaining),
+    allowed: row.allowed,
+    reason: row.reason,
+    used: Number(row.used),
+    limit: row.token_limit === null ? null : Number(row.token_limit),
+    remaining: row.remaining === null ? null : Number(row.remaining),
     estimate: tokens,
   };
 }

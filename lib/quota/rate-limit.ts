@@ -1,5 +1,5 @@
 import 'server-only';
-import { parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
+import { one, parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
 import { planError } from '@/lib/plans';
 
 /**
@@ -18,25 +18,28 @@ export interface RateLimitResult {
 
 async function hit(actor: Actor, subject: Subject, byok: boolean, raise: boolean) {
   const { kind, id } = parseInput(subjectSchema, subject);
-  const [row] = await runAs(
-    actor,
-    (tx) =>
-      tx<
-        {
-          allowed: boolean;
-          request_limit: number;
-          remaining: number;
-          reset_at: Date;
-          retry_after: number;
-        }[]
-      >`select * from public.rate_limit_hit(${kind}, ${id}, ${byok}, ${raise})`,
-  ).catch(planError);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) =>
+        tx<
+          {
+            allowed: boolean;
+            request_limit: number;
+            remaining: number;
+            reset_at: Date;
+            retry_after: number;
+          }[]
+        >`select * from public.rate_limit_hit(${kind}, ${id}, ${byok}, ${raise})`,
+    ).catch(planError),
+    'result of rate_limit_hit',
+  );
   return {
-    allowed: row!.allowed,
-    limit: row!.request_limit,
-    remaining: row!.remaining,
-    resetAt: row!.reset_at,
-    retryAfter: row!.retry_after,
+    allowed: row.allowed,
+    limit: row.request_limit,
+    remaining: row.remaining,
+    resetAt: row.reset_at,
+    retryAfter: row.retry_after,
   };
 }
 

@@ -1,6 +1,6 @@
 import 'server-only';
+import { one, encryptSecret, AppError } from '@/lib/core';
 import { z } from 'zod';
-import { encryptSecret, AppError } from '@/lib/core';
 import { withUser, type DbSession, type Tx } from '@/lib/db';
 import { enqueueDelivery } from './deliver';
 import { webhookSubscription } from './events';
@@ -151,15 +151,18 @@ export async function createEndpoint(
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const secret = newEndpointSecret();
   const sealed = encryptSecret(secret);
-  const [row] = await withUser(
-    session,
-    (tx) => tx<EndpointRow[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<EndpointRow[]>`
       select id, org_id, url, description, event_types, secret_hint, enabled, failed_deliveries,
              disabled_reason, disabled_at, created_at
       from public.webhook_endpoint_create(${input.orgId ?? null}, ${input.url},
         ${input.description ?? null}, ${input.eventTypes}::text[], ${sealed}, ${secret.slice(-4)})`,
+    ),
+    'result of webhook_endpoint_create',
   );
-  return { endpoint: toEndpoint(row!), secret };
+  return { endpoint: toEndpoint(row), secret };
 }
 
 export async function updateEndpoint(
@@ -191,12 +194,15 @@ export async function sendTestEvent(
   session: DbSession,
   id: string,
 ): Promise<{ deliveryId: string }> {
-  const [row] = await withUser(
-    session,
-    (tx) => tx<{ id: string }[]>`select public.webhook_send_test(${id}) as id`,
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<{ id: string }[]>`select public.webhook_send_test(${id}) as id`,
+    ),
+    'result of webhook_send_test',
   );
-  await queue(row!.id);
-  return { deliveryId: row!.id };
+  await queue(row.id);
+  return { deliveryId: row.id };
 }
 
 /** Sends a delivery's event again as a new delivery with its own attempts. */
@@ -204,12 +210,15 @@ export async function replayDelivery(
   session: DbSession,
   deliveryId: string,
 ): Promise<{ deliveryId: string }> {
-  const [row] = await withUser(
-    session,
-    (tx) => tx<{ id: string }[]>`select public.webhook_replay(${deliveryId}) as id`,
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<{ id: string }[]>`select public.webhook_replay(${deliveryId}) as id`,
+    ),
+    'result of webhook_replay',
   );
-  await queue(row!.id);
-  return { deliveryId: row!.id };
+  await queue(row.id);
+  return { deliveryId: row.id };
 }
 
 interface DeliveryRow {
