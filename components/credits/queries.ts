@@ -1,3 +1,4 @@
+import { ApiError, callApi } from '@/lib/api/client';
 import {
   useQueryClient,
   type InfiniteData,
@@ -216,52 +217,17 @@ function decodeTransactionPage(wire: Wire<TransactionPage>): TransactionPage {
   };
 }
 
-/** The people-facing message of a problem+json body, when it has one. */
-function problemMessage(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const { detail, title } = body as { detail?: unknown; title?: unknown };
-  if (typeof detail === 'string') return detail;
-  return typeof title === 'string' ? title : undefined;
-}
-
-/** An API failure with a message meant for people (the problem+json detail). */
-export class CreditsApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'CreditsApiError';
-  }
-}
-
 async function getJson<W, T>(
   url: string,
   decode: (wire: W) => T,
   signal?: AbortSignal,
 ): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new CreditsApiError('Could not reach Tollgate. Check your connection and retry.', 0);
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    if (response.status === 401) {
-      throw new CreditsApiError('Your session has ended. Sign in again to continue.', 401);
-    }
-    throw new CreditsApiError(
-      problemMessage(body) ?? `The request failed (HTTP ${response.status}).`,
-      response.status,
-    );
-  }
+  const body = await callApi(url, { signal });
   try {
     // The shape is the API's own response type; the decoder checks amounts, ids and dates.
     return decode(body as W);
   } catch {
-    throw new CreditsApiError('Tollgate sent an answer this page does not understand.', 502);
+    throw new ApiError('Tollgate sent an answer this page does not understand.', 502);
   }
 }
 
@@ -318,6 +284,6 @@ export function historyExportUrl(scope: WalletScope, query: HistoryQuery): strin
 export type HistoryPages = InfiniteData<TransactionPage, string | null>;
 
 export function errorMessage(error: unknown): string {
-  if (error instanceof CreditsApiError) return error.message;
+  if (error instanceof ApiError) return error.message;
   return 'Something went wrong. Try again in a moment.';
 }

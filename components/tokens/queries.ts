@@ -1,3 +1,4 @@
+import { callApi } from '@/lib/api/client';
 import type { TokenStatsView } from './stats-schema';
 import { quotaKey } from './quota';
 
@@ -30,14 +31,7 @@ async function getJson<T>(
   isExpected: (body: unknown) => body is T,
   signal?: AbortSignal,
 ): Promise<T> {
-  const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const { detail, title } = (body ?? {}) as { detail?: unknown; title?: unknown };
-    const message =
-      typeof detail === 'string' ? detail : typeof title === 'string' ? title : undefined;
-    throw new Error(message ?? `The request failed (HTTP ${response.status}).`);
-  }
+  const body = await callApi(url, { signal });
   if (!isExpected(body)) throw new Error('Tollgate sent an answer this page does not understand.');
   return body;
 }
