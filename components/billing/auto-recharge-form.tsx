@@ -12,7 +12,7 @@ import { ApiError, callApi } from '@/lib/api/client';
 import { formatCredits, parseCredits } from '@/lib/credits/format';
 import type { PackageView } from './views';
 
-export interface AutoRechargeView {
+interface AutoRechargeView {
   enabled: boolean;
   /** Micro-credits as a decimal string, or null when never configured. */
   threshold: string | null;

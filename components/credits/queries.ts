@@ -1,10 +1,5 @@
 import { ApiError, callApi } from '@/lib/api/client';
-import {
-  useQueryClient,
-  type InfiniteData,
-  type QueryClient,
-  type QueryKey,
-} from '@tanstack/react-query';
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type {
   BreakdownView,
   Category,
@@ -34,7 +29,7 @@ export type { Category, Transaction, TransactionPage, TransferKind, UsagePeriod,
 export type { WalletSummary, PeriodGrantProgress, UsageBreakdownReport, BreakdownView };
 
 /** The personal wallet summary, shared by the header balance and the /credits balance card. */
-export const CREDITS_SUMMARY_KEY = ['credits', 'summary'] as const;
+const CREDITS_SUMMARY_KEY = ['credits', 'summary'] as const;
 
 function scopeKey(scope: WalletScope): string {
   return scope.type === 'personal' ? 'personal' : `org:${scope.orgId}`;
@@ -71,13 +66,7 @@ export function invalidateCredits(queryClient: QueryClient): Promise<void> {
   return queryClient.invalidateQueries({ queryKey: creditsKeys.all });
 }
 
-/** The same, as a hook: `const refreshCredits = useInvalidateCredits(); await refreshCredits();` */
-export function useInvalidateCredits(): () => Promise<void> {
-  const queryClient = useQueryClient();
-  return () => invalidateCredits(queryClient);
-}
-
-export function creditsApiBase(scope: WalletScope): string {
+function creditsApiBase(scope: WalletScope): string {
   return scope.type === 'personal' ? '/api/credits' : `/api/orgs/${scope.orgId}/credits`;
 }
 
@@ -89,7 +78,7 @@ export interface HistoryQuery {
   to?: string;
 }
 
-export function historySearchParams(query: HistoryQuery): URLSearchParams {
+function historySearchParams(query: HistoryQuery): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (typeof value === 'string' && value !== '') params.set(key, value);
@@ -280,8 +269,6 @@ export function historyExportUrl(scope: WalletScope, query: HistoryQuery): strin
   const params = historySearchParams(query).toString();
   return `${creditsApiBase(scope)}/history/export${params ? `?${params}` : ''}`;
 }
-
-export type HistoryPages = InfiniteData<TransactionPage, string | null>;
 
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;

@@ -12,7 +12,7 @@ export const notificationsKeys = {
   list: ['notifications', 'list'] as const,
 };
 
-export const NOTIFICATIONS_PAGE = 20;
+const NOTIFICATIONS_PAGE = 20;
 
 export async function fetchNotifications(signal?: AbortSignal): Promise<NotificationPageView> {
   const body = await callApi(`/api/notifications?limit=${NOTIFICATIONS_PAGE}`, { signal });

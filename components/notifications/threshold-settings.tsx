@@ -10,7 +10,7 @@ import { formatCredits, parseCredits } from '@/lib/credits/format';
 import { alertSettingsView, MAX_THRESHOLDS, type AlertSettingsView } from '@/lib/alerts/schemas';
 
 /** "80, 95,100 %" → [80, 95, 100], or a message saying what is wrong. */
-export function parseThresholds(text: string): number[] | string {
+function parseThresholds(text: string): number[] | string {
   const parts = text
     .split(/[\s,;%]+/)
     .map((part) => part.trim())

@@ -47,9 +47,6 @@ export function fetchTokenStats(orgId: string | null, signal?: AbortSignal) {
   return getJson(withOrg('/api/v1/tokens/stats', orgId, 'period=30d'), isTokenStats, signal);
 }
 
-// The quota read lives in ./quota, without zod: the sidebar widget loads it on every page.
-export { fetchQuota, type QuotaView } from './quota';
-
 export type UsageLevel = 'ok' | 'warning' | 'critical' | 'exhausted';
 
 /** The low-balance thresholds: 80 % used warns, 95 % is critical, 100 % is spent. */

@@ -6,7 +6,7 @@ import { callApi } from '@/lib/api/client';
  * enough to turn a garbled answer into an error.
  */
 
-export interface QuotaView {
+interface QuotaView {
   planId: string;
   planName: string;
   /** ISO instant. */

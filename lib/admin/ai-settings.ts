@@ -8,7 +8,7 @@ import { requirePlatformAdmin } from './guard';
  * force is the latest that has started), the kill switches and the global AI settings.
  */
 
-export interface AdminPriceVersion {
+interface AdminPriceVersion {
   id: bigint;
   inputPerMtok: bigint;
   cachedInputPerMtok: bigint;
@@ -30,7 +30,7 @@ export interface AdminCatalogModel {
   prices: AdminPriceVersion[];
 }
 
-export interface AdminFeatureFlag {
+interface AdminFeatureFlag {
   scope: 'feature' | 'model' | 'plan';
   key: string;
   enabled: boolean;
@@ -39,7 +39,7 @@ export interface AdminFeatureFlag {
   updatedBy: string | null;
 }
 
-export interface AdminAiSettings {
+interface AdminAiSettings {
   creditsPerUsd: bigint;
   markupBps: number;
   cacheHitChargeBps: number;

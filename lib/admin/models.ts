@@ -24,7 +24,7 @@ export interface MarginRow {
 
 export type { ProviderHealth } from '@/lib/gateway';
 
-export interface AdminModelStats {
+interface AdminModelStats {
   from: Date;
   to: Date;
   creditsPerUsd: bigint;

@@ -16,9 +16,8 @@ import { AI_FEATURES, type AiFeature } from './features';
  * progress and results, cancel. The work itself is done by processBatch (lib/ai/batch.ts).
  */
 
-export const BATCH_MAX_ITEMS = 1000;
-export const BATCH_STATUSES = ['queued', 'running', 'completed', 'cancelled', 'failed'] as const;
-export type BatchStatus = (typeof BATCH_STATUSES)[number];
+const BATCH_MAX_ITEMS = 1000;
+export type BatchStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
 export type BatchItemStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 
 const FEATURES = Object.keys(AI_FEATURES) as [AiFeature, ...AiFeature[]];
@@ -33,9 +32,9 @@ export const batchInput = z.object({
     .max(BATCH_MAX_ITEMS, `a batch has at most ${BATCH_MAX_ITEMS} items`),
   maxOutputTokens: z.number().int().min(1).max(4096).default(800),
 });
-export type BatchInput = z.input<typeof batchInput>;
+type BatchInput = z.input<typeof batchInput>;
 
-export interface SubmittedBatch {
+interface SubmittedBatch {
   id: string;
   itemCount: number;
   creditsReserved: bigint;
@@ -110,7 +109,7 @@ export async function submitBatch(
   };
 }
 
-export interface BatchSummary {
+interface BatchSummary {
   id: string;
   orgId: string | null;
   model: string;
@@ -128,7 +127,7 @@ export interface BatchSummary {
   finishedAt: Date | null;
 }
 
-export interface BatchItem {
+interface BatchItem {
   index: number;
   /** The item as stored: personal data (e-mail addresses, card numbers) removed. */
   input: string;
@@ -200,7 +199,7 @@ export const batchPage = z.object({
   offset: z.coerce.number().int().min(0).max(BATCH_MAX_ITEMS).default(0),
   limit: z.coerce.number().int().min(1).max(BATCH_MAX_ITEMS).default(100),
 });
-export type BatchPage = z.input<typeof batchPage>;
+type BatchPage = z.input<typeof batchPage>;
 
 /** A batch the caller may read (RLS), with one page of its items in order; 404 otherwise. */
 export async function getBatch(
@@ -277,7 +276,7 @@ export async function listBatches(
   return rows.map(summaryOf);
 }
 
-export interface CancelledBatch {
+interface CancelledBatch {
   id: string;
   status: BatchStatus;
   /** Items that had not started and were cancelled by this call. */

@@ -24,15 +24,8 @@ export {
   cancelBatch,
   batchInput,
   batchPage,
-  BATCH_MAX_ITEMS,
-  type BatchInput,
-  type BatchPage,
   type BatchStatus,
   type BatchItemStatus,
-  type BatchSummary,
-  type BatchItem,
-  type SubmittedBatch,
-  type CancelledBatch,
 } from './batch-submit';
 
 /**
@@ -45,7 +38,7 @@ export {
  * nothing left to claim; items of a worker that died are reclaimed when their lease lapses.
  */
 
-export interface ProcessBatchOptions {
+interface ProcessBatchOptions {
   /** Items in flight at once (default 4). */
   concurrency?: number;
   /** Provider calls per item before it fails (default 3). */
@@ -56,7 +49,7 @@ export interface ProcessBatchOptions {
   timeoutMs?: number;
 }
 
-export interface ProcessedBatch {
+interface ProcessedBatch {
   batchId: string;
   status: BatchStatus;
   /** Items this run finished. */

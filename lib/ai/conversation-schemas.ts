@@ -3,7 +3,7 @@ import type { CallOutcome } from '@/lib/gateway';
 
 /** What the conversation endpoints accept and return (lib/ai/conversations does the work). */
 
-export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
+const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
 
 export const createConversationInput = z
   .object({

@@ -5,17 +5,8 @@ import 'server-only';
  * the metered product features. Every model call goes through the gateway's metered call.
  */
 
-export {
-  meteredAction,
-  runAiFeature,
-  featureInput,
-  AI_FEATURES,
-  type AiFeature,
-  type FeatureInput,
-  type MeteredActionInput,
-  type MeteredActionResult,
-} from './features';
-export { chooseModel, expectedCredits, type ModelNeeds, type ChoosableModel } from './choose-model';
+export { runAiFeature, featureInput, AI_FEATURES, type AiFeature } from './features';
+export { chooseModel, expectedCredits } from './choose-model';
 export {
   listTemplates,
   getTemplate,
@@ -23,16 +14,12 @@ export {
   updateTemplate,
   deleteTemplate,
   renderTemplateById,
-  renderTemplate,
   placeholdersOf,
   createTemplateInput,
   updateTemplateInput,
   listTemplatesQuery,
   renderInput,
-  TEMPLATE_VISIBILITIES,
-  type PromptTemplate,
   type TemplateVariable,
-  type TemplateVisibility,
 } from './templates';
 export {
   listConversations,
@@ -55,7 +42,6 @@ export {
   appendMessageInput,
   listMessagesQuery,
   type Conversation,
-  type ConversationMessage,
 } from './conversation-schemas';
 export * from './batch';
 export { batchJobs } from './jobs';

@@ -18,8 +18,8 @@ import {
 
 export { renderTemplate, placeholdersOf, type TemplateVariable } from './template-render';
 
-export const TEMPLATE_VISIBILITIES = ['private', 'public'] as const;
-export type TemplateVisibility = (typeof TEMPLATE_VISIBILITIES)[number];
+const TEMPLATE_VISIBILITIES = ['private', 'public'] as const;
+type TemplateVisibility = (typeof TEMPLATE_VISIBILITIES)[number];
 
 const templateFields = {
   name: z.string().trim().min(1).max(100),
@@ -46,7 +46,7 @@ export const createTemplateInput = z
     message: 'Declare each variable once.',
     path: ['variables'],
   });
-export type CreateTemplateInput = z.input<typeof createTemplateInput>;
+type CreateTemplateInput = z.input<typeof createTemplateInput>;
 
 export const updateTemplateInput = z
   .object({
@@ -63,7 +63,7 @@ export const updateTemplateInput = z
     message: 'Declare each variable once.',
     path: ['variables'],
   });
-export type UpdateTemplateInput = z.input<typeof updateTemplateInput>;
+type UpdateTemplateInput = z.input<typeof updateTemplateInput>;
 
 export const listTemplatesQuery = z.object({
   visibility: z.enum([...TEMPLATE_VISIBILITIES, 'all']).default('all'),
@@ -73,7 +73,7 @@ export const renderInput = z
   .object({ values: z.record(z.string().max(100), z.string().max(100_000)).default({}) })
   .strict();
 
-export interface PromptTemplate {
+interface PromptTemplate {
   id: string;
   name: string;
   description: string | null;

@@ -93,16 +93,9 @@ export async function getTokenBalance(
   return found;
 }
 
-/** Creates the subject's balances for its plan (idempotent); returns them. */
-export async function initializeTokens(actor: Actor, subject: Subject): Promise<TokenBalance[]> {
-  const { kind, id } = parseInput(subjectSchema, subject);
-  await runAs(actor, (tx) => tx`select * from public.token_init(${kind}, ${id})`).catch(planError);
-  return getAllTokenBalances(actor, subject);
-}
+type CheckReason = 'ok' | 'credits' | 'insufficient' | 'upgrade_required';
 
-export type CheckReason = 'ok' | 'credits' | 'insufficient' | 'upgrade_required';
-
-export interface TokenCheck {
+interface TokenCheck {
   allowed: boolean;
   /** ok: the allowance pays; credits: the plan spends credits past the allowance. */
   reason: CheckReason;

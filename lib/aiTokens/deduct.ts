@@ -3,8 +3,7 @@ import { one, parseInput, runAs, subjectSchema, type Actor, type Subject } from 
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '@/lib/db';
-import { changePlan, planError, type PlanChange } from '@/lib/plans';
-import { getAllTokenBalances, type TokenBalance } from './balances';
+import { planError } from '@/lib/plans';
 import { tokenUse, type TokenUse } from './schemas';
 
 /**
@@ -15,7 +14,7 @@ import { tokenUse, type TokenUse } from './schemas';
 
 export type TokenSource = 'allowance' | 'credits';
 
-export interface Deduction {
+interface Deduction {
   logId: bigint;
   tokenType: string;
   /** Allowance tokens used (cost per action × actions). */
@@ -80,7 +79,7 @@ export async function deductTokens(
   return toDeduction(row);
 }
 
-export interface Reservation {
+interface Reservation {
   reservationId: bigint;
   tokenType: string;
   amount: number;
@@ -182,18 +181,4 @@ export async function releaseReservation(
     remaining: Number(row.remaining),
     replayed: row.replayed,
   };
-}
-
-/**
- * Moves a subject to a plan and returns its balances afterwards: an upgrade applies at once (the
- * new allowance less what was used this period), a downgrade at the period end. Service or
- * platform admin only.
- */
-export async function upgradeTokens(
-  actor: Actor,
-  subject: Subject,
-  planId: string,
-): Promise<{ change: PlanChange; balances: TokenBalance[] }> {
-  const change = await changePlan(actor, subject, planId);
-  return { change, balances: await getAllTokenBalances(actor, subject) };
 }

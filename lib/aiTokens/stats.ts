@@ -9,14 +9,14 @@ import { periodRange, statsPeriod, type StatsPeriod } from './schemas';
  * from the append-only log, by token type, feature, UTC day and source.
  */
 
-export interface UsageBucket {
+interface UsageBucket {
   key: string;
   events: number;
   tokens: number;
   credits: bigint;
 }
 
-export interface TokenStats {
+interface TokenStats {
   period: StatsPeriod;
   from: Date;
   to: Date;

@@ -13,7 +13,7 @@ import { type AlertKind, type AlertSettingsValue, type AlertsListQuery } from '.
 
 export * from './schemas';
 
-export interface AlertSettings {
+interface AlertSettings {
   walletId: string;
   enabled: boolean;
   thresholds: number[];

@@ -1,4 +1,4 @@
-export { route, type RouteContext } from './route';
+export { route } from './route';
 export { action, type ActionResult } from './action';
 export { problemResponse, problemJson } from './problem';
 export { cronRoute } from './cron';

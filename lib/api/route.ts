@@ -20,7 +20,7 @@ interface RouteOptions<P, Q, B, A extends Auth> {
   body?: z.ZodType<B>;
 }
 
-export interface RouteContext<P, Q, B, A extends Auth> {
+interface RouteContext<P, Q, B, A extends Auth> {
   request: Request;
   requestId: string;
   session: A extends 'optional' ? Session | null : Session;

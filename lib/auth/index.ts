@@ -1,3 +1,3 @@
 export { getSession, getRequestSession, type Session } from './session';
 export { getViewer, type Viewer } from './viewer';
-export { listDemoUsers, findUserForLocalSignIn, type DemoUser } from './demo-users';
+export { listDemoUsers, findUserForLocalSignIn } from './demo-users';

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * our SQLSTATEs); `toProblem` maps anything thrown to an RFC 9457 problem with the right status.
  */
 
-export type ErrorCode =
+type ErrorCode =
   | 'bad_request'
   | 'validation_failed'
   | 'content_flagged'

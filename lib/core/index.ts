@@ -6,17 +6,9 @@ import 'server-only';
  * one-row helper. It imports nothing above lib/db.
  */
 
-export { AppError, errors, toAppError, type Problem, type ErrorCode } from './errors';
+export { AppError, errors, toAppError, type Problem } from './errors';
 export { parseInput } from './input';
-export {
-  SUBJECT_KINDS,
-  subjectSchema,
-  userSubject,
-  orgSubject,
-  subjectFor,
-  type Subject,
-  type SubjectKind,
-} from './subject';
+export { subjectSchema, userSubject, orgSubject, subjectFor, type Subject } from './subject';
 export { runAs, type Actor } from './actor';
 export { toJson } from './json';
 export { one } from './one';

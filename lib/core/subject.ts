@@ -6,8 +6,8 @@ import type { DbSession } from '@/lib/db';
  * subjects never stand in for each other; the SQL functions check the caller may act for it.
  */
 
-export const SUBJECT_KINDS = ['user', 'org'] as const;
-export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+const SUBJECT_KINDS = ['user', 'org'] as const;
+type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 export interface Subject {
   kind: SubjectKind;

@@ -183,13 +183,3 @@ export async function getUsageByCategory(
     daily: dailyList,
   };
 }
-
-/** Daily totals only (a lighter read for sparklines and the header). */
-export async function getDailyTotals(
-  session: DbSession,
-  walletId: string,
-  period: UsagePeriod = '30d',
-) {
-  const report = await getUsageByCategory(session, walletId, period);
-  return report.daily.map(({ day, total }) => ({ day, total }));
-}

@@ -28,9 +28,9 @@ const spendInput = z.object({
   description,
   metadata,
 });
-export type SpendInput = z.input<typeof spendInput>;
+type SpendInput = z.input<typeof spendInput>;
 
-export interface SpendResult {
+interface SpendResult {
   transferId: bigint;
   amount: bigint;
   available: bigint;
@@ -186,7 +186,7 @@ const grantInput = z.object({
   metadata,
   category: z.enum(CATEGORIES).default('other'),
 });
-export type GrantInput = z.input<typeof grantInput>;
+type GrantInput = z.input<typeof grantInput>;
 
 /** Service only: issues credits as a new lot. Callers check that the actor may grant. */
 export async function grantCredits(
@@ -218,7 +218,7 @@ const transferInput = z.object({
   idempotencyKey,
   description,
 });
-export type TransferInput = z.input<typeof transferInput>;
+type TransferInput = z.input<typeof transferInput>;
 
 export async function transferCredits(
   session: DbSession,
@@ -243,52 +243,6 @@ export async function transferCredits(
   };
 }
 
-const refundInput = z.object({
-  transferId: holdId,
-  amount: microAmount,
-  idempotencyKey,
-  reason: description,
-});
-
-/** Platform admins (checked in SQL) refund part or all of a spend. */
-export async function refundTransaction(
-  session: DbSession,
-  input: z.input<typeof refundInput>,
-): Promise<{
-  transferId: bigint;
-  amount: bigint;
-  refundedTotal: bigint;
-  available: bigint;
-  replayed: boolean;
-}> {
-  const args = refundInput.parse(input);
-  const row = one(
-    await withUser(
-      session,
-      (tx) =>
-        tx<
-          {
-            transfer_id: bigint;
-            amount: bigint;
-            refunded_total: bigint;
-            available: bigint;
-            replayed: boolean;
-          }[]
-        >`
-      select * from public.credit_refund(${args.transferId.toString()}::bigint, ${args.amount.toString()}::bigint,
-        ${args.idempotencyKey}, ${args.reason ?? null})`,
-    ).catch(ledgerError),
-    'result of credit_refund',
-  );
-  return {
-    transferId: row.transfer_id,
-    amount: row.amount,
-    refundedTotal: row.refunded_total,
-    available: row.available,
-    replayed: row.replayed,
-  };
-}
-
 /** Expires due holds and lots; called by the maintenance tick. */
 export async function runLedgerMaintenance(limit = 1000) {
   const row = one(
@@ -304,13 +258,4 @@ export async function runLedgerMaintenance(limit = 1000) {
     holdsExpired: row.holds_expired,
     lotsExpired: row.lots_expired,
   };
-}
-
-/** Every broken invariant (empty when the books balance). */
-export async function checkLedger() {
-  return asService(
-    (tx) =>
-      tx<{ invariant: string; account_id: string | null; expected: string; actual: string }[]>`
-      select * from public.ledger_check()`,
-  );
 }

@@ -12,7 +12,7 @@ import type postgres from 'postgres';
  */
 
 export const MIGRATIONS_DIR = path.join(process.cwd(), 'supabase', 'migrations');
-export const SHIM_DIR = path.join(process.cwd(), 'supabase', 'shim');
+const SHIM_DIR = path.join(process.cwd(), 'supabase', 'shim');
 const MIGRATION_NAME = /^(\d{14})_([a-z0-9_]+)\.sql$/;
 const LOCK_KEY = 727_1001; // pg_advisory_lock key: one runner at a time per database
 
@@ -31,7 +31,7 @@ export class MigrationChangedError extends Error {
   }
 }
 
-export interface MigrationFile {
+interface MigrationFile {
   version: string;
   name: string;
   file: string;
@@ -39,13 +39,13 @@ export interface MigrationFile {
   checksum: string;
 }
 
-export interface MigrationReport {
+interface MigrationReport {
   shimApplied: boolean;
   applied: string[];
   skipped: string[];
 }
 
-export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const names = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort();
   return Promise.all(
     names.map(async (file) => {

@@ -8,7 +8,7 @@ import { planError } from '@/lib/plans';
 
 const microUsd = z.coerce.bigint().min(0n).max(1_000_000_000n);
 
-export const priceInput = z.object({
+const priceInput = z.object({
   modelId: z.string().min(1).max(64),
   inputPerMtok: microUsd,
   cachedInputPerMtok: microUsd,

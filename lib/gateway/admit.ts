@@ -11,12 +11,12 @@ import { InsufficientAllowanceError, planError } from '@/lib/plans';
  * checks the caller).
  */
 
-export interface Admission {
+interface Admission {
   walletId: string;
   hold: Hold | null;
 }
 
-export interface HoldRequest {
+interface HoldRequest {
   amount: bigint;
   idempotencyKey: string;
   ttlSeconds: number;

@@ -3,7 +3,7 @@ import { withUser, type DbSession } from '@/lib/db';
 import type { Subject } from '@/lib/core';
 
 /** When each BYOK provider was last used by a subject, read under the caller's own RLS. */
-export interface ByokActivity {
+interface ByokActivity {
   provider: string;
   lastUsedAt: Date;
   /** Calls made with the key since the start of this UTC month. */

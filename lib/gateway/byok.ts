@@ -17,7 +17,7 @@ import { planError } from '@/lib/plans';
  */
 
 export const BYOK_PROVIDERS = ['openai', 'anthropic', 'google'] as const;
-export type ByokProvider = (typeof BYOK_PROVIDERS)[number];
+type ByokProvider = (typeof BYOK_PROVIDERS)[number];
 
 export const saveKeyInput = z.object({
   provider: z.enum(BYOK_PROVIDERS),
@@ -41,7 +41,7 @@ export const saveKeyInput = z.object({
     .nullish(),
 });
 
-export interface StoredKey {
+interface StoredKey {
   id: string;
   provider: ByokProvider;
   /** The last four characters, for recognising the key. */

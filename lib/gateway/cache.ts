@@ -20,9 +20,9 @@ import { redactPii } from './redact';
  * serves the redacted answer; the key is a hash and holds no prompt text.
  */
 
-export const CACHE_TTL_SECONDS = { chat: 600, completion: 3_600 } as const;
+const CACHE_TTL_SECONDS = { chat: 600, completion: 3_600 } as const;
 
-export function cacheKey(input: MeteredCallInput): string {
+function cacheKey(input: MeteredCallInput): string {
   const args = meteredCallInput.parse(input);
   const prompt = args.prompt.map((message) => ({
     role: message.role,

@@ -76,7 +76,7 @@ export async function loadCallContext(
   };
 }
 
-export interface CatalogModel {
+interface CatalogModel {
   id: string;
   provider: Provider;
   displayName: string;

@@ -22,7 +22,7 @@ export type ChatMessage = UIMessage<ChatMetadata>;
 
 const part = z.looseObject({ type: z.string().max(100), text: z.string().max(100_000).optional() });
 
-export const chatMessage = z.object({
+const chatMessage = z.object({
   id: z.string().max(200).optional(),
   // Callers never write the system prompt of the assistant.
   role: z.enum(['user', 'assistant']),

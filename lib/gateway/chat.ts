@@ -42,7 +42,7 @@ function modelPrompt(prompt: PromptMessage[]): { system?: string; messages: Mode
   };
 }
 
-export function metadataOf(model: string, outcome: CallOutcome): ChatMetadata {
+function metadataOf(model: string, outcome: CallOutcome): ChatMetadata {
   return {
     model,
     status: outcome.status,
@@ -59,7 +59,7 @@ function errorName(error: unknown): string {
 }
 
 /** Called once a streamed reply is settled, before its last chunk is sent (e.g. to store it). */
-export interface StreamChatHooks {
+interface StreamChatHooks {
   onSettled?: (reply: { text: string; model: string; outcome: CallOutcome }) => Promise<void>;
 }
 

@@ -14,7 +14,7 @@ export const embedInput = z.object({
   orgId: z.uuid().nullish(),
   feature: z.string().trim().min(1).max(100).default('embeddings'),
 });
-export type EmbedInput = z.input<typeof embedInput>;
+type EmbedInput = z.input<typeof embedInput>;
 
 export async function embedMetered(
   session: DbSession,

@@ -12,7 +12,7 @@ import { countTokens } from './tokenizer';
  * provider really returned × the price in force; a provider error voids the hold.
  */
 
-export const IMAGE_SIZES = [
+const IMAGE_SIZES = [
   '256x256',
   '512x512',
   '1024x1024',
@@ -30,9 +30,9 @@ export const imageInput = z.object({
   orgId: z.uuid().nullish(),
   feature: z.string().trim().min(1).max(100).default('images'),
 });
-export type ImageInput = z.input<typeof imageInput>;
+type ImageInput = z.input<typeof imageInput>;
 
-export interface GeneratedImage {
+interface GeneratedImage {
   mediaType: string;
   base64: string;
 }

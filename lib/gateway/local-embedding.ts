@@ -13,7 +13,7 @@ import { countTokens } from './tokenizer';
  * count. For demos and tests only.
  */
 
-export const LOCAL_EMBEDDING_DIMENSIONS = 64;
+const LOCAL_EMBEDDING_DIMENSIONS = 64;
 
 function embed(text: string): number[] {
   const vector = new Array<number>(LOCAL_EMBEDDING_DIMENSIONS).fill(0);

@@ -14,9 +14,9 @@ import type {
  * audio bytes, with the real duration read from a WAV header when there is one.
  */
 
-export const LOCAL_IMAGE_SIZE = 256;
+const LOCAL_IMAGE_SIZE = 256;
 /** Seconds assumed per byte of non-WAV audio in the local model (128 kbit/s). */
-export const LOCAL_BYTES_PER_SECOND = 16_000;
+const LOCAL_BYTES_PER_SECOND = 16_000;
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -40,7 +40,7 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A size × size RGB PNG of a 4 × 4 grid whose colours are derived from the seed. */
-export function localPng(seed: string, size = LOCAL_IMAGE_SIZE): Uint8Array {
+function localPng(seed: string, size = LOCAL_IMAGE_SIZE): Uint8Array {
   const palette = createHash('sha256').update(seed).digest();
   const rowLength = size * 3 + 1;
   const raw = Buffer.alloc(rowLength * size);

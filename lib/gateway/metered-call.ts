@@ -27,7 +27,7 @@ export type { CallOutcome } from './settle';
  * rounded up to the micro-credit; unknown usage after output charges the hold.
  */
 
-export const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
+const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 export const meteredCallInput = z.object({
@@ -44,7 +44,7 @@ export const meteredCallInput = z.object({
 });
 export type MeteredCallInput = z.input<typeof meteredCallInput>;
 
-export interface MeteredCall {
+interface MeteredCall {
   callId: string;
   context: CallContext;
   subject: Subject;
@@ -63,7 +63,7 @@ export interface MeteredCall {
 }
 
 /** What the gateway needs to open any metered call (chat, completion, embedding). */
-export interface CallSpec {
+interface CallSpec {
   model: string;
   orgId?: string | null;
   feature: string;
@@ -79,7 +79,7 @@ export interface CallSpec {
   media?: { images?: number; audioMilliseconds?: number };
 }
 
-export interface OpenCall extends Omit<MeteredCall, 'model'> {
+interface OpenCall extends Omit<MeteredCall, 'model'> {
   meter: Meter;
   /** The subject's own key for the provider, when it has one (BYOK). */
   apiKey: string | null;

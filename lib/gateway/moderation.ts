@@ -19,13 +19,13 @@ import type { Meter } from './meter';
  * buffering the whole answer (no more streaming) or retracting text the user has already read.
  */
 
-export const MODERATION_MODEL = 'omni-moderation-latest';
+const MODERATION_MODEL = 'omni-moderation-latest';
 export const FLAGGED_OUTPUT_NOTICE =
   'The answer was withheld because it did not pass content moderation.';
 const UNCHECKED_OUTPUT_NOTICE =
   'The answer was withheld because content moderation could not check it.';
 
-export interface ModerationResult {
+interface ModerationResult {
   flagged: boolean;
   /** Names of the flagged categories (e.g. "violence"), never the text. */
   categories: string[];
@@ -88,7 +88,7 @@ function clientFor(apiKey: string): OpenAI {
 }
 
 /** Classifies the texts; throws when the moderation endpoint fails. */
-export async function moderateTexts(apiKey: string, texts: string[]): Promise<ModerationResult> {
+async function moderateTexts(apiKey: string, texts: string[]): Promise<ModerationResult> {
   const input = texts.filter((text) => text.trim() !== '');
   if (input.length === 0) return { flagged: false, categories: [] };
   const response = await clientFor(apiKey).moderations.create({ model: MODERATION_MODEL, input });

@@ -12,7 +12,7 @@ import { PROVIDERS, isProviderConfigured, type Provider } from './providers';
  * moderated, and its health over the last hour and 24 hours (all calls on the platform).
  */
 
-export interface ProviderStatus {
+interface ProviderStatus {
   id: Provider;
   /** Usable by the caller now: a platform key, the caller's own key, or the local provider. */
   configured: boolean;

@@ -7,8 +7,8 @@
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const CARD_LIKE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 
-export const REDACTED_EMAIL = '[email]';
-export const REDACTED_CARD = '[card number]';
+const REDACTED_EMAIL = '[email]';
+const REDACTED_CARD = '[card number]';
 
 export function redactPii(text: string): string {
   return text.replace(EMAIL, REDACTED_EMAIL).replace(CARD_LIKE, REDACTED_CARD);

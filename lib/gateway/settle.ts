@@ -36,7 +36,7 @@ function errorCodeOf(error: unknown): string {
   return typeof status === 'number' ? `provider_${status}` : 'provider_error';
 }
 
-export interface SettleTarget {
+interface SettleTarget {
   callId: string;
   context: CallContext;
   subject: Subject;

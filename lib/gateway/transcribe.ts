@@ -14,11 +14,11 @@ import { transcriptionModelFor } from './providers';
  * duration; never more than was held. With neither, usage is unknown and the hold is charged.
  */
 
-export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
+const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
 /** 8 kbit/s: a file of n bytes holds at most n / 1000 seconds of audio. */
 const MIN_BYTES_PER_SECOND = 1_000;
 
-export const transcribeInput = z.object({
+const transcribeInput = z.object({
   model: z.string().trim().min(1).max(64),
   audio: z.instanceof(Uint8Array).refine((bytes) => bytes.length > 0, 'the audio file is empty'),
   mediaType: z
@@ -35,10 +35,10 @@ export const transcribeInput = z.object({
   orgId: z.uuid().nullish(),
   feature: z.string().trim().min(1).max(100).default('transcription'),
 });
-export type TranscribeInput = z.input<typeof transcribeInput>;
+type TranscribeInput = z.input<typeof transcribeInput>;
 
 /** The JSON form of a transcription request: the audio as base64. */
-export const transcribeJson = z.object({
+const transcribeJson = z.object({
   model: z.string(),
   audio: z
     .string()
@@ -52,7 +52,7 @@ export const transcribeJson = z.object({
   feature: z.string().optional(),
 });
 
-export interface Transcript {
+interface Transcript {
   text: string;
   language: string | null;
   durationSeconds: number;
@@ -60,7 +60,7 @@ export interface Transcript {
 }
 
 /** The longest the audio can be, in milliseconds (what is held). */
-export function audioBoundMs(audio: Uint8Array): number {
+function audioBoundMs(audio: Uint8Array): number {
   const wav = wavDurationSeconds(audio);
   if (wav !== null) return Math.ceil(wav * 1000) + 1000;
   return Math.max(1000, Math.ceil(audio.length / MIN_BYTES_PER_SECOND) * 1000);

@@ -11,7 +11,7 @@ import { OPERATIONS } from '@/lib/usage';
  * aggregate dashboards; per-call detail is narrowed here to what the member did).
  */
 
-export const USAGE_STATUSES = ['charged', 'voided', 'held', 'cached', 'byok', 'failed'] as const;
+const USAGE_STATUSES = ['charged', 'voided', 'held', 'cached', 'byok', 'failed'] as const;
 
 const cursorSchema = z.tuple([z.string().min(1).max(40), z.string().regex(/^\d{1,19}$/)]);
 
@@ -31,9 +31,9 @@ export const usageDetailsQuery = z
     message: 'from must not be after to',
     path: ['from'],
   });
-export type UsageDetailsQuery = z.input<typeof usageDetailsQuery>;
+type UsageDetailsQuery = z.input<typeof usageDetailsQuery>;
 
-export interface UsageDetailRow {
+interface UsageDetailRow {
   id: string;
   time: Date;
   actorId: string | null;

@@ -10,13 +10,13 @@ import { invitationToken, inviteInput } from './schemas';
  * (in the link); the database keeps only its SHA-256, so a leaked table cannot be replayed.
  */
 
-export const INVITATION_TTL_HOURS = 7 * 24;
+const INVITATION_TTL_HOURS = 7 * 24;
 
 function hashToken(token: string): string {
   return createHash('sha256').update(invitationToken.parse(token)).digest('hex');
 }
 
-export interface CreatedInvitation {
+interface CreatedInvitation {
   invitationId: string;
   email: string;
   role: 'admin' | 'member';
@@ -120,7 +120,7 @@ export async function revokeInvitation(session: DbSession, invitationId: string)
   );
 }
 
-export interface PendingInvitation {
+interface PendingInvitation {
   id: string;
   email: string;
   role: 'admin' | 'member';

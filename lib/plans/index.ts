@@ -4,23 +4,8 @@ export {
   savePlan,
   setPlanAllowance,
   saveTokenType,
-  planInput,
-  OVERAGE_POLICIES,
   type Plan,
-  type PlanInput,
-  type TokenType,
   type OveragePolicy,
 } from './plans';
-export {
-  getSubscription,
-  changePlan,
-  type Subscription,
-  type PlanChange,
-  type PlanChangeKind,
-} from './subscriptions';
-export {
-  UpgradeRequiredError,
-  InsufficientAllowanceError,
-  RateLimitedError,
-  planError,
-} from './errors';
+export { getSubscription, changePlan, type Subscription } from './subscriptions';
+export { InsufficientAllowanceError, planError } from './errors';

@@ -78,10 +78,9 @@ export async function getSubscription(actor: Actor, subject: Subject): Promise<S
   };
 }
 
-export type PlanChangeKind =
-  'upgraded' | 'downgrade_scheduled' | 'downgrade_canceled' | 'unchanged';
+type PlanChangeKind = 'upgraded' | 'downgrade_scheduled' | 'downgrade_canceled' | 'unchanged';
 
-export interface PlanChange {
+interface PlanChange {
   subscriptionId: string;
   planId: string;
   pendingPlanId: string | null;

@@ -12,7 +12,7 @@ export const profileNameInput = z.object({
     .min(1, 'Enter your name.')
     .max(120, 'Keep your name under 120 characters.'),
 });
-export type ProfileNameInput = z.input<typeof profileNameInput>;
+type ProfileNameInput = z.input<typeof profileNameInput>;
 
 export async function updateProfileName(
   session: DbSession,

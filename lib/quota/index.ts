@@ -4,10 +4,6 @@ export {
   getOrgTokenUsage,
   checkTokenLimit,
   getMonthlyTokens,
-  type TokenUsage,
-  type TokenLimitCheck,
-  type LimitReason,
-  type PeriodTokens,
 } from './limits';
-export { getTokenBreakdown, type TokenBreakdown, type TokenCounts } from './breakdown';
-export { takeRequest, enforceRateLimit, type RateLimitResult } from './rate-limit';
+export { getTokenBreakdown } from './breakdown';
+export { takeRequest, enforceRateLimit } from './rate-limit';

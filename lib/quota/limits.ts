@@ -17,7 +17,7 @@ import { planError, type OveragePolicy } from '@/lib/plans';
  * (read from the per-period counter that recordUsage keeps, one row), and requests this hour.
  */
 
-export interface TokenUsage {
+interface TokenUsage {
   subject: Subject;
   planId: string;
   planName: string;
@@ -99,9 +99,9 @@ export function getOrgTokenUsage(actor: Actor, orgId: string): Promise<TokenUsag
   return getQuota(actor, orgSubject(orgId));
 }
 
-export type LimitReason = 'ok' | 'unlimited' | 'byok_exempt' | 'overage_credits' | 'limit_reached';
+type LimitReason = 'ok' | 'unlimited' | 'byok_exempt' | 'overage_credits' | 'limit_reached';
 
-export interface TokenLimitCheck {
+interface TokenLimitCheck {
   allowed: boolean;
   reason: LimitReason;
   used: number;
@@ -151,7 +151,7 @@ export async function checkTokenLimit(
   };
 }
 
-export interface PeriodTokens {
+interface PeriodTokens {
   periodStart: Date;
   periodEnd: Date;
   platformTokens: number;

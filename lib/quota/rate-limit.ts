@@ -7,7 +7,7 @@ import { planError } from '@/lib/plans';
  * exact however many app instances serve the traffic. Windows are clock hours (UTC).
  */
 
-export interface RateLimitResult {
+interface RateLimitResult {
   allowed: boolean;
   limit: number;
   remaining: number;

@@ -16,7 +16,7 @@ import { handleStripeWebhook } from './webhook';
  * and tells the wallet's managers.
  */
 
-export interface AutoRechargeSettings {
+interface AutoRechargeSettings {
   enabled: boolean;
   threshold: bigint | null;
   packageId: string | null;
@@ -185,7 +185,7 @@ let listening: Promise<unknown> | undefined;
  * Dispatches as soon as a spend queues a recharge (Postgres NOTIFY from the ledger), in a
  * long-running server. Serverless deployments call dispatchAutoRecharges from the cron route.
  */
-export function startAutoRechargeListener(): void {
+function startAutoRechargeListener(): void {
   if (listening || process.env.NODE_ENV === 'test') return;
   const dispatch = () =>
     void dispatchAutoRecharges().catch((error: unknown) => console.error(error));

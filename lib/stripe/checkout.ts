@@ -14,7 +14,7 @@ import type { PurchaseMetadata } from './schemas';
  * checkout page. Either way the credits arrive only through the webhook's fulfilment.
  */
 
-export interface CheckoutStart {
+interface CheckoutStart {
   paymentId: string;
   url: string;
   replayed: boolean;

@@ -13,7 +13,7 @@ export interface EventRef {
   type: string;
 }
 
-export interface PaymentDetails {
+interface PaymentDetails {
   chargeId: string | null;
   receiptUrl: string | null;
   paymentMethodId: string | null;
@@ -56,7 +56,7 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-export interface Outcome {
+interface Outcome {
   paymentId: string | null;
   status: string;
   replayed: boolean;

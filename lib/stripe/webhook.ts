@@ -29,7 +29,7 @@ import {
  * function that acts on it, in the same transaction, so a replay changes nothing.
  */
 
-export type WebhookResult =
+type WebhookResult =
   | { status: 200; body: { received: true; outcome: 'handled' | 'ignored' | 'replayed' } }
   | { status: 400; body: { error: string } };
 
@@ -146,8 +146,6 @@ const handlers: Record<string, Handler> = {
     await disputeClosed(event, { id: dispute.id, status: dispute.status });
   },
 };
-
-export const HANDLED_EVENTS = Object.keys(handlers);
 
 /** Handles one webhook delivery. Throws on a real failure (the route answers 500). */
 export async function handleStripeWebhook(

@@ -28,7 +28,7 @@ export interface UsageMetrics {
   creditsCharged: bigint;
 }
 
-export interface UsageStats {
+interface UsageStats {
   from: string;
   to: string;
   total: UsageMetrics;

@@ -13,7 +13,7 @@ import { signatureHeader } from './signature';
 
 const EXCERPT_BYTES = 1024;
 
-export interface DispatchResult {
+interface DispatchResult {
   events: number;
   deliveries: number;
   requeued: number;
@@ -59,7 +59,7 @@ interface Claim {
   event_data: unknown;
 }
 
-export type AttemptOutcome = 'succeeded' | 'pending' | 'failed' | 'skipped';
+type AttemptOutcome = 'succeeded' | 'pending' | 'failed' | 'skipped';
 
 /** Reads at most 1 KB of a response body (then stops reading), as valid UTF-8. */
 async function excerpt(response: Response): Promise<string> {
@@ -84,7 +84,7 @@ async function excerpt(response: Response): Promise<string> {
 }
 
 /** The JSON body of a delivery: exactly these bytes are signed. */
-export function deliveryBody(claim: {
+function deliveryBody(claim: {
   event_id: string;
   event_type: string;
   event_created_at: Date;

@@ -46,7 +46,7 @@ export const updateEndpointInput = z
     message: 'change at least one of url, eventTypes, description, enabled',
   });
 
-export interface WebhookEndpoint {
+interface WebhookEndpoint {
   id: string;
   orgId: string | null;
   url: string;
@@ -61,7 +61,7 @@ export interface WebhookEndpoint {
   createdAt: Date;
 }
 
-export interface WebhookAttempt {
+interface WebhookAttempt {
   attempt: number;
   statusCode: number | null;
   responseExcerpt: string | null;
@@ -71,7 +71,7 @@ export interface WebhookAttempt {
   attemptedAt: string;
 }
 
-export interface WebhookDelivery {
+interface WebhookDelivery {
   id: string;
   eventId: string;
   eventType: string;
