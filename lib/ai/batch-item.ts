@@ -38,7 +38,7 @@ export interface Target {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export interface ItemOptions {
+interface ItemOptions {
   maxAttempts: number;
   backoffMs: number;
   timeoutMs: number;
