@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Tiktoken } from 'js-tiktoken/lite';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
-import { clearTokenCountCache, countTokensLinear } from '../lib/ai/token-count';
+import { clearTokenCountCache, countTokensLinear } from '../lib/gateway/token-count';
 
 /**
- * npx tsx bench/tokenizer.ts — the input token count (lib/ai/token-count.ts) on the worst inputs
+ * npx tsx bench/tokenizer.ts — the input token count (lib/gateway/token-count.ts) on the worst inputs
  * we can construct, at the largest size each request schema accepts, against js-tiktoken's
  * encode (the previous counter) on a small input of the same kind, measured in the same run.
  * The previous counter is quadratic in the length of one pre-token, so it only gets a small

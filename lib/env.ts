@@ -60,7 +60,7 @@ const schema = z.object({
   GOOGLE_GENERATIVE_AI_API_KEY: optionalString,
 });
 
-export type Env = z.infer<typeof schema>;
+type Env = z.infer<typeof schema>;
 
 export class EnvError extends Error {
   constructor(readonly issues: { variable: string; message: string }[]) {

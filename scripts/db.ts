@@ -1,13 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createPool } from '../lib/db/pool';
 import { migrate } from '../lib/db/migrate';
 import { DEV_DATABASE, ensureDatabase, openDevDatabase } from './embedded-db';
-import { generateTypes } from './db-types';
 import { prepareDatabase, seed } from './prepare-db';
 
 /**
- * npm run db:migrate | db:reset | db:seed | db:types
+ * npm run db:migrate | db:reset | db:seed
  * Works on DATABASE_URL when set, otherwise on the embedded database (running or not).
  */
 
@@ -15,8 +12,8 @@ const command = process.argv[2];
 const log = (line: string) => console.log(`[db] ${line}`);
 
 async function main(): Promise<void> {
-  if (!['migrate', 'reset', 'seed', 'types'].includes(command ?? '')) {
-    console.error('usage: tsx scripts/db.ts migrate|reset|seed|types');
+  if (!['migrate', 'reset', 'seed'].includes(command ?? '')) {
+    console.error('usage: tsx scripts/db.ts migrate|reset|seed');
     process.exit(2);
   }
   const database = await openDevDatabase(log);
@@ -42,14 +39,9 @@ async function main(): Promise<void> {
         log(`${report.applied.length} applied, ${report.skipped.length} already up to date`);
       } else if (command === 'reset') {
         await prepareDatabase(sql, log);
-      } else if (command === 'seed') {
+      } else {
         await seed(sql);
         log('seeded demo data');
-      } else {
-        const file = path.join(process.cwd(), 'lib', 'db', 'types.ts');
-        await migrate(sql, { log });
-        await writeFile(file, await generateTypes(sql));
-        log(`wrote ${path.relative(process.cwd(), file)}`);
       }
     } finally {
       await sql.end();

@@ -1,7 +1,7 @@
 import { EnvError, loadEnv } from '../lib/env';
 import { closePool, createPool } from '../lib/db/pool';
 import { enqueue, nudgeWorker, startWorker, stopWorker } from '../lib/jobs';
-import { jobHandlers } from '../lib/jobs/handlers';
+import { jobHandlers } from '../lib/worker';
 
 /**
  * `npm run worker`: runs the background jobs (maintenance tick every minute, webhook dispatch and

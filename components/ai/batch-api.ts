@@ -23,7 +23,7 @@ export interface BatchView {
   finishedAt: string | null;
 }
 
-export interface BatchItemView {
+interface BatchItemView {
   index: number;
   input: string;
   status: BatchItemStatus;

@@ -10,7 +10,7 @@ import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
-import { ApiProblem } from './conversation-api';
+import { ApiError } from '@/lib/api/client';
 import { BATCH_FEATURES, batchApi, batchKeys, itemsFromText } from './batch-api';
 import type { ModelOption } from './model-options';
 import { ModelPicker } from './model-picker';
@@ -67,9 +67,9 @@ export function BatchForm({
     submit.mutate();
   }
 
-  const problem = submit.error instanceof ApiProblem ? submit.error : null;
-  const needed = problem?.body.needed;
-  const available = problem?.body.available;
+  const problem = submit.error instanceof ApiError ? submit.error : null;
+  const needed = problem?.problem.needed;
+  const available = problem?.problem.available;
 
   return (
     <Card className="min-w-0">

@@ -1,5 +1,5 @@
 import { Bot, User } from 'lucide-react';
-import type { ChatMessage as Message } from '@/lib/ai/chat-types';
+import type { ChatMessage as Message } from '@/lib/gateway/chat-types';
 import { formatCredits } from '@/lib/credits/format';
 import { cn } from '@/lib/utils';
 

@@ -5,7 +5,7 @@ import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
 import { useQueryClient } from '@tanstack/react-query';
 import { MessageSquare, Send, Square } from 'lucide-react';
-import type { ChatMessage as Message } from '@/lib/ai/chat-types';
+import type { ChatMessage as Message } from '@/lib/gateway/chat-types';
 import { invalidateCredits } from '@/components/credits/queries';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';

@@ -1,5 +1,6 @@
-import type { ChatMessage } from '@/lib/ai/chat-types';
+import type { ChatMessage } from '@/lib/gateway/chat-types';
 import type { TemplateVariable } from '@/lib/ai/template-render';
+import { callApi } from '@/lib/api/client';
 
 /**
  * The assistant page's client for the conversations and templates API: plain JSON shapes (dates as
@@ -40,29 +41,12 @@ export const conversationKeys = {
   templates: ['ai', 'templates'] as const,
 };
 
-/** A failed call's problem+json detail as the error message. */
-export class ApiProblem extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'ApiProblem';
-  }
-}
-
+/** A JSON call of the assistant's APIs; a failure throws lib/api/client's ApiError. */
 export async function apiJson<T>(url: string, init: { method?: string; body?: unknown } = {}) {
-  const response = await fetch(url, {
+  const body = await callApi(url, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) {
-    const detail = typeof body.detail === 'string' ? body.detail : 'The request failed.';
-    throw new ApiProblem(detail, response.status, body);
-  }
   return body as T;
 }
 

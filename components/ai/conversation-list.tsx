@@ -22,7 +22,7 @@ import type { ConversationSummary } from './conversation-api';
  * and delete; the current one is highlighted.
  */
 
-export const UNTITLED = 'Untitled chat';
+const UNTITLED = 'Untitled chat';
 
 interface ListProps {
   conversations: ConversationSummary[];

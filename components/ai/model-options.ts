@@ -13,7 +13,7 @@ export interface ModelOption {
 }
 
 /** A problem+json body the chat API answered with (the transport puts it in error.message). */
-export const chatProblem = z.object({
+const chatProblem = z.object({
   code: z.string(),
   detail: z.string().optional(),
   needed: z.string().optional(),

@@ -8,10 +8,11 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
+import { ApiError, callApi } from '@/lib/api/client';
 import { formatCredits, parseCredits } from '@/lib/credits/format';
 import type { PackageView } from './views';
 
-export interface AutoRechargeView {
+interface AutoRechargeView {
   enabled: boolean;
   /** Micro-credits as a decimal string, or null when never configured. */
   threshold: string | null;
@@ -58,16 +59,20 @@ export function AutoRechargeForm({
       return;
     }
     setSaving(true);
-    const response = await fetch(endpoint, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled, threshold: micro.toString(), packageId }),
-    }).catch(() => null);
+    let body: AutoRechargeView | null;
+    try {
+      body = (await callApi(endpoint, {
+        method: 'PUT',
+        body: JSON.stringify({ enabled, threshold: micro.toString(), packageId }),
+      })) as AutoRechargeView | null;
+    } catch (caught) {
+      setSaving(false);
+      setError(caught instanceof ApiError ? caught.message : 'Saving failed. Please try again.');
+      return;
+    }
     setSaving(false);
-    const body = (await response?.json().catch(() => null)) as
-      (AutoRechargeView & { detail?: string }) | null;
-    if (!response?.ok || !body) {
-      setError(body?.detail ?? 'Saving failed. Please try again.');
+    if (!body) {
+      setError('Saving failed. Please try again.');
       return;
     }
     setSettings(body);

@@ -3,6 +3,7 @@
 import { lazy, Suspense, useRef, useState } from 'react';
 import { ShoppingCart } from 'lucide-react';
 import { Button } from '@/components/ui/button';
+import { ApiError, callApi } from '@/lib/api/client';
 import type { PackageView } from './views';
 
 // The confirmation dialog (and Radix Dialog with it) is fetched on first use, or as soon as the
@@ -47,24 +48,33 @@ export function BuyButton({
     setPending(true);
     setError(null);
     attempt.current ??= crypto.randomUUID();
+    let url: unknown;
     try {
-      const response = await fetch(endpoint, {
+      const body = await callApi(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': attempt.current },
+        headers: { 'idempotency-key': attempt.current },
         body: JSON.stringify({ packageId: pkg.id }),
       });
-      const body = (await response.json().catch(() => ({}))) as { url?: string; detail?: string };
-      if (!response.ok || !body.url) {
-        attempt.current = null; // refused: the next click is a new attempt
-        setError(body.detail ?? 'Checkout could not be started. Please try again.');
-        setPending(false);
-        return;
-      }
-      window.location.assign(body.url);
-    } catch {
-      setError('We could not reach the server. Check your connection and try again.');
+      url = (body as { url?: unknown } | null)?.url;
+    } catch (caught) {
+      // Unreachable: keep the key, so a retry cannot start a second payment.
+      const unreachable = !(caught instanceof ApiError) || caught.status === 0;
+      if (!unreachable) attempt.current = null; // refused: the next click is a new attempt
+      setError(
+        caught instanceof ApiError
+          ? caught.message
+          : 'Checkout could not be started. Please try again.',
+      );
       setPending(false);
+      return;
     }
+    if (typeof url !== 'string') {
+      attempt.current = null;
+      setError('Checkout could not be started. Please try again.');
+      setPending(false);
+      return;
+    }
+    window.location.assign(url);
   }
 
   function onOpenChange(next: boolean) {

@@ -15,7 +15,7 @@ import {
 import type { BuyWallet } from './buy-button';
 import type { PackageView } from './views';
 
-export interface BuyDialogProps {
+interface BuyDialogProps {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   /** The Buy button outside this module: focus goes back to it when the dialog closes. */

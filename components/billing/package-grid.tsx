@@ -12,7 +12,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { BuyButton, type BuyWallet } from './buy-button';
 import type { PackageView } from './views';
 
-export interface PackageGridProps {
+interface PackageGridProps {
   packages: PackageView[];
   /** /api/credits/purchase, or /api/orgs/{orgId}/credits/purchase for an org wallet. */
   purchaseEndpoint: string;

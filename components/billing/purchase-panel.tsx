@@ -11,7 +11,7 @@ import { PackageGrid } from './package-grid';
 import { PaymentsTable } from './payments-table';
 import { toPackageView, toPaymentView } from './views';
 
-export type PurchaseScope =
+type PurchaseScope =
   { type: 'personal' } | { type: 'org'; orgId: string; role: OrgRole; name: string };
 
 /**

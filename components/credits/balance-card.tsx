@@ -28,7 +28,7 @@ import {
   type WalletSummary,
 } from './queries';
 
-export interface BalanceCardProps {
+interface BalanceCardProps {
   scope: WalletScope;
   initialSummary: WalletSummary;
   /** This plan period's credit grant against spending (server-rendered first). */

@@ -21,7 +21,7 @@ const tones: Record<BalanceLevel, string> = {
     'border-destructive/40 bg-destructive-subtle text-destructive-subtle-foreground hover:bg-destructive-subtle/70',
 };
 
-export interface HeaderOrg {
+interface HeaderOrg {
   id: string;
   slug: string;
   name: string;

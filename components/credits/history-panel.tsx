@@ -25,7 +25,7 @@ import {
   type TransactionPage,
 } from './queries';
 
-export interface HistoryPanelProps {
+interface HistoryPanelProps {
   scope: WalletScope;
   /** The server-rendered first page without filters. */
   initialPage: TransactionPage;

@@ -15,7 +15,7 @@ import {
   type WalletSummary,
 } from './queries';
 
-export interface LimitWarningProps {
+interface LimitWarningProps {
   scope: WalletScope;
   initialSummary: WalletSummary;
   initialGrant: PeriodGrantProgress;

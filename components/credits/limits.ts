@@ -9,10 +9,10 @@ import type { PeriodGrantProgress, WalletSummary } from './queries';
  * warning or an error whatever the grant says.
  */
 
-export type LimitSeverity = 'info' | 'warning' | 'destructive';
+type LimitSeverity = 'info' | 'warning' | 'destructive';
 
 /** Thresholds in basis points of the period's grant or allowance, loudest first. */
-export const LIMIT_THRESHOLDS: readonly { at: number; severity: LimitSeverity }[] = [
+const LIMIT_THRESHOLDS: readonly { at: number; severity: LimitSeverity }[] = [
   { at: 10_000, severity: 'destructive' },
   { at: 9_500, severity: 'warning' },
   { at: 8_000, severity: 'info' },
@@ -24,7 +24,7 @@ export function severityAt(basisPoints: number): LimitSeverity | null {
   return LIMIT_THRESHOLDS.find(({ at }) => basisPoints >= at)?.severity ?? null;
 }
 
-export function louder(a: LimitSeverity | null, b: LimitSeverity | null): LimitSeverity | null {
+function louder(a: LimitSeverity | null, b: LimitSeverity | null): LimitSeverity | null {
   if (!a) return b;
   if (!b) return a;
   return rank[a] >= rank[b] ? a : b;
@@ -52,7 +52,7 @@ export function headerLevel(severity: LimitSeverity | null): BalanceLevel {
   return severity === 'destructive' ? 'critical' : severity === 'warning' ? 'low' : 'ok';
 }
 
-export interface LimitNotice {
+interface LimitNotice {
   key: string;
   severity: LimitSeverity;
   title: string;

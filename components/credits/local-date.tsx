@@ -12,11 +12,11 @@ const formats = {
   dateTime: { dateStyle: 'medium', timeStyle: 'short' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 
-export type DateFormat = keyof typeof formats;
+type DateFormat = keyof typeof formats;
 
 const noopSubscribe = () => () => {};
 
-export function formatLocalDate(value: Date, format: DateFormat, timeZone?: string): string {
+function formatLocalDate(value: Date, format: DateFormat, timeZone?: string): string {
   return new Intl.DateTimeFormat('en-US', { ...formats[format], timeZone }).format(value);
 }
 

@@ -1,9 +1,5 @@
-import {
-  useQueryClient,
-  type InfiniteData,
-  type QueryClient,
-  type QueryKey,
-} from '@tanstack/react-query';
+import { ApiError, callApi } from '@/lib/api/client';
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type {
   BreakdownView,
   Category,
@@ -33,7 +29,7 @@ export type { Category, Transaction, TransactionPage, TransferKind, UsagePeriod,
 export type { WalletSummary, PeriodGrantProgress, UsageBreakdownReport, BreakdownView };
 
 /** The personal wallet summary, shared by the header balance and the /credits balance card. */
-export const CREDITS_SUMMARY_KEY = ['credits', 'summary'] as const;
+const CREDITS_SUMMARY_KEY = ['credits', 'summary'] as const;
 
 function scopeKey(scope: WalletScope): string {
   return scope.type === 'personal' ? 'personal' : `org:${scope.orgId}`;
@@ -70,13 +66,7 @@ export function invalidateCredits(queryClient: QueryClient): Promise<void> {
   return queryClient.invalidateQueries({ queryKey: creditsKeys.all });
 }
 
-/** The same, as a hook: `const refreshCredits = useInvalidateCredits(); await refreshCredits();` */
-export function useInvalidateCredits(): () => Promise<void> {
-  const queryClient = useQueryClient();
-  return () => invalidateCredits(queryClient);
-}
-
-export function creditsApiBase(scope: WalletScope): string {
+function creditsApiBase(scope: WalletScope): string {
   return scope.type === 'personal' ? '/api/credits' : `/api/orgs/${scope.orgId}/credits`;
 }
 
@@ -88,7 +78,7 @@ export interface HistoryQuery {
   to?: string;
 }
 
-export function historySearchParams(query: HistoryQuery): URLSearchParams {
+function historySearchParams(query: HistoryQuery): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (typeof value === 'string' && value !== '') params.set(key, value);
@@ -216,52 +206,17 @@ function decodeTransactionPage(wire: Wire<TransactionPage>): TransactionPage {
   };
 }
 
-/** The people-facing message of a problem+json body, when it has one. */
-function problemMessage(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const { detail, title } = body as { detail?: unknown; title?: unknown };
-  if (typeof detail === 'string') return detail;
-  return typeof title === 'string' ? title : undefined;
-}
-
-/** An API failure with a message meant for people (the problem+json detail). */
-export class CreditsApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'CreditsApiError';
-  }
-}
-
 async function getJson<W, T>(
   url: string,
   decode: (wire: W) => T,
   signal?: AbortSignal,
 ): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new CreditsApiError('Could not reach Tollgate. Check your connection and retry.', 0);
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    if (response.status === 401) {
-      throw new CreditsApiError('Your session has ended. Sign in again to continue.', 401);
-    }
-    throw new CreditsApiError(
-      problemMessage(body) ?? `The request failed (HTTP ${response.status}).`,
-      response.status,
-    );
-  }
+  const body = await callApi(url, { signal });
   try {
     // The shape is the API's own response type; the decoder checks amounts, ids and dates.
     return decode(body as W);
   } catch {
-    throw new CreditsApiError('Tollgate sent an answer this page does not understand.', 502);
+    throw new ApiError('Tollgate sent an answer this page does not understand.', 502);
   }
 }
 
@@ -315,9 +270,7 @@ export function historyExportUrl(scope: WalletScope, query: HistoryQuery): strin
   return `${creditsApiBase(scope)}/history/export${params ? `?${params}` : ''}`;
 }
 
-export type HistoryPages = InfiniteData<TransactionPage, string | null>;
-
 export function errorMessage(error: unknown): string {
-  if (error instanceof CreditsApiError) return error.message;
+  if (error instanceof ApiError) return error.message;
   return 'Something went wrong. Try again in a moment.';
 }

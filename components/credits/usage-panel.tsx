@@ -20,7 +20,7 @@ import {
 } from './queries';
 import { UsageChart } from './usage-chart';
 
-export interface UsagePanelProps {
+interface UsagePanelProps {
   scope: WalletScope;
   /** The server-rendered report for DEFAULT_USAGE_PERIOD. */
   initialReport: UsageReport;

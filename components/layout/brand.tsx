@@ -1,7 +1,7 @@
 import { cn } from '@/lib/utils';
 
 /** The Tollgate mark: a gate bar over a slot, drawn inline so it needs no image request. */
-export function BrandMark({ className }: { className?: string }) {
+function BrandMark({ className }: { className?: string }) {
   return (
     <span
       aria-hidden="true"

@@ -8,9 +8,9 @@ import { MobileNav } from './mobile-nav';
 import { SidebarNav } from './sidebar-nav';
 
 /** Only what the chrome shows: the session and ids stay on the server. */
-export type ShellViewer = Pick<ProfileWithOrgs, 'fullName' | 'email' | 'isPlatformAdmin' | 'orgs'>;
+type ShellViewer = Pick<ProfileWithOrgs, 'fullName' | 'email' | 'isPlatformAdmin' | 'orgs'>;
 
-export interface DashboardShellProps {
+interface DashboardShellProps {
   viewer: ShellViewer;
   /** Room in the header for widgets such as a credit balance. */
   headerSlot?: React.ReactNode;

@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Brand } from './brand';
 import { SidebarNav } from './sidebar-nav';
 
-export interface MobileNavDrawerProps {
+interface MobileNavDrawerProps {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   /** The menu button outside this module: focus goes back to it when the drawer closes. */

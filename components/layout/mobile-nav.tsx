@@ -11,7 +11,7 @@ const MobileNavDrawer = React.lazy(() =>
   loadDrawer().then((module) => ({ default: module.MobileNavDrawer })),
 );
 
-export interface MobileNavProps {
+interface MobileNavProps {
   isPlatformAdmin: boolean;
   fullName: string;
   email: string;

@@ -13,7 +13,7 @@ import {
 
 /** The dashboard's navigation, in one place: the sidebar and the phone drawer both read this. */
 
-export interface NavItem {
+interface NavItem {
   label: string;
   href: string;
   icon: LucideIcon;
@@ -21,7 +21,7 @@ export interface NavItem {
   platformAdminOnly?: boolean;
 }
 
-export const navItems: readonly NavItem[] = [
+const navItems: readonly NavItem[] = [
   { label: 'Dashboard', href: '/dashboard', icon: LayoutDashboard },
   { label: 'Credits', href: '/credits', icon: Coins },
   { label: 'Tokens', href: '/tokens', icon: KeyRound },

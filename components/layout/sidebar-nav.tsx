@@ -5,7 +5,7 @@ import { usePathname } from 'next/navigation';
 import { cn } from '@/lib/utils';
 import { isActivePath, navItemsFor } from './nav-items';
 
-export interface SidebarNavProps {
+interface SidebarNavProps {
   isPlatformAdmin: boolean;
   /** Called after a link is followed, so the phone drawer can close itself. */
   onNavigate?: () => void;

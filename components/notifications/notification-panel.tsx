@@ -9,7 +9,7 @@ import { cn } from '@/lib/utils';
 import { Button } from '@/components/ui/button';
 import { markRead, notificationsKeys, timeAgo } from './queries';
 
-export interface NotificationPanelProps {
+interface NotificationPanelProps {
   id: string;
   unread: number;
   items: NotificationView[];

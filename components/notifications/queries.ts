@@ -1,3 +1,4 @@
+import { callApi } from '@/lib/api/client';
 import type { NotificationPageView } from '@/lib/notifications/schemas';
 
 /**
@@ -11,18 +12,10 @@ export const notificationsKeys = {
   list: ['notifications', 'list'] as const,
 };
 
-export const NOTIFICATIONS_PAGE = 20;
-
-async function problemDetail(response: Response, fallback: string): Promise<string> {
-  const body = (await response.json().catch(() => null)) as { detail?: string } | null;
-  return body?.detail ?? fallback;
-}
+const NOTIFICATIONS_PAGE = 20;
 
 export async function fetchNotifications(signal?: AbortSignal): Promise<NotificationPageView> {
-  const response = await fetch(`/api/notifications?limit=${NOTIFICATIONS_PAGE}`, { signal });
-  if (!response.ok)
-    throw new Error(await problemDetail(response, 'Notifications are unavailable.'));
-  const body: unknown = await response.json().catch(() => null);
+  const body = await callApi(`/api/notifications?limit=${NOTIFICATIONS_PAGE}`, { signal });
   if (!isNotificationPage(body)) throw new Error('Notifications are unavailable.');
   return body;
 }
@@ -43,13 +36,11 @@ function isNotificationPage(body: unknown): body is NotificationPageView {
 export async function markRead(
   target: { ids: string[] } | { all: true },
 ): Promise<{ updated: number; unreadCount: number }> {
-  const response = await fetch('/api/notifications/read', {
+  const body = await callApi('/api/notifications/read', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(target),
   });
-  if (!response.ok) throw new Error(await problemDetail(response, 'Marking as read failed.'));
-  return (await response.json()) as { updated: number; unreadCount: number };
+  return body as { updated: number; unreadCount: number };
 }
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });

@@ -5,11 +5,12 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { toast } from '@/components/ui/toast';
+import { ApiError, callApi } from '@/lib/api/client';
 import { formatCredits, parseCredits } from '@/lib/credits/format';
 import { alertSettingsView, MAX_THRESHOLDS, type AlertSettingsView } from '@/lib/alerts/schemas';
 
 /** "80, 95,100 %" → [80, 95, 100], or a message saying what is wrong. */
-export function parseThresholds(text: string): number[] | string {
+function parseThresholds(text: string): number[] | string {
   const parts = text
     .split(/[\s,;%]+/)
     .map((part) => part.trim())
@@ -71,20 +72,25 @@ export function ThresholdSettings({
       return;
     }
     setSaving(true);
-    const response = await fetch(
-      `/api/alerts/settings${orgId ? `?orgId=${encodeURIComponent(orgId)}` : ''}`,
-      {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ enabled, thresholds: parsed, lowBalance: low.toString() }),
-      },
-    ).catch(() => null);
+    let body: unknown;
+    try {
+      body = await callApi(
+        `/api/alerts/settings${orgId ? `?orgId=${encodeURIComponent(orgId)}` : ''}`,
+        {
+          method: 'PUT',
+          body: JSON.stringify({ enabled, thresholds: parsed, lowBalance: low.toString() }),
+        },
+      );
+    } catch (caught) {
+      setSaving(false);
+      const text = caught instanceof ApiError ? caught.message : 'Saving failed. Please try again.';
+      setError({ field: null, text });
+      return;
+    }
     setSaving(false);
-    const body: unknown = await response?.json().catch(() => null);
     const saved = alertSettingsView.safeParse(body);
-    if (!response?.ok || !saved.success) {
-      const detail = (body as { detail?: string } | null)?.detail;
-      setError({ field: null, text: detail ?? 'Saving failed. Please try again.' });
+    if (!saved.success) {
+      setError({ field: null, text: 'Saving failed. Please try again.' });
       return;
     }
     setSettings(saved.data);

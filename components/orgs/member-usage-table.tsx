@@ -10,7 +10,7 @@ import {
   TableRow,
 } from '@/components/ui/table';
 
-export interface MemberUsageView {
+interface MemberUsageView {
   key: string;
   name: string;
   email: string | null;

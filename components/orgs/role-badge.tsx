@@ -1,7 +1,7 @@
 import type { OrgRole } from '@/lib/orgs';
 import { Badge, type BadgeProps } from '@/components/ui/badge';
 
-export const ROLE_BADGES: Record<OrgRole, { label: string; variant: BadgeProps['variant'] }> = {
+const ROLE_BADGES: Record<OrgRole, { label: string; variant: BadgeProps['variant'] }> = {
   owner: { label: 'Owner', variant: 'default' },
   admin: { label: 'Admin', variant: 'info' },
   member: { label: 'Member', variant: 'outline' },

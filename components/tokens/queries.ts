@@ -1,3 +1,4 @@
+import { callApi } from '@/lib/api/client';
 import type { TokenStatsView } from './stats-schema';
 import { quotaKey } from './quota';
 
@@ -30,14 +31,7 @@ async function getJson<T>(
   isExpected: (body: unknown) => body is T,
   signal?: AbortSignal,
 ): Promise<T> {
-  const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const { detail, title } = (body ?? {}) as { detail?: unknown; title?: unknown };
-    const message =
-      typeof detail === 'string' ? detail : typeof title === 'string' ? title : undefined;
-    throw new Error(message ?? `The request failed (HTTP ${response.status}).`);
-  }
+  const body = await callApi(url, { signal });
   if (!isExpected(body)) throw new Error('Tollgate sent an answer this page does not understand.');
   return body;
 }
@@ -52,9 +46,6 @@ function withOrg(path: string, orgId: string | null, extra = ''): string {
 export function fetchTokenStats(orgId: string | null, signal?: AbortSignal) {
   return getJson(withOrg('/api/v1/tokens/stats', orgId, 'period=30d'), isTokenStats, signal);
 }
-
-// The quota read lives in ./quota, without zod: the sidebar widget loads it on every page.
-export { fetchQuota, type QuotaView } from './quota';
 
 export type UsageLevel = 'ok' | 'warning' | 'critical' | 'exhausted';
 

@@ -1,10 +1,12 @@
+import { callApi } from '@/lib/api/client';
+
 /**
  * The viewer's LLM token quota for the sidebar usage widget. No schema library here: the widget
  * ships in every dashboard page, and the answer is the API's own type, so a small shape check is
  * enough to turn a garbled answer into an error.
  */
 
-export interface QuotaView {
+interface QuotaView {
   planId: string;
   planName: string;
   /** ISO instant. */
@@ -37,18 +39,7 @@ export async function fetchQuota(orgId: string | null, signal?: AbortSignal): Pr
   const url = orgId
     ? `/api/credits/tokens?${new URLSearchParams({ orgId })}`
     : '/api/credits/tokens';
-  const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const problem = (body ?? {}) as { detail?: unknown; title?: unknown };
-    const message =
-      typeof problem.detail === 'string'
-        ? problem.detail
-        : typeof problem.title === 'string'
-          ? problem.title
-          : `The request failed (HTTP ${response.status}).`;
-    throw new Error(message);
-  }
+  const body = await callApi(url, { signal });
   if (!isQuota(body)) throw new Error('Tollgate sent an answer this page does not understand.');
   return body;
 }

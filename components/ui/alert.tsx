@@ -22,8 +22,7 @@ const icons: Record<NonNullable<VariantProps<typeof alertVariants>['variant']>, 
   destructive: CircleAlert,
 };
 
-export interface AlertProps
-  extends React.ComponentProps<'div'>, VariantProps<typeof alertVariants> {
+interface AlertProps extends React.ComponentProps<'div'>, VariantProps<typeof alertVariants> {
   /** Hide the leading icon, e.g. for a compact banner. */
   hideIcon?: boolean;
 }

@@ -28,8 +28,7 @@ export const buttonVariants = cva(
   },
 );
 
-export interface ButtonProps
-  extends React.ComponentProps<'button'>, VariantProps<typeof buttonVariants> {
+interface ButtonProps extends React.ComponentProps<'button'>, VariantProps<typeof buttonVariants> {
   /** Render the single child (e.g. a Next `Link`) with button styling instead of a <button>. */
   asChild?: boolean;
 }

@@ -2,7 +2,7 @@ import * as React from 'react';
 import type { LucideIcon } from 'lucide-react';
 import { cn } from '@/lib/utils';
 
-export interface EmptyStateProps extends Omit<React.ComponentProps<'div'>, 'title'> {
+interface EmptyStateProps extends Omit<React.ComponentProps<'div'>, 'title'> {
   icon?: LucideIcon;
   title: React.ReactNode;
   description?: React.ReactNode;

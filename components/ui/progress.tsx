@@ -14,7 +14,7 @@ const indicatorVariants = cva('h-full rounded-full transition-[width] duration-3
   defaultVariants: { variant: 'default' },
 });
 
-export interface ProgressProps
+interface ProgressProps
   extends Omit<React.ComponentProps<'div'>, 'children'>, VariantProps<typeof indicatorVariants> {
   value: number;
   max?: number;

@@ -9,9 +9,9 @@ import { cn } from '@/lib/utils';
  * root layout. State lives in a module store so callers need no provider or hook.
  */
 
-export type ToastVariant = 'default' | 'success' | 'warning' | 'destructive';
+type ToastVariant = 'default' | 'success' | 'warning' | 'destructive';
 
-export interface ToastOptions {
+interface ToastOptions {
   title: string;
   description?: string;
   variant?: ToastVariant;

@@ -18,7 +18,7 @@ export const endpointSchema = z.object({
 });
 export type EndpointView = z.infer<typeof endpointSchema>;
 
-export const attemptSchema = z.object({
+const attemptSchema = z.object({
   attempt: z.number(),
   statusCode: z.number().nullable(),
   responseExcerpt: z.string().nullable(),
@@ -28,7 +28,7 @@ export const attemptSchema = z.object({
   attemptedAt: z.coerce.date(),
 });
 
-export const deliverySchema = z.object({
+const deliverySchema = z.object({
   id: z.string(),
   eventId: z.string(),
   eventType: z.string(),

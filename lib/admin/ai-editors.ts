@@ -1,8 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
 import type { DbSession } from '@/lib/db';
-import { settingsInput } from '@/lib/ai/admin';
-import { parseInput, planError, runAs } from '@/lib/plans';
+import { settingsInput } from '@/lib/gateway';
+import { parseInput, runAs } from '@/lib/core';
+import { planError } from '@/lib/plans';
 
 /**
  * The catalog edits lib/ai/admin does not cover: a model on or off, deleting a kill switch, and

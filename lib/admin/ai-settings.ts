@@ -1,4 +1,5 @@
 import 'server-only';
+import { one } from '@/lib/core';
 import { asService, type DbSession } from '@/lib/db';
 import { requirePlatformAdmin } from './guard';
 
@@ -7,7 +8,7 @@ import { requirePlatformAdmin } from './guard';
  * force is the latest that has started), the kill switches and the global AI settings.
  */
 
-export interface AdminPriceVersion {
+interface AdminPriceVersion {
   id: bigint;
   inputPerMtok: bigint;
   cachedInputPerMtok: bigint;
@@ -29,7 +30,7 @@ export interface AdminCatalogModel {
   prices: AdminPriceVersion[];
 }
 
-export interface AdminFeatureFlag {
+interface AdminFeatureFlag {
   scope: 'feature' | 'model' | 'plan';
   key: string;
   enabled: boolean;
@@ -38,7 +39,7 @@ export interface AdminFeatureFlag {
   updatedBy: string | null;
 }
 
-export interface AdminAiSettings {
+interface AdminAiSettings {
   creditsPerUsd: bigint;
   markupBps: number;
   cacheHitChargeBps: number;
@@ -147,22 +148,25 @@ export async function listFeatureFlags(session: DbSession): Promise<AdminFeature
 
 export async function getAiSettingsForAdmin(session: DbSession): Promise<AdminAiSettings> {
   await requirePlatformAdmin(session);
-  const [row] = await asService(
-    (tx) => tx<
-      {
-        credits_per_usd: bigint;
-        markup_bps: number;
-        cache_hit_charge_bps: number;
-        updated_at: Date;
-      }[]
-    >`
+  const row = one(
+    await asService(
+      (tx) => tx<
+        {
+          credits_per_usd: bigint;
+          markup_bps: number;
+          cache_hit_charge_bps: number;
+          updated_at: Date;
+        }[]
+      >`
       select credits_per_usd, markup_bps, cache_hit_charge_bps, updated_at
       from public.ai_settings limit 1`,
+    ),
+    'ai_settings row',
   );
   return {
-    creditsPerUsd: row!.credits_per_usd,
-    markupBps: row!.markup_bps,
-    cacheHitChargeBps: row!.cache_hit_charge_bps,
-    updatedAt: row!.updated_at,
+    creditsPerUsd: row.credits_per_usd,
+    markupBps: row.markup_bps,
+    cacheHitChargeBps: row.cache_hit_charge_bps,
+    updatedAt: row.updated_at,
   };
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, toAppError } from '@/lib/api/errors';
+import { AppError, toAppError } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import { isPlatformAdmin } from './guard';
 import { checkBatchRows, parseBatchCsv, type BatchRow, type BatchRowError } from './batch-rows';
@@ -14,7 +14,7 @@ import { checkBatchRows, parseBatchCsv, type BatchRow, type BatchRowError } from
  * sending the same batch twice changes nothing the second time.
  */
 
-export const batchReason = z
+const batchReason = z
   .string()
   .trim()
   .min(3, 'Give a reason (at least 3 characters).')
@@ -27,7 +27,7 @@ export const batchKey = z
   .max(100)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
-export interface BatchRowResult {
+interface BatchRowResult {
   row: number;
   walletId: string;
   target: string;
@@ -37,7 +37,7 @@ export interface BatchRowResult {
   replayed: boolean;
 }
 
-export interface BatchResult {
+interface BatchResult {
   batchKey: string;
   rows: BatchRowResult[];
   /** Micro-credits granted and taken back by the rows that were new (not replayed). */
@@ -45,7 +45,7 @@ export interface BatchResult {
   adjusted: bigint;
 }
 
-export interface BatchRequest {
+interface BatchRequest {
   reason: string;
   batchKey?: string | undefined;
   /** Rows in the JSON shape (see lib/admin/batch-rows). */

@@ -7,10 +7,10 @@ import { parseCredits } from '@/lib/credits/format';
  * 1-based and count data rows only (the CSV header is not a row).
  */
 
-export const MAX_BATCH_ROWS = 5_000;
+const MAX_BATCH_ROWS = 5_000;
 const MAX_CREDITS = 1_000_000n * 1_000_000n; // one million credits per row, like a single grant
 
-export type BatchTarget =
+type BatchTarget =
   | { kind: 'email'; value: string }
   | { kind: 'org'; value: string }
   | { kind: 'wallet'; value: string };
@@ -30,7 +30,7 @@ export interface BatchRowError {
 }
 
 /** One row as it arrives: JSON field names (CSV columns are mapped onto them). */
-export const rawBatchRow = z.object({
+const rawBatchRow = z.object({
   wallet: z.string().optional(),
   email: z.string().optional(),
   orgSlug: z.string().optional(),
@@ -38,7 +38,7 @@ export const rawBatchRow = z.object({
   expiresAt: z.string().nullish(),
   key: z.string().nullish(),
 });
-export type RawBatchRow = z.input<typeof rawBatchRow>;
+type RawBatchRow = z.input<typeof rawBatchRow>;
 
 const email = z.email();
 const uuid = z.uuid();
@@ -58,7 +58,7 @@ function parseAmount(value: string | number): bigint | string {
 }
 
 /** Checks one row; the message names what is wrong in words an admin can act on. */
-export function checkBatchRow(
+function checkBatchRow(
   input: unknown,
   row: number,
 ): { ok: true; value: BatchRow } | { ok: false; error: BatchRowError } {
@@ -136,7 +136,7 @@ export function checkBatchRows(inputs: unknown[]): {
 }
 
 /** Splits CSV text into records (RFC 4180: quoted fields, doubled quotes, CRLF or LF). */
-export function splitCsv(text: string): string[][] {
+function splitCsv(text: string): string[][] {
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];

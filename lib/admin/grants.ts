@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { grantCredits, parseCredits } from '@/lib/credits';
 import { asService, type DbSession } from '@/lib/db';
 import { requirePlatformAdmin } from './guard';
@@ -12,7 +12,7 @@ import { requirePlatformAdmin } from './guard';
 
 const MAX_GRANT = 1_000_000n * 1_000_000n; // one million credits at once
 
-export const adminGrantInput = z.object({
+const adminGrantInput = z.object({
   target: z
     .string()
     .trim()
@@ -43,9 +43,9 @@ export const adminGrantInput = z.object({
     .max(500, 'Keep the reason under 500 characters.'),
   idempotencyKey: z.string().trim().min(8).max(100),
 });
-export type AdminGrantInput = z.input<typeof adminGrantInput>;
+type AdminGrantInput = z.input<typeof adminGrantInput>;
 
-export interface AdminGrantResult {
+interface AdminGrantResult {
   transferId: bigint;
   walletLabel: string;
   amount: bigint;
@@ -96,7 +96,7 @@ export async function grantAdminCredits(
   };
 }
 
-export interface AdminGrant {
+interface AdminGrant {
   transferId: bigint;
   createdAt: Date;
   amount: bigint;

@@ -1,6 +1,6 @@
 import 'server-only';
 import { asService, type DbSession } from '@/lib/db';
-import { providerHealth, type ProviderHealth } from '@/lib/ai/health';
+import { providerHealth, type ProviderHealth } from '@/lib/gateway';
 import { requirePlatformAdmin } from './guard';
 
 /**
@@ -22,9 +22,9 @@ export interface MarginRow {
   marginBps: bigint | null;
 }
 
-export type { ProviderHealth } from '@/lib/ai/health';
+export type { ProviderHealth } from '@/lib/gateway';
 
-export interface AdminModelStats {
+interface AdminModelStats {
   from: Date;
   to: Date;
   creditsPerUsd: bigint;

@@ -9,14 +9,14 @@ import { requirePlatformAdmin } from './guard';
  * Spending is what left wallets as spends and posted holds (gross of refunds).
  */
 
-export interface OrgSpend {
+interface OrgSpend {
   orgId: string;
   slug: string;
   name: string;
   spent: bigint;
 }
 
-export interface OrgAtRisk {
+interface OrgAtRisk {
   orgId: string;
   slug: string;
   name: string;
@@ -27,7 +27,7 @@ export interface OrgAtRisk {
   daysLeft: number;
 }
 
-export interface AdminOverview {
+interface AdminOverview {
   from: Date;
   to: Date;
   /** Every UTC day of the last 30 (zero days included), in the shape the usage chart takes. */

@@ -1,22 +1,23 @@
 import 'server-only';
+import { one, AppError, parseInput, subjectFor } from '@/lib/core';
 import { z } from 'zod';
-import { AppError } from '@/lib/api';
 import { withUser, type DbSession } from '@/lib/db';
-import { parseInput, planError, subjectFor } from '@/lib/plans';
-import { loadCallContext } from './catalog';
+import { planError } from '@/lib/plans';
+import {
+  loadCallContext,
+  isProviderConfigured,
+  redactPii,
+  estimateInputTokens,
+} from '@/lib/gateway';
 import { AI_FEATURES, type AiFeature } from './features';
-import { isProviderConfigured } from './providers';
-import { redactPii } from './redact';
-import { estimateInputTokens } from './tokenizer';
 
 /**
  * Batches, the caller's side: submit (everything reserved up front, all or nothing), read
  * progress and results, cancel. The work itself is done by processBatch (lib/ai/batch.ts).
  */
 
-export const BATCH_MAX_ITEMS = 1000;
-export const BATCH_STATUSES = ['queued', 'running', 'completed', 'cancelled', 'failed'] as const;
-export type BatchStatus = (typeof BATCH_STATUSES)[number];
+const BATCH_MAX_ITEMS = 1000;
+export type BatchStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
 export type BatchItemStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 
 const FEATURES = Object.keys(AI_FEATURES) as [AiFeature, ...AiFeature[]];
@@ -31,9 +32,9 @@ export const batchInput = z.object({
     .max(BATCH_MAX_ITEMS, `a batch has at most ${BATCH_MAX_ITEMS} items`),
   maxOutputTokens: z.number().int().min(1).max(4096).default(800),
 });
-export type BatchInput = z.input<typeof batchInput>;
+type BatchInput = z.input<typeof batchInput>;
 
-export interface SubmittedBatch {
+interface SubmittedBatch {
   id: string;
   itemCount: number;
   creditsReserved: bigint;
@@ -82,30 +83,33 @@ export async function submitBatch(
     redacted: redactPii(text),
     tokens: estimateInputTokens(batchPrompt(args.feature, text)),
   }));
-  const [row] = await withUser(
-    session,
-    (tx) => tx<
-      {
-        batch_id: string;
-        item_count: number;
-        credits_reserved: bigint;
-        available: bigint;
-        replayed: boolean;
-      }[]
-    >`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<
+        {
+          batch_id: string;
+          item_count: number;
+          credits_reserved: bigint;
+          available: bigint;
+          replayed: boolean;
+        }[]
+      >`
       select * from public.ai_batch_create(${args.orgId ?? null}::uuid, ${context.modelId}, ${args.feature},
         ${args.maxOutputTokens}::integer, ${tx.json(items)}, ${idempotencyKey ?? null})`,
-  ).catch(planError);
+    ).catch(planError),
+    'result of ai_batch_create',
+  );
   return {
-    id: row!.batch_id,
-    itemCount: row!.item_count,
-    creditsReserved: row!.credits_reserved,
-    available: row!.available,
-    replayed: row!.replayed,
+    id: row.batch_id,
+    itemCount: row.item_count,
+    creditsReserved: row.credits_reserved,
+    available: row.available,
+    replayed: row.replayed,
   };
 }
 
-export interface BatchSummary {
+interface BatchSummary {
   id: string;
   orgId: string | null;
   model: string;
@@ -123,7 +127,7 @@ export interface BatchSummary {
   finishedAt: Date | null;
 }
 
-export interface BatchItem {
+interface BatchItem {
   index: number;
   /** The item as stored: personal data (e-mail addresses, card numbers) removed. */
   input: string;
@@ -195,7 +199,7 @@ export const batchPage = z.object({
   offset: z.coerce.number().int().min(0).max(BATCH_MAX_ITEMS).default(0),
   limit: z.coerce.number().int().min(1).max(BATCH_MAX_ITEMS).default(100),
 });
-export type BatchPage = z.input<typeof batchPage>;
+type BatchPage = z.input<typeof batchPage>;
 
 /** A batch the caller may read (RLS), with one page of its items in order; 404 otherwise. */
 export async function getBatch(
@@ -272,7 +276,7 @@ export async function listBatches(
   return rows.map(summaryOf);
 }
 
-export interface CancelledBatch {
+interface CancelledBatch {
   id: string;
   status: BatchStatus;
   /** Items that had not started and were cancelled by this call. */
@@ -285,16 +289,19 @@ export interface CancelledBatch {
 /** Cancels the rest of a batch: its pending items' holds are released at once. */
 export async function cancelBatch(session: DbSession, batchId: string): Promise<CancelledBatch> {
   if (!UUID.test(batchId)) throw notFound();
-  const [row] = await withUser(
-    session,
-    (tx) => tx<{ status: BatchStatus; cancelled: number; released: bigint; replayed: boolean }[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<{ status: BatchStatus; cancelled: number; released: bigint; replayed: boolean }[]>`
       select * from public.ai_batch_cancel(${batchId}::uuid)`,
-  ).catch(planError);
+    ).catch(planError),
+    'result of ai_batch_cancel',
+  );
   return {
     id: batchId,
-    status: row!.status,
-    cancelled: row!.cancelled,
-    released: row!.released,
-    replayed: row!.replayed,
+    status: row.status,
+    cancelled: row.cancelled,
+    released: row.released,
+    replayed: row.replayed,
   };
 }

@@ -4,7 +4,7 @@
  * mix (or the priciest — a proxy for quality — when asked). Pure: pass listModels()' answer.
  */
 
-export interface ChoosableModel {
+interface ChoosableModel {
   id: string;
   available: boolean;
   capabilities: string[];
@@ -13,7 +13,7 @@ export interface ChoosableModel {
   creditsPer1k: { input: bigint; output: bigint };
 }
 
-export interface ModelNeeds {
+interface ModelNeeds {
   capability?: string;
   inputTokens?: number;
   outputTokens?: number;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { CallOutcome } from './metered-call';
+import type { CallOutcome } from '@/lib/gateway';
 
 /** What the conversation endpoints accept and return (lib/ai/conversations does the work). */
 
-export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
+const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
 
 export const createConversationInput = z
   .object({

@@ -1,8 +1,7 @@
 import 'server-only';
+import { one, AppError, errors, parseInput } from '@/lib/core';
 import { z } from 'zod';
-import { AppError, errors } from '@/lib/api';
 import { asService, withUser, type DbSession, type Tx } from '@/lib/db';
-import { parseInput } from '@/lib/plans';
 import {
   appendMessageInput,
   createConversationInput,
@@ -12,8 +11,8 @@ import {
   type Conversation,
   type ConversationMessage,
 } from './conversation-schemas';
-import type { CallOutcome } from './metered-call';
-import { redactPii } from './redact';
+import type { CallOutcome } from '@/lib/gateway';
+import { redactPii } from '@/lib/gateway';
 
 /**
  * Conversations of the assistant: the owner's chats and their messages, redacted before they are
@@ -157,14 +156,17 @@ export async function createConversation(
   input: z.input<typeof createConversationInput> = {},
 ): Promise<Conversation> {
   const args = parseInput(createConversationInput, input);
-  const [row] = await withUser(
-    session,
-    (tx) => tx<ConversationRow[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<ConversationRow[]>`
       insert into public.conversations (title, org_id, model)
       values (${args.title ? redactPii(args.title) : null}, ${args.orgId ?? null}, ${args.model ?? null})
       returning id, title, org_id, model, created_at, updated_at, archived_at`,
-  ).catch(notAMember);
-  return toConversation(row!);
+    ).catch(notAMember),
+    'result of conversations',
+  );
+  return toConversation(row);
 }
 
 export async function updateConversation(
@@ -228,15 +230,18 @@ export async function appendMessage(
   return withUser(session, async (tx) => {
     const conversation = await findConversation(tx, conversationId);
     if (!conversation) throw notFound();
-    const [row] = await tx<MessageRow[]>`
+    const row = one(
+      await tx<MessageRow[]>`
       insert into public.conversation_messages (conversation_id, role, content, model)
       values (${conversationId}, ${args.role}, ${redactPii(args.content)}, ${args.model ?? null})
-      returning *`;
+      returning *`,
+      'result of conversation_messages',
+    );
     if (args.role === 'user' && conversation.title === null) {
       await tx`update public.conversations set title = ${titleFrom(args.content)}
                where id = ${conversationId} and title is null`;
     }
-    return toMessage(row!);
+    return toMessage(row);
   });
 }
 

@@ -2,9 +2,9 @@ import 'server-only';
 import { z } from 'zod';
 import { withFeature, type FeatureOutcome } from '@/lib/aiTokens';
 import type { DbSession } from '@/lib/db';
-import { parseInput } from '@/lib/plans';
-import { generateChat } from './chat';
-import type { CallOutcome } from './metered-call';
+import { parseInput } from '@/lib/core';
+import { generateChat } from '@/lib/gateway';
+import type { CallOutcome } from '@/lib/gateway';
 
 /**
  * The helper a developer wraps an AI feature in: the plan's feature allowance (lib/aiTokens
@@ -12,7 +12,7 @@ import type { CallOutcome } from './metered-call';
  * (credits by real usage). The request is counted once, by the metered call.
  */
 
-export interface MeteredActionInput {
+interface MeteredActionInput {
   model: string;
   system: string;
   prompt: string;
@@ -20,7 +20,7 @@ export interface MeteredActionInput {
   maxOutputTokens?: number;
 }
 
-export interface MeteredActionResult {
+interface MeteredActionResult {
   text: string;
   model: string;
   credits: Pick<CallOutcome, 'status' | 'creditsUsed' | 'available' | 'usage'>;
@@ -77,7 +77,7 @@ export const featureInput = z.object({
   model: z.string().trim().min(1).max(64).default('local-demo'),
   orgId: z.uuid().nullish(),
 });
-export type FeatureInput = z.input<typeof featureInput>;
+type FeatureInput = z.input<typeof featureInput>;
 
 /** Runs one of the four features on the caller's (or the org's) allowance and wallet. */
 export async function runAiFeature(

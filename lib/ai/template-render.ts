@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 
 /**
  * Rendering a prompt template: {{name}} placeholders filled from declared variables. Client-safe
  * (the assistant's template picker reads the placeholders of a body it is writing).
  */
 
-export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,39})\s*\}\}/g;
-export const DEFAULT_VARIABLE_MAX_LENGTH = 2000;
+const DEFAULT_VARIABLE_MAX_LENGTH = 2000;
 
 export const templateVariable = z
   .object({

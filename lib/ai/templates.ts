@@ -1,9 +1,8 @@
 import 'server-only';
+import { one, AppError, errors, parseInput } from '@/lib/core';
 import { z } from 'zod';
-import { AppError, errors } from '@/lib/api';
 import { withUser, type DbSession } from '@/lib/db';
-import { parseInput } from '@/lib/plans';
-import { redactPii } from './redact';
+import { redactPii } from '@/lib/gateway';
 import {
   placeholdersOf,
   renderTemplate,
@@ -19,8 +18,8 @@ import {
 
 export { renderTemplate, placeholdersOf, type TemplateVariable } from './template-render';
 
-export const TEMPLATE_VISIBILITIES = ['private', 'public'] as const;
-export type TemplateVisibility = (typeof TEMPLATE_VISIBILITIES)[number];
+const TEMPLATE_VISIBILITIES = ['private', 'public'] as const;
+type TemplateVisibility = (typeof TEMPLATE_VISIBILITIES)[number];
 
 const templateFields = {
   name: z.string().trim().min(1).max(100),
@@ -47,7 +46,7 @@ export const createTemplateInput = z
     message: 'Declare each variable once.',
     path: ['variables'],
   });
-export type CreateTemplateInput = z.input<typeof createTemplateInput>;
+type CreateTemplateInput = z.input<typeof createTemplateInput>;
 
 export const updateTemplateInput = z
   .object({
@@ -64,7 +63,7 @@ export const updateTemplateInput = z
     message: 'Declare each variable once.',
     path: ['variables'],
   });
-export type UpdateTemplateInput = z.input<typeof updateTemplateInput>;
+type UpdateTemplateInput = z.input<typeof updateTemplateInput>;
 
 export const listTemplatesQuery = z.object({
   visibility: z.enum([...TEMPLATE_VISIBILITIES, 'all']).default('all'),
@@ -74,7 +73,7 @@ export const renderInput = z
   .object({ values: z.record(z.string().max(100), z.string().max(100_000)).default({}) })
   .strict();
 
-export interface PromptTemplate {
+interface PromptTemplate {
   id: string;
   name: string;
   description: string | null;
@@ -173,16 +172,19 @@ export async function createTemplate(
 ): Promise<PromptTemplate> {
   const args = parseInput(createTemplateInput, input);
   assertPlaceholdersDeclared(args.body, args.variables);
-  const [row] = await withUser(
-    session,
-    (tx) => tx<TemplateRow[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<TemplateRow[]>`
       insert into public.prompt_templates (name, description, body, variables, visibility, model)
       values (${redactPii(args.name)}, ${args.description ? redactPii(args.description) : null},
               ${redactPii(args.body)}, ${tx.json(redactVariables(args.variables) as never)},
               ${args.visibility}, ${args.model ?? null})
       returning *`,
-  ).catch(nameTaken);
-  return toTemplate(row!, session.userId);
+    ).catch(nameTaken),
+    'result of prompt_templates',
+  );
+  return toTemplate(row, session.userId);
 }
 
 export async function updateTemplate(

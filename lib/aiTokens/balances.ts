@@ -1,6 +1,14 @@
 import 'server-only';
-import { AppError } from '@/lib/api/errors';
-import { parseInput, planError, runAs, subjectSchema, type Actor, type Subject } from '@/lib/plans';
+import {
+  one,
+  AppError,
+  parseInput,
+  runAs,
+  subjectSchema,
+  type Actor,
+  type Subject,
+} from '@/lib/core';
+import { planError } from '@/lib/plans';
 import { actions as actionsSchema, tokenTypeName } from './schemas';
 
 /**
@@ -85,16 +93,9 @@ export async function getTokenBalance(
   return found;
 }
 
-/** Creates the subject's balances for its plan (idempotent); returns them. */
-export async function initializeTokens(actor: Actor, subject: Subject): Promise<TokenBalance[]> {
-  const { kind, id } = parseInput(subjectSchema, subject);
-  await runAs(actor, (tx) => tx`select * from public.token_init(${kind}, ${id})`).catch(planError);
-  return getAllTokenBalances(actor, subject);
-}
+type CheckReason = 'ok' | 'credits' | 'insufficient' | 'upgrade_required';
 
-export type CheckReason = 'ok' | 'credits' | 'insufficient' | 'upgrade_required';
-
-export interface TokenCheck {
+interface TokenCheck {
   allowed: boolean;
   /** ok: the allowance pays; credits: the plan spends credits past the allowance. */
   reason: CheckReason;
@@ -118,33 +119,36 @@ export async function checkTokens(
   const { kind, id } = parseInput(subjectSchema, subject);
   const name = parseInput(tokenTypeName, tokenType);
   const count = parseInput(actionsSchema, actions);
-  const [row] = await runAs(
-    actor,
-    (tx) =>
-      tx<
-        {
-          allowed: boolean;
-          reason: CheckReason;
-          token_type: string;
-          needed: bigint;
-          balance: bigint;
-          credits_needed: bigint;
-          credits_available: bigint | null;
-          plan_id: string;
-          refresh_at: Date;
-        }[]
-      >`select * from public.token_check(${kind}, ${id}, ${name}, ${count})`,
-  ).catch(planError);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) =>
+        tx<
+          {
+            allowed: boolean;
+            reason: CheckReason;
+            token_type: string;
+            needed: bigint;
+            balance: bigint;
+            credits_needed: bigint;
+            credits_available: bigint | null;
+            plan_id: string;
+            refresh_at: Date;
+          }[]
+        >`select * from public.token_check(${kind}, ${id}, ${name}, ${count})`,
+    ).catch(planError),
+    'result of token_check',
+  );
   return {
-    allowed: row!.allowed,
-    reason: row!.reason,
-    tokenType: row!.token_type,
-    needed: Number(row!.needed),
-    balance: Number(row!.balance),
-    creditsNeeded: row!.credits_needed,
-    creditsAvailable: row!.credits_available,
-    planId: row!.plan_id,
-    refreshAt: row!.refresh_at,
+    allowed: row.allowed,
+    reason: row.reason,
+    tokenType: row.token_type,
+    needed: Number(row.needed),
+    balance: Number(row.balance),
+    creditsNeeded: row.credits_needed,
+    creditsAvailable: row.credits_available,
+    planId: row.plan_id,
+    refreshAt: row.refresh_at,
   };
 }
 

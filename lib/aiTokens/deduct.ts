@@ -1,18 +1,9 @@
 import 'server-only';
+import { one, parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '@/lib/db';
-import {
-  changePlan,
-  parseInput,
-  planError,
-  runAs,
-  subjectSchema,
-  type Actor,
-  type PlanChange,
-  type Subject,
-} from '@/lib/plans';
-import { getAllTokenBalances, type TokenBalance } from './balances';
+import { planError } from '@/lib/plans';
 import { tokenUse, type TokenUse } from './schemas';
 
 /**
@@ -23,7 +14,7 @@ import { tokenUse, type TokenUse } from './schemas';
 
 export type TokenSource = 'allowance' | 'credits';
 
-export interface Deduction {
+interface Deduction {
   logId: bigint;
   tokenType: string;
   /** Allowance tokens used (cost per action × actions). */
@@ -71,21 +62,24 @@ export async function deductTokens(
 ): Promise<Deduction> {
   const { kind, id } = parseInput(subjectSchema, subject);
   const use = parseInput(tokenUse, input);
-  const [row] = await runAs(actor, async (tx) => {
-    const rows = await tx<DeductionRow[]>`
+  const row = one(
+    await runAs(actor, async (tx) => {
+      const rows = await tx<DeductionRow[]>`
       select * from public.token_consume(${kind}, ${id}, ${use.tokenType}, ${use.actions},
         ${use.feature ?? null}, ${use.idempotencyKey ?? randomUUID()}, ${tx.json(use.metadata)})`;
-    // Same transaction, so a refused deduction uses up no request of the hour; last, so the
-    // limiter's per-subject counter row stays locked only until commit.
-    if (options.rateLimit) {
-      await tx`select 1 from public.rate_limit_hit(${kind}, ${id}, false, true)`;
-    }
-    return rows;
-  }).catch(planError);
-  return toDeduction(row!);
+      // Same transaction, so a refused deduction uses up no request of the hour; last, so the
+      // limiter's per-subject counter row stays locked only until commit.
+      if (options.rateLimit) {
+        await tx`select 1 from public.rate_limit_hit(${kind}, ${id}, false, true)`;
+      }
+      return rows;
+    }).catch(planError),
+    'result of token_consume',
+  );
+  return toDeduction(row);
 }
 
-export interface Reservation {
+interface Reservation {
   reservationId: bigint;
   tokenType: string;
   amount: number;
@@ -121,19 +115,22 @@ export async function reserveIn(
 ): Promise<Reservation> {
   const { kind, id } = parseInput(subjectSchema, subject);
   const use = parseInput(reserveInput, input);
-  const [row] = await tx<ReservationRow[]>`
+  const row = one(
+    await tx<ReservationRow[]>`
     select * from public.token_reserve(${kind}, ${id}, ${use.tokenType}, ${use.actions},
       ${use.feature ?? null}, ${use.idempotencyKey ?? randomUUID()}, ${use.ttlSeconds},
-      ${tx.json(use.metadata)})`;
+      ${tx.json(use.metadata)})`,
+    'result of token_reserve',
+  );
   return {
-    reservationId: row!.reservation_id,
-    tokenType: row!.token_type,
-    amount: Number(row!.amount),
-    source: row!.source,
-    credits: row!.credits,
-    remaining: Number(row!.remaining),
-    expiresAt: row!.expires_at,
-    replayed: row!.replayed,
+    reservationId: row.reservation_id,
+    tokenType: row.token_type,
+    amount: Number(row.amount),
+    source: row.source,
+    credits: row.credits,
+    remaining: Number(row.remaining),
+    expiresAt: row.expires_at,
+    replayed: row.replayed,
   };
 }
 
@@ -155,11 +152,14 @@ export async function commitReservation(
   reservation: bigint | number | string,
 ): Promise<Deduction> {
   const idValue = parseInput(reservationId, reservation);
-  const [row] = await runAs(
-    actor,
-    (tx) => tx<DeductionRow[]>`select * from public.token_commit(${idValue.toString()}::bigint)`,
-  ).catch(planError);
-  return toDeduction(row!);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) => tx<DeductionRow[]>`select * from public.token_commit(${idValue.toString()}::bigint)`,
+    ).catch(planError),
+    'result of token_commit',
+  );
+  return toDeduction(row);
 }
 
 /** The feature failed: the reservation returns in full. Retries replay. */
@@ -168,28 +168,17 @@ export async function releaseReservation(
   reservation: bigint | number | string,
 ): Promise<{ released: number; remaining: number; replayed: boolean }> {
   const idValue = parseInput(reservationId, reservation);
-  const [row] = await runAs(
-    actor,
-    (tx) => tx<{ released: bigint; remaining: bigint; replayed: boolean }[]>`
+  const row = one(
+    await runAs(
+      actor,
+      (tx) => tx<{ released: bigint; remaining: bigint; replayed: boolean }[]>`
       select released, remaining, replayed from public.token_release(${idValue.toString()}::bigint)`,
-  ).catch(planError);
+    ).catch(planError),
+    'result of token_release',
+  );
   return {
-    released: Number(row!.released),
-    remaining: Number(row!.remaining),
-    replayed: row!.replayed,
+    released: Number(row.released),
+    remaining: Number(row.remaining),
+    replayed: row.replayed,
   };
-}
-
-/**
- * Moves a subject to a plan and returns its balances afterwards: an upgrade applies at once (the
- * new allowance less what was used this period), a downgrade at the period end. Service or
- * platform admin only.
- */
-export async function upgradeTokens(
-  actor: Actor,
-  subject: Subject,
-  planId: string,
-): Promise<{ change: PlanChange; balances: TokenBalance[] }> {
-  const change = await changePlan(actor, subject, planId);
-  return { change, balances: await getAllTokenBalances(actor, subject) };
 }

@@ -1,7 +1,8 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { withUser, type DbSession } from '@/lib/db';
-import { planError, subjectFor, type Subject } from '@/lib/plans';
+import { planError } from '@/lib/plans';
+import { subjectFor, type Subject } from '@/lib/core';
 import { commitReservation, releaseReservation, reserveIn, type TokenSource } from './deduct';
 
 /**
@@ -16,13 +17,13 @@ import { commitReservation, releaseReservation, reserveIn, type TokenSource } fr
  * committed; when it throws, the reservation is released and nothing is deducted.
  */
 
-export interface FeatureSubject {
+interface FeatureSubject {
   session: DbSession;
   /** Use the org's allowance; without it, the signed-in user's own. */
   orgId?: string | null;
 }
 
-export interface FeatureOptions {
+interface FeatureOptions {
   actions?: number;
   /** The product feature (defaults to the token type), for the usage log. */
   feature?: string;
@@ -35,7 +36,7 @@ export interface FeatureOptions {
   ttlSeconds?: number;
 }
 
-export interface FeatureContext {
+interface FeatureContext {
   subject: Subject;
   reservationId: bigint;
   idempotencyKey: string;

@@ -1,4 +1,5 @@
 import 'server-only';
+import { one } from '@/lib/core';
 import { asService } from '@/lib/db';
 
 /**
@@ -7,15 +8,22 @@ import { asService } from '@/lib/db';
  * Tidiness only — every operation does the same lazily for its own subject first.
  */
 export async function runAllowanceMaintenance(limit = 1000) {
-  const [row] = await asService(
-    (tx) => tx<
-      { subscriptions_settled: number; balances_refreshed: number; reservations_expired: number }[]
-    >`
+  const row = one(
+    await asService(
+      (tx) => tx<
+        {
+          subscriptions_settled: number;
+          balances_refreshed: number;
+          reservations_expired: number;
+        }[]
+      >`
       select * from public.allowance_maintenance(${limit})`,
+    ),
+    'result of allowance_maintenance',
   );
   return {
-    subscriptionsSettled: row!.subscriptions_settled,
-    balancesRefreshed: row!.balances_refreshed,
-    reservationsExpired: row!.reservations_expired,
+    subscriptionsSettled: row.subscriptions_settled,
+    balancesRefreshed: row.balances_refreshed,
+    reservationsExpired: row.reservations_expired,
   };
 }

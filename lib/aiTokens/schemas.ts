@@ -3,31 +3,22 @@ import { z } from 'zod';
 
 /** Input schemas for feature token allowances, shared by lib/aiTokens and the API. */
 
-/** The token types seeded by the migration; admins may add more, so inputs accept any name. */
-export const DEFAULT_TOKEN_TYPES = [
-  'lead_generation',
-  'goal_generation',
-  'strategy_analysis',
-  'forecast',
-  'general',
-] as const;
-
 export const tokenTypeName = z
   .string()
   .regex(/^[a-z][a-z0-9_]{1,47}$/, 'must be a token type such as lead_generation');
 
 export const actions = z.number().int().min(1).max(10_000).default(1);
 
-export const featureName = z.string().trim().min(1).max(100).optional();
+const featureName = z.string().trim().min(1).max(100).optional();
 
 /** 200, not 255: a credit overage reuses the key, with a prefix, in the ledger. */
-export const tokenIdempotencyKey = z
+const tokenIdempotencyKey = z
   .string()
   .min(1, 'is required')
   .max(200, 'must be at most 200 characters')
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
-export const tokenMetadata = z
+const tokenMetadata = z
   .record(z.string(), z.unknown())
   .default({})
   .refine((value) => JSON.stringify(value).length <= 8192, 'must be at most 8 KB of JSON')

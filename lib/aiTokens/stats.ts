@@ -1,5 +1,6 @@
 import 'server-only';
-import { parseInput, planError, runAs, subjectSchema, type Actor, type Subject } from '@/lib/plans';
+import { parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
+import { planError } from '@/lib/plans';
 import { getAllTokenBalances, type TokenBalance } from './balances';
 import { periodRange, statsPeriod, type StatsPeriod } from './schemas';
 
@@ -8,14 +9,14 @@ import { periodRange, statsPeriod, type StatsPeriod } from './schemas';
  * from the append-only log, by token type, feature, UTC day and source.
  */
 
-export interface UsageBucket {
+interface UsageBucket {
   key: string;
   events: number;
   tokens: number;
   credits: bigint;
 }
 
-export interface TokenStats {
+interface TokenStats {
   period: StatsPeriod;
   from: Date;
   to: Date;

@@ -1,4 +1,5 @@
 import 'server-only';
+import { one } from '@/lib/core';
 import { asService, withUser, type DbSession } from '@/lib/db';
 import { resolveWallet } from '@/lib/credits';
 import { type AlertKind, type AlertSettingsValue, type AlertsListQuery } from './schemas';
@@ -11,9 +12,8 @@ import { type AlertKind, type AlertSettingsValue, type AlertsListQuery } from '.
  */
 
 export * from './schemas';
-export { recordSpendRefused, noteRefusedSpend } from './refused';
 
-export interface AlertSettings {
+interface AlertSettings {
   walletId: string;
   enabled: boolean;
   thresholds: number[];
@@ -70,11 +70,14 @@ export async function getAlertSettings(
   session: DbSession,
   walletId: string,
 ): Promise<AlertSettings> {
-  const [row] = await withUser(
-    session,
-    (tx) => tx<SettingsRow[]>`select * from public.alert_settings_get(${walletId})`,
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<SettingsRow[]>`select * from public.alert_settings_get(${walletId})`,
+    ),
+    'result of alert_settings_get',
   );
-  return toSettings(row!);
+  return toSettings(row);
 }
 
 export async function setAlertSettings(
@@ -82,13 +85,16 @@ export async function setAlertSettings(
   walletId: string,
   value: AlertSettingsValue,
 ): Promise<AlertSettings> {
-  const [row] = await withUser(
-    session,
-    (tx) => tx<SettingsRow[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<SettingsRow[]>`
       select * from public.alert_settings_set(${walletId}, ${value.enabled},
         ${value.thresholds}::smallint[], ${value.lowBalance.toString()}::bigint)`,
+    ),
+    'result of alert_settings_set',
   );
-  return toSettings(row!);
+  return toSettings(row);
 }
 
 /** Alerts of the caller (personal) or of an org they own or administer, newest first. */

@@ -2,22 +2,17 @@ import { z } from 'zod';
 
 /** Input of the alerts API. Safe in client components (zod only). */
 
-export const ALERT_KINDS = [
-  'balance.threshold',
-  'balance.low',
-  'allowance.threshold',
-  'usage.limit_reached',
-  'spend.refused',
-  'usage.spike',
-  'balance.runout',
-  'key.expiring',
-  'auto_recharge.failed',
-] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+export type AlertKind =
+  | 'balance.threshold'
+  | 'balance.low'
+  | 'allowance.threshold'
+  | 'usage.limit_reached'
+  | 'spend.refused'
+  | 'usage.spike'
+  | 'balance.runout'
+  | 'key.expiring'
+  | 'auto_recharge.failed';
 
-export const DEFAULT_THRESHOLDS = [80, 95, 100] as const;
-/** 5 credits, in micro-credits. */
-export const DEFAULT_LOW_BALANCE = 5_000_000n;
 export const MAX_THRESHOLDS = 10;
 
 export const alertsScopeQuery = z
@@ -36,7 +31,7 @@ export const alertsListQuery = z
   .strict();
 export type AlertsListQuery = z.output<typeof alertsListQuery>;
 
-export const thresholdsSchema = z
+const thresholdsSchema = z
   .array(
     z
       .number()
@@ -49,7 +44,7 @@ export const thresholdsSchema = z
   .transform((list) => [...list].sort((a, b) => a - b));
 
 /** Micro-credits, 0 (off) to 10^15, as a decimal string or safe integer. */
-export const lowBalanceSchema = z
+const lowBalanceSchema = z
   .union([
     z.string().regex(/^\d{1,16}$/, 'must be a whole number of micro-credits'),
     z.number().int('must be a whole number of micro-credits').nonnegative().safe(),
@@ -64,7 +59,6 @@ export const alertSettingsBody = z
     lowBalance: lowBalanceSchema,
   })
   .strict();
-export type AlertSettingsInput = z.input<typeof alertSettingsBody>;
 export type AlertSettingsValue = z.output<typeof alertSettingsBody>;
 
 /** Settings as the API sends them (amounts as decimal strings). */

@@ -1,8 +1,8 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { getSession, type Session } from '@/lib/auth/session';
-import { AppError, errors, toAppError, type Problem } from './errors';
+import { getSession, type Session } from '@/lib/auth';
+import { AppError, errors, toAppError, type Problem } from '@/lib/core';
 
 /**
  * The wrapper for server actions, twin of `route`: session → zod (FormData coerced) → action,

@@ -8,6 +8,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The problem+json body of a refusal (its extension members), or {} when there was none. */
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -30,8 +32,9 @@ function firstFieldError(problem: Problem): { path: string; message: string } | 
 
 /**
  * Sends a JSON request; resolves to the parsed body of a 2xx answer and throws an ApiError with a
- * readable message otherwise. `fieldLabels` maps request paths (`body.url`) to how people call
- * them ("The URL"); a path that starts with a key gets its label.
+ * readable message otherwise (status 0 when the server could not be reached). Headers given in
+ * `init` (an Idempotency-Key, say) are sent too. `fieldLabels` maps request paths (`body.url`) to
+ * how people call them ("The URL"); a path that starts with a key gets its label.
  */
 export async function callApi(
   url: string,
@@ -40,10 +43,10 @@ export async function callApi(
 ): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      ...init,
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-    });
+    const headers = new Headers(init.headers);
+    headers.set('accept', 'application/json');
+    headers.set('content-type', 'application/json');
+    response = await fetch(url, { ...init, headers });
   } catch (error) {
     if (init.signal?.aborted) throw error;
     throw new ApiError('Could not reach Tollgate. Check your connection and retry.', 0);
@@ -68,5 +71,5 @@ export async function callApi(
     (field ? `${label ?? 'This value'} ${field.message}.` : undefined) ??
     described ??
     'Something went wrong. Try again in a moment.';
-  throw new ApiError(message, response.status);
+  throw new ApiError(message, response.status, problem as Record<string, unknown>);
 }

@@ -1,9 +1,8 @@
 import 'server-only';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { env } from '@/lib/env';
-import { AppError } from './errors';
+import { AppError, toJson } from '@/lib/core';
 import { problemJson, problemResponse } from './problem';
-import { toJson } from './json';
 
 /**
  * Route handlers for schedulers (Vercel Cron, pg_cron via http, the dev server's timer):

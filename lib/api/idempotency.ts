@@ -1,8 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { asService } from '@/lib/db';
-import { AppError } from './errors';
-import { toJson } from './json';
+import { AppError, toJson } from '@/lib/core';
 
 /**
  * Repeatable answers for keyed requests (RFC-draft `Idempotency-Key`, as Stripe does it): the

@@ -1,5 +1,5 @@
-export { route, type RouteContext } from './route';
+export { route } from './route';
 export { action, type ActionResult } from './action';
-export { AppError, errors, toAppError, type Problem, type ErrorCode } from './errors';
 export { problemResponse, problemJson } from './problem';
-export { toJson } from './json';
+export { cronRoute } from './cron';
+export { jsonWithStatus } from './respond';

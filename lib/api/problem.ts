@@ -1,8 +1,10 @@
 import 'server-only';
-import { noteRefusedSpend } from '@/lib/alerts/refused';
-import { AppError, toAppError, type Problem } from './errors';
+import { AppError, toAppError, type Problem } from '@/lib/core';
 
-/** Turns anything thrown into a problem+json response; unexpected errors are logged, not shown. */
+/**
+ * Turns anything thrown into a problem+json response; unexpected errors are logged, not shown.
+ * Mapping only: events such as a refused spend are recorded where they happen (lib/credits).
+ */
 export function problemResponse(error: unknown, requestId: string): Response {
   const known = toAppError(error);
   if (!known) {
@@ -13,7 +15,6 @@ export function problemResponse(error: unknown, requestId: string): Response {
     );
     return problemJson(internal.toProblem(requestId), { 'x-request-id': requestId });
   }
-  void noteRefusedSpend(known); // a ledger refusal that still names its wallet
   return problemJson(known.toProblem(requestId), { ...known.headers, 'x-request-id': requestId });
 }
 

@@ -1,11 +1,10 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { getRequestSession, type Session } from '@/lib/auth/session';
-import { AppError, errors } from './errors';
+import { getRequestSession, type Session } from '@/lib/auth';
+import { AppError, errors, toJson } from '@/lib/core';
 import { idempotent } from './idempotency';
 import { problemResponse } from './problem';
-import { toJson } from './json';
 
 /**
  * The one wrapper for route handlers: session → zod (params, query, body, Idempotency-Key) →
@@ -23,7 +22,7 @@ interface RouteOptions<P, Q, B, A extends Auth> {
   body?: z.ZodType<B>;
 }
 
-export interface RouteContext<P, Q, B, A extends Auth> {
+interface RouteContext<P, Q, B, A extends Auth> {
   request: Request;
   requestId: string;
   session: A extends 'optional' ? Session | null : Session;

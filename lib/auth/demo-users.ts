@@ -3,7 +3,7 @@ import { asService } from '@/lib/db';
 
 /** Local mode only: the seeded people the dev sign-in offers. */
 
-export interface DemoUser {
+interface DemoUser {
   id: string;
   email: string;
   fullName: string;

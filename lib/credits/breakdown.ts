@@ -1,9 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
+import { AppError, orgSubject, userSubject } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
 import { getOrgUsageByMember } from '@/lib/orgs';
-import { listTokenTypes, orgSubject, userSubject } from '@/lib/plans';
+import { listTokenTypes } from '@/lib/plans';
 import { getUsageStats, periodDays } from '@/lib/usage';
 import type { UsagePeriod } from './history';
 import type { WalletRef } from './wallets';
@@ -14,11 +14,11 @@ import type { WalletRef } from './wallets';
  * charged and tokens); members from the org ledger (everything spent from the org wallet).
  */
 
-export const BREAKDOWN_VIEWS = ['model', 'feature', 'member'] as const;
+const BREAKDOWN_VIEWS = ['model', 'feature', 'member'] as const;
 export type BreakdownView = (typeof BREAKDOWN_VIEWS)[number];
 export const breakdownView = z.enum(BREAKDOWN_VIEWS);
 
-export interface BreakdownRow {
+interface BreakdownRow {
   key: string;
   label: string;
   /** A second line: the provider of a model, the email of a member. */

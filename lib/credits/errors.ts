@@ -1,9 +1,9 @@
-import { AppError, toAppError } from '@/lib/api/errors';
-import { noteRefusedSpend } from '@/lib/alerts/refused';
+import { AppError, toAppError } from '@/lib/core';
+import { noteRefusedSpend } from './refused';
 
 /** The ledger's typed errors, made from the SQLSTATEs its functions raise. */
 
-export class InsufficientCreditsError extends AppError {
+class InsufficientCreditsError extends AppError {
   constructor(
     readonly needed: bigint,
     readonly available: bigint,
@@ -16,7 +16,7 @@ export class InsufficientCreditsError extends AppError {
   }
 }
 
-export class IdempotencyConflictError extends AppError {
+class IdempotencyConflictError extends AppError {
   constructor(detail: string, extensions: Record<string, unknown> = {}) {
     super('idempotency_conflict', detail, extensions);
   }
@@ -28,7 +28,7 @@ export class NotFoundError extends AppError {
   }
 }
 
-export class ForbiddenError extends AppError {
+class ForbiddenError extends AppError {
   constructor(detail: string, extensions: Record<string, unknown> = {}) {
     super('forbidden', detail, extensions);
   }

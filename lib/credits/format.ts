@@ -5,8 +5,6 @@
 
 export const MICRO_PER_CREDIT = 1_000_000n;
 
-export type MicroCredits = bigint;
-
 /** Accepts bigint or the decimal string the API sends; never a float. */
 export function toMicro(value: bigint | string | number): bigint {
   if (typeof value === 'bigint') return value;

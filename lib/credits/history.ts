@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { withUser, type DbSession } from '@/lib/db';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { CATEGORIES, TRANSFER_KINDS, type Category, type TransferKind } from './schemas';
 
 /** History and usage of one wallet, read under the caller's RLS. */
@@ -182,14 +182,4 @@ export async function getUsageByCategory(
       .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0)),
     daily: dailyList,
   };
-}
-
-/** Daily totals only (a lighter read for sparklines and the header). */
-export async function getDailyTotals(
-  session: DbSession,
-  walletId: string,
-  period: UsagePeriod = '30d',
-) {
-  const report = await getUsageByCategory(session, walletId, period);
-  return report.daily.map(({ day, total }) => ({ day, total }));
 }

@@ -1,4 +1,5 @@
 import 'server-only';
+import { one } from '@/lib/core';
 import { z } from 'zod';
 import { asService, withUser, type DbSession, type Tx } from '@/lib/db';
 import { ledgerError } from './errors';
@@ -27,9 +28,9 @@ const spendInput = z.object({
   description,
   metadata,
 });
-export type SpendInput = z.input<typeof spendInput>;
+type SpendInput = z.input<typeof spendInput>;
 
-export interface SpendResult {
+interface SpendResult {
   transferId: bigint;
   amount: bigint;
   available: bigint;
@@ -38,18 +39,21 @@ export interface SpendResult {
 
 export async function spendCredits(session: DbSession, input: SpendInput): Promise<SpendResult> {
   const args = spendInput.parse(input);
-  const [row] = await withUser(
-    session,
-    (tx) =>
-      tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) =>
+        tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
       select * from public.credit_spend(${args.walletId}, ${args.amount.toString()}::bigint, ${args.category},
         ${args.idempotencyKey}, ${args.description ?? null}, ${tx.json(args.metadata)})`,
-  ).catch(ledgerError);
+    ).catch(ledgerError),
+    'result of credit_spend',
+  );
   return {
-    transferId: row!.transfer_id,
-    amount: row!.amount,
-    available: row!.available,
-    replayed: row!.replayed,
+    transferId: row.transfer_id,
+    amount: row.amount,
+    available: row.available,
+    replayed: row.replayed,
   };
 }
 
@@ -66,29 +70,39 @@ export interface Hold {
   replayed: boolean;
 }
 
-export async function reserveCredits(session: DbSession, input: ReserveInput): Promise<Hold> {
+/**
+ * Holds credits for a call whose cost is known afterwards. Pass `tx` (a transaction already open
+ * as the same user) to reserve inside it: the gateway's admission does, so a refused hold also
+ * undoes the rate-limit hit taken in the same transaction.
+ */
+export async function reserveCredits(
+  session: DbSession,
+  input: ReserveInput,
+  tx?: Tx,
+): Promise<Hold> {
   const args = reserveInput.parse(input);
-  const [row] = await withUser(
-    session,
-    (tx) =>
-      tx<
-        {
-          hold_id: bigint;
-          amount: bigint;
-          expires_at: Date;
-          available: bigint;
-          replayed: boolean;
-        }[]
-      >`
+  const run = (t: Tx) =>
+    t<
+      {
+        hold_id: bigint;
+        amount: bigint;
+        expires_at: Date;
+        available: bigint;
+        replayed: boolean;
+      }[]
+    >`
       select * from public.credit_reserve(${args.walletId}, ${args.amount.toString()}::bigint, ${args.category},
-        ${args.idempotencyKey}, ${args.ttlSeconds}, ${args.description ?? null}, ${tx.json(args.metadata)})`,
-  ).catch(ledgerError);
+        ${args.idempotencyKey}, ${args.ttlSeconds}, ${args.description ?? null}, ${t.json(args.metadata)})`;
+  const row = one(
+    await (tx ? run(tx) : withUser(session, run)).catch(ledgerError),
+    'result of credit_reserve',
+  );
   return {
-    holdId: row!.hold_id,
-    amount: row!.amount,
-    expiresAt: row!.expires_at,
-    available: row!.available,
-    replayed: row!.replayed,
+    holdId: row.hold_id,
+    amount: row.amount,
+    expiresAt: row.expires_at,
+    available: row.available,
+    replayed: row.replayed,
   };
 }
 
@@ -125,15 +139,18 @@ export async function settleHold(
       }[]
     >`
       select * from public.credit_settle(${args.holdId.toString()}::bigint, ${args.actual.toString()}::bigint)`;
-  const [row] = await (tx ? run(tx) : asService(run)).catch(ledgerError);
+  const row = one(
+    await (tx ? run(tx) : asService(run)).catch(ledgerError),
+    'result of credit_settle',
+  );
   return {
-    holdId: row!.hold_id,
-    transferId: row!.transfer_id,
-    posted: row!.posted,
-    released: row!.released,
-    shortfall: row!.shortfall,
-    available: row!.available,
-    replayed: row!.replayed,
+    holdId: row.hold_id,
+    transferId: row.transfer_id,
+    posted: row.posted,
+    released: row.released,
+    shortfall: row.shortfall,
+    available: row.available,
+    replayed: row.replayed,
   };
 }
 
@@ -146,12 +163,15 @@ export async function voidHold(
   const run = (t: Tx) =>
     t<{ hold_id: bigint; released: bigint; available: bigint; replayed: boolean }[]>`
       select * from public.credit_void(${args.holdId.toString()}::bigint)`;
-  const [row] = await (tx ? run(tx) : asService(run)).catch(ledgerError);
+  const row = one(
+    await (tx ? run(tx) : asService(run)).catch(ledgerError),
+    'result of credit_void',
+  );
   return {
-    holdId: row!.hold_id,
-    released: row!.released,
-    available: row!.available,
-    replayed: row!.replayed,
+    holdId: row.hold_id,
+    released: row.released,
+    available: row.available,
+    replayed: row.replayed,
   };
 }
 
@@ -166,25 +186,28 @@ const grantInput = z.object({
   metadata,
   category: z.enum(CATEGORIES).default('other'),
 });
-export type GrantInput = z.input<typeof grantInput>;
+type GrantInput = z.input<typeof grantInput>;
 
 /** Service only: issues credits as a new lot. Callers check that the actor may grant. */
 export async function grantCredits(
   input: GrantInput,
 ): Promise<{ transferId: bigint; lotId: bigint; available: bigint; replayed: boolean }> {
   const args = grantInput.parse(input);
-  const [row] = await asService(
-    (tx) =>
-      tx<{ transfer_id: bigint; lot_id: bigint; available: bigint; replayed: boolean }[]>`
+  const row = one(
+    await asService(
+      (tx) =>
+        tx<{ transfer_id: bigint; lot_id: bigint; available: bigint; replayed: boolean }[]>`
       select * from public.credit_grant(${args.walletId}, ${args.amount.toString()}::bigint, ${args.source},
         ${args.idempotencyKey}, ${args.expiresAt ?? null}, ${args.priority ?? null}::smallint,
         ${args.description ?? null}, ${tx.json(args.metadata)}, ${args.category})`,
-  ).catch(ledgerError);
+    ).catch(ledgerError),
+    'result of credit_grant',
+  );
   return {
-    transferId: row!.transfer_id,
-    lotId: row!.lot_id,
-    available: row!.available,
-    replayed: row!.replayed,
+    transferId: row.transfer_id,
+    lotId: row.lot_id,
+    available: row.available,
+    replayed: row.replayed,
   };
 }
 
@@ -195,90 +218,44 @@ const transferInput = z.object({
   idempotencyKey,
   description,
 });
-export type TransferInput = z.input<typeof transferInput>;
+type TransferInput = z.input<typeof transferInput>;
 
 export async function transferCredits(
   session: DbSession,
   input: TransferInput,
 ): Promise<SpendResult> {
   const args = transferInput.parse(input);
-  const [row] = await withUser(
-    session,
-    (tx) =>
-      tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) =>
+        tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
       select * from public.credit_transfer(${args.fromWalletId}, ${args.toWalletId},
         ${args.amount.toString()}::bigint, ${args.idempotencyKey}, ${args.description ?? null})`,
-  ).catch(ledgerError);
+    ).catch(ledgerError),
+    'result of credit_transfer',
+  );
   return {
-    transferId: row!.transfer_id,
-    amount: row!.amount,
-    available: row!.available,
-    replayed: row!.replayed,
-  };
-}
-
-const refundInput = z.object({
-  transferId: holdId,
-  amount: microAmount,
-  idempotencyKey,
-  reason: description,
-});
-
-/** Platform admins (checked in SQL) refund part or all of a spend. */
-export async function refundTransaction(
-  session: DbSession,
-  input: z.input<typeof refundInput>,
-): Promise<{
-  transferId: bigint;
-  amount: bigint;
-  refundedTotal: bigint;
-  available: bigint;
-  replayed: boolean;
-}> {
-  const args = refundInput.parse(input);
-  const [row] = await withUser(
-    session,
-    (tx) =>
-      tx<
-        {
-          transfer_id: bigint;
-          amount: bigint;
-          refunded_total: bigint;
-          available: bigint;
-          replayed: boolean;
-        }[]
-      >`
-      select * from public.credit_refund(${args.transferId.toString()}::bigint, ${args.amount.toString()}::bigint,
-        ${args.idempotencyKey}, ${args.reason ?? null})`,
-  ).catch(ledgerError);
-  return {
-    transferId: row!.transfer_id,
-    amount: row!.amount,
-    refundedTotal: row!.refunded_total,
-    available: row!.available,
-    replayed: row!.replayed,
+    transferId: row.transfer_id,
+    amount: row.amount,
+    available: row.available,
+    replayed: row.replayed,
   };
 }
 
 /** Expires due holds and lots; called by the maintenance tick. */
 export async function runLedgerMaintenance(limit = 1000) {
-  const [row] = await asService(
-    (tx) =>
-      tx<{ accounts_swept: number; holds_expired: number; lots_expired: number }[]>`
+  const row = one(
+    await asService(
+      (tx) =>
+        tx<{ accounts_swept: number; holds_expired: number; lots_expired: number }[]>`
       select * from public.credit_maintenance(${limit})`,
+    ),
+    'result of credit_maintenance',
   );
   return {
-    accountsSwept: row!.accounts_swept,
-    holdsExpired: row!.holds_expired,
-    lotsExpired: row!.lots_expired,
+    accountsSwept: row.accounts_swept,
+    holdsExpired: row.holds_expired,
+    lotsExpired: row.lots_expired,
   };
-}
-
-/** Every broken invariant (empty when the books balance). */
-export async function checkLedger() {
-  return asService(
-    (tx) =>
-      tx<{ invariant: string; account_id: string | null; expected: string; actual: string }[]>`
-      select * from public.ledger_check()`,
-  );
 }

@@ -10,7 +10,7 @@ import type { WalletRef } from './wallets';
  * describe the same moment.
  */
 
-export interface AllowanceProgress {
+interface AllowanceProgress {
   tokenType: string;
   label: string;
   /** Allowance tokens this period. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Input schemas shared by lib/credits and the API (amounts are bigint micro-credits). */
 
-export const MAX_AMOUNT = 10n ** 15n;
+const MAX_AMOUNT = 10n ** 15n;
 
 export { CATEGORIES, TRANSFER_KINDS, type Category, type TransferKind } from './kinds';
 
@@ -47,8 +47,7 @@ export const idempotencyKey = z
   .max(255, 'must be at most 255 characters')
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
-export type JsonValue =
-  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** A JSON object of at most 8 KB, normalised to plain JSON (what Postgres will store). */
 export const metadata = z

@@ -56,7 +56,7 @@ interface SummaryRow {
   frozen: boolean;
 }
 
-export async function summaryIn(tx: Tx, walletId: string): Promise<WalletSummary> {
+async function summaryIn(tx: Tx, walletId: string): Promise<WalletSummary> {
   const [row] = await tx<SummaryRow[]>`
     select s.account_id, a.kind, s.available, s.balance, s.pending, s.expiring_soon,
            s.next_expiry_at, s.frozen
@@ -77,9 +77,4 @@ export async function summaryIn(tx: Tx, walletId: string): Promise<WalletSummary
 
 export function getWalletSummary(session: DbSession, walletId: string): Promise<WalletSummary> {
   return withUser(session, (tx) => summaryIn(tx, walletId));
-}
-
-/** Available micro-credits: what a spend could take right now. */
-export async function getBalance(session: DbSession, walletId: string): Promise<bigint> {
-  return (await getWalletSummary(session, walletId)).available;
 }

@@ -84,6 +84,14 @@ export function asService<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   ) as Promise<T>;
 }
 
+/**
+ * LISTEN on a channel of NOTIFY wake-ups (a channel carries no data, only "look again"), on the
+ * pool's dedicated listening connection; `onListen` runs on every (re)connect.
+ */
+export function listen(channel: string, onNotify: () => void, onListen?: () => void) {
+  return getPool().listen(channel, onNotify, onListen);
+}
+
 /** A liveness probe that needs no role: used by /api/health. */
 export async function pingDatabase(): Promise<boolean> {
   // A dead or frozen server must not hold the health check: 503 within the deadline.

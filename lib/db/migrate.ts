@@ -31,7 +31,7 @@ export class MigrationChangedError extends Error {
   }
 }
 
-export interface MigrationFile {
+interface MigrationFile {
   version: string;
   name: string;
   file: string;
@@ -39,13 +39,13 @@ export interface MigrationFile {
   checksum: string;
 }
 
-export interface MigrationReport {
+interface MigrationReport {
   shimApplied: boolean;
   applied: string[];
   skipped: string[];
 }
 
-export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const names = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort();
   return Promise.all(
     names.map(async (file) => {
@@ -67,7 +67,10 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFil
   );
 }
 
-export async function applyShimIfNeeded(tx: postgres.TransactionSql, shimDir: string): Promise<boolean> {
+export async function applyShimIfNeeded(
+  tx: postgres.TransactionSql,
+  shimDir: string,
+): Promise<boolean> {
   const [row] = await tx<{ present: boolean }[]>`
     select exists (select 1 from pg_namespace where nspname = 'auth') as present`;
   if (row?.present) return false;

@@ -15,7 +15,7 @@ import {
  */
 
 export const historyExportFilters = historyFilters.omit({ cursor: true, limit: true });
-export type HistoryExportFilters = z.output<typeof historyExportFilters>;
+type HistoryExportFilters = z.output<typeof historyExportFilters>;
 
 const EXPORT_PAGE_SIZE = 500;
 

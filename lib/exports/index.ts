@@ -3,5 +3,4 @@ export {
   historyExportFilters,
   exportFilename,
   creditsDecimal,
-  type HistoryExportFilters,
 } from './history-csv';

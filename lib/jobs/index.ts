@@ -1,6 +1,6 @@
 import 'server-only';
 import PgBoss from 'pg-boss';
-import { toJson } from '@/lib/api/json';
+import { toJson } from '@/lib/core';
 import { JOB_QUEUES, isJobName, type JobName } from './queues';
 
 /**
@@ -12,17 +12,15 @@ import { JOB_QUEUES, isJobName, type JobName } from './queues';
  * connection or the session pooler (port 5432), since DATABASE_URL is the transaction pooler.
  */
 
-export { JOB_QUEUES, type JobName } from './queues';
-
-export interface Job<T = unknown> {
+interface Job<T = unknown> {
   id: string;
   name: string;
   data: T;
 }
 
-export type JobHandler = (job: Job) => Promise<unknown>;
+type JobHandler = (job: Job) => Promise<unknown>;
 
-export interface JobDefinition {
+interface JobDefinition {
   handle: JobHandler;
   /** Cron expression (UTC) when the job also runs on a schedule. */
   schedule?: string;
@@ -30,7 +28,7 @@ export interface JobDefinition {
 
 export type JobHandlers = Partial<Record<JobName, JobDefinition>>;
 
-export interface EnqueueOptions {
+interface EnqueueOptions {
   /** Do not run before this time (a Date) or this many seconds from now. */
   startAfter?: Date | number;
   /** At most one queued job with this key at a time (per queue). */
@@ -40,7 +38,7 @@ export interface EnqueueOptions {
   priority?: number;
 }
 
-export interface WorkerOptions {
+interface WorkerOptions {
   handlers: JobHandlers;
   /** Database to use; defaults to DATABASE_URL. */
   databaseUrl?: string;

@@ -3,7 +3,8 @@ import type PgBoss from 'pg-boss';
 /**
  * Every queue the app uses, with its pg-boss options. `enqueue` and the worker both create a
  * queue from here before using it, so its options never depend on who touched it first.
- * A new kind of job adds its queue here and its handler in ./handlers.ts.
+ * A new kind of job adds its queue here; its domain exports the handler, and lib/worker adds
+ * it to the worker's table.
  */
 export const JOB_QUEUES = {
   // One tick runs at a time (a slow tick never overlaps the next).

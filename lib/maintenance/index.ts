@@ -2,6 +2,7 @@ import 'server-only';
 import { runAllowanceMaintenance } from '@/lib/aiTokens';
 import { runAlertsScan } from '@/lib/alerts';
 import { runLedgerMaintenance } from '@/lib/credits';
+import type { JobHandlers } from '@/lib/jobs';
 import { dispatchAutoRecharges } from '@/lib/stripe';
 import { asService } from '@/lib/db';
 
@@ -21,3 +22,12 @@ export async function runMaintenanceTick() {
   );
   return { ledger, allowances, autoRecharge, alerts, idempotentRequests: swept!.forgotten };
 }
+
+/** The maintenance job the worker runs (lib/worker composes every domain's jobs). */
+export const maintenanceJobs: JobHandlers = {
+  // Expire holds and lots, refresh allowances, dispatch auto-recharges: every minute.
+  'maintenance.tick': {
+    schedule: '* * * * *',
+    handle: () => runMaintenanceTick(),
+  },
+};

@@ -10,7 +10,7 @@ import { markReadBody, type MarkReadInput, type NotificationsQuery } from './sch
 
 export * from './schemas';
 
-export interface Notification {
+interface Notification {
   id: bigint;
   kind: string;
   title: string;
@@ -20,7 +20,7 @@ export interface Notification {
   readAt: Date | null;
 }
 
-export interface NotificationPage {
+interface NotificationPage {
   items: Notification[];
   unreadCount: number;
   /** Pass as `before` for the next (older) page; null on the last page. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Input of the notifications API. Safe in client components (zod only). */
 
 /** A notification id: a positive whole number, sent as a decimal string or a safe integer. */
-export const notificationId = z
+const notificationId = z
   .union([
     z.string().regex(/^[1-9]\d{0,17}$/, 'must be a notification id'),
     z.number().int().positive().refine(Number.isSafeInteger, 'must be a notification id'),
@@ -32,20 +32,18 @@ export const markReadBody = z.union([
 export type MarkReadInput = z.input<typeof markReadBody>;
 
 /** A notification as the API sends it (ids as strings, dates as ISO text). */
-export const notificationView = z.object({
-  id: z.string(),
-  kind: z.string(),
-  title: z.string(),
-  body: z.string(),
-  link: z.string().nullable(),
-  createdAt: z.string(),
-  readAt: z.string().nullable(),
-});
-export type NotificationView = z.infer<typeof notificationView>;
+export interface NotificationView {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
 
-export const notificationPageView = z.object({
-  items: z.array(notificationView),
-  unreadCount: z.number().int().nonnegative(),
-  nextBefore: z.string().nullable(),
-});
-export type NotificationPageView = z.infer<typeof notificationPageView>;
+export interface NotificationPageView {
+  items: NotificationView[];
+  unreadCount: number;
+  nextBefore: string | null;
+}

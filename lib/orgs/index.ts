@@ -12,27 +12,18 @@ export {
   acceptInvitation,
   revokeInvitation,
   listInvitations,
-  INVITATION_TTL_HOURS,
-  type CreatedInvitation,
   type InvitationPreview,
-  type PendingInvitation,
 } from './invitations';
 export {
-  getOrg,
   getOrgBySlug,
   requireOrgManager,
   listMembers,
   getOrgUsageByMember,
   memberUsageQuery,
-  type OrgContext,
-  type OrgMember,
-  type MemberUsage,
 } from './members';
 export {
   createOrgInput,
   inviteInput,
-  roleInput,
-  limitInput,
   invitationToken,
   slugify,
   ORG_ROLES,

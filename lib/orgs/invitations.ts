@@ -1,4 +1,5 @@
 import 'server-only';
+import { one } from '@/lib/core';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { withUser, type DbSession } from '@/lib/db';
@@ -9,13 +10,13 @@ import { invitationToken, inviteInput } from './schemas';
  * (in the link); the database keeps only its SHA-256, so a leaked table cannot be replayed.
  */
 
-export const INVITATION_TTL_HOURS = 7 * 24;
+const INVITATION_TTL_HOURS = 7 * 24;
 
 function hashToken(token: string): string {
   return createHash('sha256').update(invitationToken.parse(token)).digest('hex');
 }
 
-export interface CreatedInvitation {
+interface CreatedInvitation {
   invitationId: string;
   email: string;
   role: 'admin' | 'member';
@@ -32,17 +33,20 @@ export async function inviteMember(
 ): Promise<CreatedInvitation> {
   const { email, role } = inviteInput.parse(input);
   const token = randomBytes(32).toString('base64url');
-  const [row] = await withUser(
-    session,
-    (tx) => tx<{ invitation_id: string; expires_at: Date }[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<{ invitation_id: string; expires_at: Date }[]>`
       select * from public.org_invite(${z.uuid().parse(orgId)}, ${email}, ${role}, ${hashToken(token)},
         ${ttlHours})`,
+    ),
+    'result of org_invite',
   );
   return {
-    invitationId: row!.invitation_id,
+    invitationId: row.invitation_id,
     email,
     role,
-    expiresAt: row!.expires_at,
+    expiresAt: row.expires_at,
     path: `/invitations/${token}`,
   };
 }
@@ -98,12 +102,15 @@ export async function acceptInvitation(
   session: DbSession,
   token: string,
 ): Promise<{ orgId: string; orgSlug: string; role: string; replayed: boolean }> {
-  const [row] = await withUser(
-    session,
-    (tx) => tx<{ org_id: string; org_slug: string; role: string; replayed: boolean }[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<{ org_id: string; org_slug: string; role: string; replayed: boolean }[]>`
       select * from public.org_accept_invitation(${hashToken(token)})`,
+    ),
+    'result of org_accept_invitation',
   );
-  return { orgId: row!.org_id, orgSlug: row!.org_slug, role: row!.role, replayed: row!.replayed };
+  return { orgId: row.org_id, orgSlug: row.org_slug, role: row.role, replayed: row.replayed };
 }
 
 export async function revokeInvitation(session: DbSession, invitationId: string): Promise<void> {
@@ -113,7 +120,7 @@ export async function revokeInvitation(session: DbSession, invitationId: string)
   );
 }
 
-export interface PendingInvitation {
+interface PendingInvitation {
   id: string;
   email: string;
   role: 'admin' | 'member';

@@ -1,7 +1,7 @@
 import 'server-only';
+import { one, AppError } from '@/lib/core';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
 import { withUser, type DbSession } from '@/lib/db';
 import { createOrgInput, limitInput, roleInput, slugify } from './schemas';
 
@@ -28,12 +28,15 @@ export async function createOrganization(
     const candidate =
       attempt === 0 ? base : `${base.slice(0, 41)}-${randomBytes(3).toString('hex')}`;
     try {
-      const [row] = await withUser(
-        session,
-        (tx) =>
-          tx<{ id: string }[]>`select public.create_organization(${name}, ${candidate}) as id`,
+      const row = one(
+        await withUser(
+          session,
+          (tx) =>
+            tx<{ id: string }[]>`select public.create_organization(${name}, ${candidate}) as id`,
+        ),
+        'result of create_organization',
       );
-      return { id: row!.id, slug: candidate };
+      return { id: row.id, slug: candidate };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (slug) throw new AppError('conflict', `The address “${slug}” is taken. Choose another.`);

@@ -1,12 +1,12 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import type { OrgRole } from './profile';
 
 /** Reading an org's people: who is in it, their limits and usage, and spending by member. */
 
-export interface OrgContext {
+interface OrgContext {
   id: string;
   slug: string;
   name: string;
@@ -15,7 +15,7 @@ export interface OrgContext {
 }
 
 /** The org behind a slug or id, with the caller's role; null when they are not a member. */
-export async function getOrg(
+async function getOrg(
   session: DbSession,
   key: { slug: string } | { id: string },
 ): Promise<OrgContext | null> {
@@ -48,7 +48,7 @@ export async function requireOrgManager(session: DbSession, orgId: string): Prom
   return org;
 }
 
-export interface OrgMember {
+interface OrgMember {
   userId: string;
   email: string;
   fullName: string;
@@ -100,7 +100,7 @@ export const memberUsageQuery = z
     return { from: start, to: end };
   });
 
-export interface MemberUsage {
+interface MemberUsage {
   userId: string | null;
   email: string | null;
   fullName: string;

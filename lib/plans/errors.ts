@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import { AppError, toAppError } from '@/lib/api/errors';
+import { AppError, toAppError } from '@/lib/core';
 
 /**
  * Typed errors for plan limits, made from the SQLSTATEs the plan, allowance and quota functions
@@ -50,11 +49,4 @@ export function planError(error: unknown): never {
     default:
       throw known;
   }
-}
-
-/** Parses input with zod; a failure is a 422 AppError naming the field, like the API's. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw toAppError(result.error) ?? result.error;
-  return result.data;
 }

@@ -1,37 +1,11 @@
 export {
-  SUBJECT_KINDS,
-  subjectSchema,
-  userSubject,
-  orgSubject,
-  subjectFor,
-  type Subject,
-  type SubjectKind,
-} from './subject';
-export { runAs, type Actor } from './actor';
-export {
   listPlans,
   listTokenTypes,
   savePlan,
   setPlanAllowance,
   saveTokenType,
-  planInput,
-  OVERAGE_POLICIES,
   type Plan,
-  type PlanInput,
-  type TokenType,
   type OveragePolicy,
 } from './plans';
-export {
-  getSubscription,
-  changePlan,
-  type Subscription,
-  type PlanChange,
-  type PlanChangeKind,
-} from './subscriptions';
-export {
-  UpgradeRequiredError,
-  InsufficientAllowanceError,
-  RateLimitedError,
-  planError,
-  parseInput,
-} from './errors';
+export { getSubscription, changePlan, type Subscription } from './subscriptions';
+export { InsufficientAllowanceError, planError } from './errors';

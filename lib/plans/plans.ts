@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
 import { type DbSession } from '@/lib/db';
-import { parseInput, planError } from './errors';
-import { runAs, type Actor } from './actor';
+import { planError } from './errors';
+import { parseInput, runAs, type Actor } from '@/lib/core';
 
 /**
  * The price list: plans with their terms and per-feature allowances, and the token types with
@@ -31,7 +31,7 @@ export interface Plan {
   allowances: Record<string, number>;
 }
 
-export interface TokenType {
+interface TokenType {
   name: string;
   label: string;
   description: string;
@@ -108,7 +108,7 @@ const micro = z
   .union([z.bigint(), z.number().int().nonnegative().safe(), z.string().regex(/^\d{1,16}$/)])
   .transform((value) => BigInt(value));
 
-export const planInput = z.object({
+const planInput = z.object({
   id: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'must be 2–32 lowercase letters, digits or _'),
   name: z.string().trim().min(1).max(60),
   description: z.string().trim().max(500).default(''),
@@ -121,7 +121,7 @@ export const planInput = z.object({
   overageCreditsPerToken: micro.default(0n),
   isActive: z.boolean().default(true),
 });
-export type PlanInput = z.input<typeof planInput>;
+type PlanInput = z.input<typeof planInput>;
 
 /** Platform admins: creates or replaces a plan (every term at once). */
 export async function savePlan(session: DbSession, input: PlanInput): Promise<void> {

@@ -1,9 +1,8 @@
 import 'server-only';
+import { one, parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
 import { z } from 'zod';
-import { parseInput, planError } from './errors';
+import { planError } from './errors';
 import type { OveragePolicy } from './plans';
-import { runAs, type Actor } from './actor';
-import { subjectSchema, type Subject } from './subject';
 
 /**
  * Subscriptions: one plan per user and per org in 30-day periods from an anchor. Reading one
@@ -51,35 +50,37 @@ interface SubscriptionRow {
 
 export async function getSubscription(actor: Actor, subject: Subject): Promise<Subscription> {
   const { kind, id } = parseInput(subjectSchema, subject);
-  const [row] = await runAs(
-    actor,
-    (tx) => tx<SubscriptionRow[]>`select * from public.subscription_current(${kind}, ${id})`,
-  ).catch(planError);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) => tx<SubscriptionRow[]>`select * from public.subscription_current(${kind}, ${id})`,
+    ).catch(planError),
+    'result of subscription_current',
+  );
   return {
-    subscriptionId: row!.subscription_id,
-    planId: row!.plan_id,
-    planName: row!.plan_name,
-    tier: row!.tier,
-    anchorAt: row!.anchor_at,
-    periodStart: row!.period_start,
-    periodEnd: row!.period_end,
-    pendingPlanId: row!.pending_plan_id,
-    pendingPlanName: row!.pending_plan_name,
-    pendingAt: row!.pending_at,
-    monthlyCreditGrant: row!.monthly_credit_grant,
+    subscriptionId: row.subscription_id,
+    planId: row.plan_id,
+    planName: row.plan_name,
+    tier: row.tier,
+    anchorAt: row.anchor_at,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    pendingPlanId: row.pending_plan_id,
+    pendingPlanName: row.pending_plan_name,
+    pendingAt: row.pending_at,
+    monthlyCreditGrant: row.monthly_credit_grant,
     monthlyLlmTokenLimit:
-      row!.monthly_llm_token_limit === null ? null : Number(row!.monthly_llm_token_limit),
-    requestsPerHour: row!.requests_per_hour,
-    byokCountsTowardLimits: row!.byok_counts_toward_limits,
-    overagePolicy: row!.overage_policy,
-    overageCreditsPerToken: row!.overage_credits_per_token,
+      row.monthly_llm_token_limit === null ? null : Number(row.monthly_llm_token_limit),
+    requestsPerHour: row.requests_per_hour,
+    byokCountsTowardLimits: row.byok_counts_toward_limits,
+    overagePolicy: row.overage_policy,
+    overageCreditsPerToken: row.overage_credits_per_token,
   };
 }
 
-export type PlanChangeKind =
-  'upgraded' | 'downgrade_scheduled' | 'downgrade_canceled' | 'unchanged';
+type PlanChangeKind = 'upgraded' | 'downgrade_scheduled' | 'downgrade_canceled' | 'unchanged';
 
-export interface PlanChange {
+interface PlanChange {
   subscriptionId: string;
   planId: string;
   pendingPlanId: string | null;
@@ -104,30 +105,33 @@ export async function changePlan(
 ): Promise<PlanChange> {
   const { kind, id } = parseInput(subjectSchema, subject);
   const plan = parseInput(planId, targetPlanId);
-  const [row] = await runAs(
-    actor,
-    (tx) =>
-      tx<
-        {
-          subscription_id: string;
-          plan_id: string;
-          pending_plan_id: string | null;
-          pending_at: Date | null;
-          change: PlanChangeKind;
-          period_start: Date;
-          period_end: Date;
-          credits_granted: bigint;
-        }[]
-      >`select * from public.subscription_change(${kind}, ${id}, ${plan})`,
-  ).catch(planError);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) =>
+        tx<
+          {
+            subscription_id: string;
+            plan_id: string;
+            pending_plan_id: string | null;
+            pending_at: Date | null;
+            change: PlanChangeKind;
+            period_start: Date;
+            period_end: Date;
+            credits_granted: bigint;
+          }[]
+        >`select * from public.subscription_change(${kind}, ${id}, ${plan})`,
+    ).catch(planError),
+    'result of subscription_change',
+  );
   return {
-    subscriptionId: row!.subscription_id,
-    planId: row!.plan_id,
-    pendingPlanId: row!.pending_plan_id,
-    pendingAt: row!.pending_at,
-    change: row!.change,
-    periodStart: row!.period_start,
-    periodEnd: row!.period_end,
-    creditsGranted: row!.credits_granted,
+    subscriptionId: row.subscription_id,
+    planId: row.plan_id,
+    pendingPlanId: row.pending_plan_id,
+    pendingAt: row.pending_at,
+    change: row.change,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    creditsGranted: row.credits_granted,
   };
 }

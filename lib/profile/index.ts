@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 
 /** The viewer's own profile fields they may edit (RLS and the column grant allow full_name). */
@@ -12,7 +12,7 @@ export const profileNameInput = z.object({
     .min(1, 'Enter your name.')
     .max(120, 'Keep your name under 120 characters.'),
 });
-export type ProfileNameInput = z.input<typeof profileNameInput>;
+type ProfileNameInput = z.input<typeof profileNameInput>;
 
 export async function updateProfileName(
   session: DbSession,

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Actor, Subject } from '@/lib/plans';
+import type { Actor, Subject } from '@/lib/core';
 import { getUsageStats, type UsageMetrics, type UsagePeriod } from '@/lib/usage';
 
 /**
@@ -7,7 +7,7 @@ import { getUsageStats, type UsageMetrics, type UsagePeriod } from '@/lib/usage'
  * Built on the usage rollups, so it agrees with getUsageStats to the token.
  */
 
-export interface TokenCounts {
+interface TokenCounts {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
@@ -15,7 +15,7 @@ export interface TokenCounts {
   events: number;
 }
 
-export interface TokenBreakdown {
+interface TokenBreakdown {
   from: string;
   to: string;
   total: TokenCounts;

@@ -1,23 +1,23 @@
 import 'server-only';
-import { z } from 'zod';
 import {
+  one,
   orgSubject,
   parseInput,
-  planError,
   runAs,
   subjectSchema,
   userSubject,
   type Actor,
-  type OveragePolicy,
   type Subject,
-} from '@/lib/plans';
+} from '@/lib/core';
+import { z } from 'zod';
+import { planError, type OveragePolicy } from '@/lib/plans';
 
 /**
  * Plan limits over usage: LLM tokens this subscription period against the plan's monthly limit
  * (read from the per-period counter that recordUsage keeps, one row), and requests this hour.
  */
 
-export interface TokenUsage {
+interface TokenUsage {
   subject: Subject;
   planId: string;
   planName: string;
@@ -56,32 +56,35 @@ interface QuotaRow {
 
 export async function getQuota(actor: Actor, subject: Subject): Promise<TokenUsage> {
   const { kind, id } = parseInput(subjectSchema, subject);
-  const [row] = await runAs(
-    actor,
-    (tx) => tx<QuotaRow[]>`select * from public.quota_status(${kind}, ${id})`,
-  ).catch(planError);
-  const used = Number(row!.counted_tokens);
-  const limit = row!.token_limit === null ? null : Number(row!.token_limit);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) => tx<QuotaRow[]>`select * from public.quota_status(${kind}, ${id})`,
+    ).catch(planError),
+    'result of quota_status',
+  );
+  const used = Number(row.counted_tokens);
+  const limit = row.token_limit === null ? null : Number(row.token_limit);
   return {
     subject: { kind, id },
-    planId: row!.plan_id,
-    planName: row!.plan_name,
-    periodStart: row!.period_start,
-    periodEnd: row!.period_end,
+    planId: row.plan_id,
+    planName: row.plan_name,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
     used,
-    platformTokens: Number(row!.platform_tokens),
-    byokTokens: Number(row!.byok_tokens),
+    platformTokens: Number(row.platform_tokens),
+    byokTokens: Number(row.byok_tokens),
     limit,
     remaining: limit === null ? null : Math.max(limit - used, 0),
     percentUsed:
       limit === null ? null : limit === 0 ? 100 : Math.min(100, Math.floor((used * 100) / limit)),
-    byokCountsTowardLimits: row!.byok_counts_toward_limits,
-    overagePolicy: row!.overage_policy,
+    byokCountsTowardLimits: row.byok_counts_toward_limits,
+    overagePolicy: row.overage_policy,
     requests: {
-      limit: row!.requests_per_hour,
-      used: row!.requests_this_hour,
-      remaining: Math.max(row!.requests_per_hour - row!.requests_this_hour, 0),
-      resetAt: row!.requests_reset_at,
+      limit: row.requests_per_hour,
+      used: row.requests_this_hour,
+      remaining: Math.max(row.requests_per_hour - row.requests_this_hour, 0),
+      resetAt: row.requests_reset_at,
     },
   };
 }
@@ -96,9 +99,9 @@ export function getOrgTokenUsage(actor: Actor, orgId: string): Promise<TokenUsag
   return getQuota(actor, orgSubject(orgId));
 }
 
-export type LimitReason = 'ok' | 'unlimited' | 'byok_exempt' | 'overage_credits' | 'limit_reached';
+type LimitReason = 'ok' | 'unlimited' | 'byok_exempt' | 'overage_credits' | 'limit_reached';
 
-export interface TokenLimitCheck {
+interface TokenLimitCheck {
   allowed: boolean;
   reason: LimitReason;
   used: number;
@@ -121,31 +124,34 @@ export async function checkTokenLimit(
 ): Promise<TokenLimitCheck> {
   const { kind, id } = parseInput(subjectSchema, subject);
   const tokens = parseInput(estimateSchema, estimate);
-  const [row] = await runAs(
-    actor,
-    (tx) =>
-      tx<
-        {
-          allowed: boolean;
-          reason: LimitReason;
-          used: bigint;
-          token_limit: bigint | null;
-          remaining: bigint | null;
-          estimate: bigint;
-        }[]
-      >`select * from public.quota_check(${kind}, ${id}, ${tokens}::bigint, ${options.byok ?? false})`,
-  ).catch(planError);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) =>
+        tx<
+          {
+            allowed: boolean;
+            reason: LimitReason;
+            used: bigint;
+            token_limit: bigint | null;
+            remaining: bigint | null;
+            estimate: bigint;
+          }[]
+        >`select * from public.quota_check(${kind}, ${id}, ${tokens}::bigint, ${options.byok ?? false})`,
+    ).catch(planError),
+    'result of quota_check',
+  );
   return {
-    allowed: row!.allowed,
-    reason: row!.reason,
-    used: Number(row!.used),
-    limit: row!.token_limit === null ? null : Number(row!.token_limit),
-    remaining: row!.remaining === null ? null : Number(row!.remaining),
+    allowed: row.allowed,
+    reason: row.reason,
+    used: Number(row.used),
+    limit: row.token_limit === null ? null : Number(row.token_limit),
+    remaining: row.remaining === null ? null : Number(row.remaining),
     estimate: tokens,
   };
 }
 
-export interface PeriodTokens {
+interface PeriodTokens {
   periodStart: Date;
   periodEnd: Date;
   platformTokens: number;

@@ -1,12 +1,13 @@
 import 'server-only';
-import { parseInput, planError, runAs, subjectSchema, type Actor, type Subject } from '@/lib/plans';
+import { one, parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
+import { planError } from '@/lib/plans';
 
 /**
  * The requests-per-hour limiter, kept in Postgres: one atomic upsert per request, so the limit is
  * exact however many app instances serve the traffic. Windows are clock hours (UTC).
  */
 
-export interface RateLimitResult {
+interface RateLimitResult {
   allowed: boolean;
   limit: number;
   remaining: number;
@@ -17,25 +18,28 @@ export interface RateLimitResult {
 
 async function hit(actor: Actor, subject: Subject, byok: boolean, raise: boolean) {
   const { kind, id } = parseInput(subjectSchema, subject);
-  const [row] = await runAs(
-    actor,
-    (tx) =>
-      tx<
-        {
-          allowed: boolean;
-          request_limit: number;
-          remaining: number;
-          reset_at: Date;
-          retry_after: number;
-        }[]
-      >`select * from public.rate_limit_hit(${kind}, ${id}, ${byok}, ${raise})`,
-  ).catch(planError);
+  const row = one(
+    await runAs(
+      actor,
+      (tx) =>
+        tx<
+          {
+            allowed: boolean;
+            request_limit: number;
+            remaining: number;
+            reset_at: Date;
+            retry_after: number;
+          }[]
+        >`select * from public.rate_limit_hit(${kind}, ${id}, ${byok}, ${raise})`,
+    ).catch(planError),
+    'result of rate_limit_hit',
+  );
   return {
-    allowed: row!.allowed,
-    limit: row!.request_limit,
-    remaining: row!.remaining,
-    resetAt: row!.reset_at,
-    retryAfter: row!.retry_after,
+    allowed: row.allowed,
+    limit: row.request_limit,
+    remaining: row.remaining,
+    resetAt: row.reset_at,
+    retryAfter: row.retry_after,
   };
 }
 

@@ -1,8 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import { asService, withUser, type DbSession } from '@/lib/db';
-import { getPool } from '@/lib/db/pool';
+import { asService, listen, withUser, type DbSession } from '@/lib/db';
 import { signWebhookPayload, stripeClient } from './client';
 import { markFailed } from './fulfilment';
 import { autoRechargeBody, type AutoRechargeInput, type PurchaseMetadata } from './schemas';
@@ -17,7 +16,7 @@ import { handleStripeWebhook } from './webhook';
  * and tells the wallet's managers.
  */
 
-export interface AutoRechargeSettings {
+interface AutoRechargeSettings {
   enabled: boolean;
   threshold: bigint | null;
   packageId: string | null;
@@ -186,14 +185,12 @@ let listening: Promise<unknown> | undefined;
  * Dispatches as soon as a spend queues a recharge (Postgres NOTIFY from the ledger), in a
  * long-running server. Serverless deployments call dispatchAutoRecharges from the cron route.
  */
-export function startAutoRechargeListener(): void {
+function startAutoRechargeListener(): void {
   if (listening || process.env.NODE_ENV === 'test') return;
   const dispatch = () =>
     void dispatchAutoRecharges().catch((error: unknown) => console.error(error));
-  listening = getPool()
-    .listen('tollgate_auto_recharge', dispatch, dispatch)
-    .catch((error: unknown) => {
-      listening = undefined;
-      console.error('auto-recharge listener could not start', error);
-    });
+  listening = listen('tollgate_auto_recharge', dispatch, dispatch).catch((error: unknown) => {
+    listening = undefined;
+    console.error('auto-recharge listener could not start', error);
+  });
 }

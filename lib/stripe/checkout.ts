@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AppError } from '@/lib/api/errors';
+import { AppError, one } from '@/lib/core';
 import type { Session } from '@/lib/auth';
 import { resolveWallet, type WalletRef } from '@/lib/credits';
 import { asService, withUser } from '@/lib/db';
@@ -14,7 +14,7 @@ import type { PurchaseMetadata } from './schemas';
  * checkout page. Either way the credits arrive only through the webhook's fulfilment.
  */
 
-export interface CheckoutStart {
+interface CheckoutStart {
   paymentId: string;
   url: string;
   replayed: boolean;
@@ -73,12 +73,14 @@ export async function startCheckout(
   }
   const walletId = await resolveWallet(session, input.wallet);
   const attemptKey = input.attemptKey ?? randomUUID();
-  const [begun] = await withUser(
-    session,
-    (tx) => tx<BeginRow[]>`
-      select * from public.payment_begin(${walletId}, ${input.packageId}, ${attemptKey}, ${mode})`,
+  const payment = one(
+    await withUser(
+      session,
+      (tx) => tx<BeginRow[]>`
+        select * from public.payment_begin(${walletId}, ${input.packageId}, ${attemptKey}, ${mode})`,
+    ),
+    'result of payment_begin',
   );
-  const payment = begun!;
   if (payment.status !== 'pending') {
     throw new AppError('conflict', `This purchase attempt is already ${payment.status}.`, {
       paymentId: payment.payment_id,
@@ -116,11 +118,14 @@ async function ensureCustomer(session: Session, walletId: string, owner: Owner):
     },
     { idempotencyKey: `customer:${walletId}` },
   );
-  const [saved] = await asService(
-    (tx) => tx<{ id: string }[]>`
-      select public.billing_customer_save(${walletId}, 'stripe', ${customer.id}) as id`,
+  const saved = one(
+    await asService(
+      (tx) => tx<{ id: string }[]>`
+        select public.billing_customer_save(${walletId}, 'stripe', ${customer.id}) as id`,
+    ),
+    'result of billing_customer_save',
   );
-  return saved!.id;
+  return saved.id;
 }
 
 async function startStripeCheckout(

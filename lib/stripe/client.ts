@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { env, isSupabaseAuth } from '@/lib/env';
 
 /**
@@ -11,7 +11,7 @@ import { env, isSupabaseAuth } from '@/lib/env';
  *             purchase by delivering a correctly signed event to the same webhook handler;
  *   disabled  Supabase is configured but Stripe is not: purchases are refused.
  */
-export type BillingMode = 'stripe' | 'local' | 'disabled';
+type BillingMode = 'stripe' | 'local' | 'disabled';
 
 export function billingMode(): BillingMode {
   if (env().STRIPE_SECRET_KEY) return 'stripe';
@@ -50,7 +50,7 @@ export function stripeClient(): Stripe {
  * derives one from AUTH_JWT_SECRET, so the local checkout can sign events nobody else can; with
  * a real Stripe key the configured secret is required.
  */
-export function webhookSecret(): string {
+function webhookSecret(): string {
   const { STRIPE_WEBHOOK_SECRET, AUTH_JWT_SECRET } = env();
   if (STRIPE_WEBHOOK_SECRET) return STRIPE_WEBHOOK_SECRET;
   if (billingMode() === 'local' && AUTH_JWT_SECRET) {

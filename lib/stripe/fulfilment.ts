@@ -1,4 +1,5 @@
 import 'server-only';
+import { one } from '@/lib/core';
 import { asService } from '@/lib/db';
 import { stripeClient } from './client';
 
@@ -12,7 +13,7 @@ export interface EventRef {
   type: string;
 }
 
-export interface PaymentDetails {
+interface PaymentDetails {
   chargeId: string | null;
   receiptUrl: string | null;
   paymentMethodId: string | null;
@@ -91,26 +92,32 @@ export async function fulfilPayment(
   },
   details: PaymentDetails,
 ): Promise<Outcome> {
-  const [row] = await asService(
-    (tx) => tx<{ payment_id: string | null; status: string; replayed: boolean }[]>`
+  const row = one(
+    await asService(
+      (tx) => tx<{ payment_id: string | null; status: string; replayed: boolean }[]>`
       select * from public.payment_fulfil(${event.id}, ${event.type}, ${payment.paymentId},
         ${payment.checkoutSessionId}, ${payment.paymentIntentId}, ${payment.amount}::bigint,
         ${payment.currency}, ${payment.customerId}, ${details.paymentMethodId},
         ${details.paymentMethodLabel}, ${details.chargeId}, ${details.receiptUrl})`,
+    ),
+    'result of payment_fulfil',
   );
-  return { paymentId: row!.payment_id, status: row!.status, replayed: row!.replayed };
+  return { paymentId: row.payment_id, status: row.status, replayed: row.replayed };
 }
 
 export async function markProcessing(
   event: EventRef,
   payment: { paymentId: string | null; checkoutSessionId: string; paymentIntentId: string | null },
 ): Promise<Outcome> {
-  const [row] = await asService(
-    (tx) => tx<{ payment_id: string | null; status: string; replayed: boolean }[]>`
+  const row = one(
+    await asService(
+      (tx) => tx<{ payment_id: string | null; status: string; replayed: boolean }[]>`
       select * from public.payment_mark_processing(${event.id}, ${event.type}, ${payment.paymentId},
         ${payment.checkoutSessionId}, ${payment.paymentIntentId})`,
+    ),
+    'result of payment_mark_processing',
   );
-  return { paymentId: row!.payment_id, status: row!.status, replayed: row!.replayed };
+  return { paymentId: row.payment_id, status: row.status, replayed: row.replayed };
 }
 
 export async function markFailed(
@@ -123,13 +130,16 @@ export async function markFailed(
   status: 'failed' | 'expired',
   message: string,
 ): Promise<Outcome> {
-  const [row] = await asService(
-    (tx) => tx<{ payment_id: string | null; status: string; replayed: boolean }[]>`
+  const row = one(
+    await asService(
+      (tx) => tx<{ payment_id: string | null; status: string; replayed: boolean }[]>`
       select * from public.payment_mark_failed(${event?.id ?? null}, ${event?.type ?? null},
         ${payment.paymentId}, ${payment.checkoutSessionId}, ${payment.paymentIntentId}, ${status},
         ${message.slice(0, 500)})`,
+    ),
+    'result of payment_mark_failed',
   );
-  return { paymentId: row!.payment_id, status: row!.status, replayed: row!.replayed };
+  return { paymentId: row.payment_id, status: row.status, replayed: row.replayed };
 }
 
 export async function clawBack(

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import { billingMode, signWebhookPayload } from './client';
 import type { PurchaseMetadata } from './schemas';

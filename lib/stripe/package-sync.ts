@@ -24,7 +24,7 @@ interface PackageRow {
   stripe_price_id: string | null;
 }
 
-export interface SyncReport {
+interface SyncReport {
   slug: string;
   product: 'created' | 'updated';
   price: 'created' | 'kept';

@@ -1,4 +1,5 @@
 import 'server-only';
+import { one } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
 import { packageInput, type PackageInput } from './schemas';
 
@@ -80,13 +81,16 @@ export async function savePackage(
   input: PackageInput,
 ): Promise<string> {
   const value = packageInput.parse(input);
-  const [row] = await withUser(
-    session,
-    (tx) => tx<{ id: string }[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<{ id: string }[]>`
       select public.credit_package_upsert(${id}, ${value.slug}, ${value.name}, ${value.description},
         ${value.credits.toString()}::bigint, ${value.bonusCredits.toString()}::bigint,
         ${value.bonusExpiresDays}, ${value.priceAmount}, ${value.currency}, ${value.active},
         ${value.sortOrder}::smallint) as id`,
+    ),
+    'result of credit_package_upsert',
   );
-  return row!.id;
+  return row.id;
 }

@@ -21,7 +21,6 @@ export const stripeEventEnvelope = z.object({
   type: z.string().min(1).max(100),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
-export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelope>;
 
 export const checkoutSessionObject = z.object({
   id: id('cs'),
@@ -46,7 +45,6 @@ export const paymentIntentObject = z.object({
   metadata,
   last_payment_error: z.object({ message: z.string().nullish() }).nullish(),
 });
-export type PaymentIntentObject = z.infer<typeof paymentIntentObject>;
 
 export const chargeObject = z.object({
   id: id('ch'),

@@ -33,7 +33,7 @@ import {
  * that acts on it, in the same transaction, so a replay changes nothing.
  */
 
-export type WebhookResult =
+type WebhookResult =
   | {
       status: 200;
       body: { received: true; outcome: 'handled' | 'ignored' | 'replayed' | 'rejected' };
@@ -152,8 +152,6 @@ const handlers: Record<string, Handler> = {
     await disputeClosed(event, { id: dispute.id, status: dispute.status });
   },
 };
-
-export const HANDLED_EVENTS = Object.keys(handlers);
 
 /** Handles one webhook delivery. Throws on a real failure (the route answers 500). */
 export async function handleStripeWebhook(

@@ -1,6 +1,7 @@
 import 'server-only';
+import { one, parseInput } from '@/lib/core';
 import { asService, type Tx } from '@/lib/db';
-import { parseInput, planError } from '@/lib/plans';
+import { planError } from '@/lib/plans';
 import { usageEvent, type UsageEventInput } from './schemas';
 
 /**
@@ -22,6 +23,6 @@ export async function recordUsage(
         ${e.providerCostMicroUsd.toString()}::bigint, ${e.creditsCharged.toString()}::bigint, ${e.cached},
         ${e.success}, ${e.errorCode ?? null}, ${e.requestId ?? null}, ${t.json(e.metadata)},
         ${e.occurredAt ?? null}::timestamptz)`;
-  const [row] = await (tx ? run(tx) : asService(run)).catch(planError);
-  return { eventId: row!.event_id, replayed: row!.replayed };
+  const row = one(await (tx ? run(tx) : asService(run)).catch(planError), 'result of usage_record');
+  return { eventId: row.event_id, replayed: row.replayed };
 }

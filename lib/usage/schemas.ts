@@ -1,6 +1,6 @@
 import type { JSONValue } from 'postgres';
 import { z } from 'zod';
-import { subjectSchema } from '@/lib/plans/subject';
+import { subjectSchema } from '@/lib/core';
 
 /** What a usage event may hold; amounts of money are bigint micro-units, never floats. */
 
@@ -14,8 +14,7 @@ export const OPERATIONS = [
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-export const USAGE_SOURCES = ['platform', 'byok'] as const;
-export type UsageSource = (typeof USAGE_SOURCES)[number];
+const USAGE_SOURCES = ['platform', 'byok'] as const;
 
 const count = z.number().int().min(0).max(1_000_000_000_000).default(0);
 const seconds = z.number().min(0).max(1_000_000).default(0);

@@ -1,5 +1,6 @@
 import 'server-only';
-import { parseInput, planError, runAs, subjectSchema, type Actor, type Subject } from '@/lib/plans';
+import { parseInput, runAs, subjectSchema, type Actor, type Subject } from '@/lib/core';
+import { planError } from '@/lib/plans';
 import { periodDays, usagePeriod, type UsagePeriod } from './schemas';
 
 /**
@@ -27,7 +28,7 @@ export interface UsageMetrics {
   creditsCharged: bigint;
 }
 
-export interface UsageStats {
+interface UsageStats {
   from: string;
   to: string;
   total: UsageMetrics;

@@ -5,7 +5,7 @@
  * anyone who needs it) replace the policy with `setRetryPolicy`.
  */
 
-export interface RetryPolicy {
+interface RetryPolicy {
   firstDelayMs: number;
   maxDelayMs: number;
   /** No attempt starts later than this after the first one. */

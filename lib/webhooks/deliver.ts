@@ -1,5 +1,5 @@
 import 'server-only';
-import { decryptSecret } from '@/lib/ai/byok';
+import { decryptSecret } from '@/lib/core';
 import { asService } from '@/lib/db';
 import { enqueue } from '@/lib/jobs';
 import { nextAttemptAt, retryPolicy } from './backoff';
@@ -14,7 +14,7 @@ import { signatureHeader } from './signature';
 
 const EXCERPT_BYTES = 1024;
 
-export interface DispatchResult {
+interface DispatchResult {
   events: number;
   deliveries: number;
   requeued: number;
@@ -60,7 +60,7 @@ interface Claim {
   event_data: unknown;
 }
 
-export type AttemptOutcome = 'succeeded' | 'pending' | 'failed' | 'skipped';
+type AttemptOutcome = 'succeeded' | 'pending' | 'failed' | 'skipped';
 
 /** Reads at most 1 KB of a response body (then stops reading), as valid UTF-8. */
 async function excerpt(response: Response): Promise<string> {
@@ -85,7 +85,7 @@ async function excerpt(response: Response): Promise<string> {
 }
 
 /** The JSON body of a delivery: exactly these bytes are signed. */
-export function deliveryBody(claim: {
+function deliveryBody(claim: {
   event_id: string;
   event_type: string;
   event_created_at: Date;

@@ -1,7 +1,6 @@
 import 'server-only';
+import { one, encryptSecret, AppError } from '@/lib/core';
 import { z } from 'zod';
-import { encryptSecret } from '@/lib/ai/byok';
-import { AppError } from '@/lib/api';
 import { withUser, type DbSession, type Tx } from '@/lib/db';
 import { enqueueDelivery } from './deliver';
 import { webhookSubscription } from './events';
@@ -48,7 +47,7 @@ export const updateEndpointInput = z
     message: 'change at least one of url, eventTypes, description, enabled',
   });
 
-export interface WebhookEndpoint {
+interface WebhookEndpoint {
   id: string;
   orgId: string | null;
   url: string;
@@ -63,7 +62,7 @@ export interface WebhookEndpoint {
   createdAt: Date;
 }
 
-export interface WebhookAttempt {
+interface WebhookAttempt {
   attempt: number;
   statusCode: number | null;
   responseExcerpt: string | null;
@@ -73,7 +72,7 @@ export interface WebhookAttempt {
   attemptedAt: string;
 }
 
-export interface WebhookDelivery {
+interface WebhookDelivery {
   id: string;
   eventId: string;
   eventType: string;
@@ -154,15 +153,18 @@ export async function createEndpoint(
   await assertPublicTarget(input.url);
   const secret = newEndpointSecret();
   const sealed = encryptSecret(secret);
-  const [row] = await withUser(
-    session,
-    (tx) => tx<EndpointRow[]>`
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<EndpointRow[]>`
       select id, org_id, url, description, event_types, secret_hint, enabled, failed_deliveries,
              disabled_reason, disabled_at, created_at
       from public.webhook_endpoint_create(${input.orgId ?? null}, ${input.url},
         ${input.description ?? null}, ${input.eventTypes}::text[], ${sealed}, ${secret.slice(-4)})`,
+    ),
+    'result of webhook_endpoint_create',
   );
-  return { endpoint: toEndpoint(row!), secret };
+  return { endpoint: toEndpoint(row), secret };
 }
 
 export async function updateEndpoint(
@@ -195,12 +197,15 @@ export async function sendTestEvent(
   session: DbSession,
   id: string,
 ): Promise<{ deliveryId: string }> {
-  const [row] = await withUser(
-    session,
-    (tx) => tx<{ id: string }[]>`select public.webhook_send_test(${id}) as id`,
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<{ id: string }[]>`select public.webhook_send_test(${id}) as id`,
+    ),
+    'result of webhook_send_test',
   );
-  await queue(row!.id);
-  return { deliveryId: row!.id };
+  await queue(row.id);
+  return { deliveryId: row.id };
 }
 
 /** Sends a delivery's event again as a new delivery with its own attempts. */
@@ -208,12 +213,15 @@ export async function replayDelivery(
   session: DbSession,
   deliveryId: string,
 ): Promise<{ deliveryId: string }> {
-  const [row] = await withUser(
-    session,
-    (tx) => tx<{ id: string }[]>`select public.webhook_replay(${deliveryId}) as id`,
+  const row = one(
+    await withUser(
+      session,
+      (tx) => tx<{ id: string }[]>`select public.webhook_replay(${deliveryId}) as id`,
+    ),
+    'result of webhook_replay',
   );
-  await queue(row!.id);
-  return { deliveryId: row!.id };
+  await queue(row.id);
+  return { deliveryId: row.id };
 }
 
 interface DeliveryRow {

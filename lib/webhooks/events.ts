@@ -18,13 +18,5 @@ export const WEBHOOK_EVENT_TYPES = [
   'auto_recharge.failed',
 ] as const;
 
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-
 /** What an endpoint subscribes to: named types, or '*' for every type (now and future). */
 export const webhookSubscription = z.enum(['*', ...WEBHOOK_EVENT_TYPES]);
-
-/** The type of the event "Send test event" delivers; it reaches only the endpoint tested. */
-export const TEST_EVENT_TYPE = 'webhook.test';
-
-/** Endpoints per user or org. The database enforces the same number. */
-export const MAX_ENDPOINTS = 10;

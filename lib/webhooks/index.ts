@@ -13,17 +13,9 @@ export {
   sendTestEvent,
   updateEndpoint,
   updateEndpointInput,
-  type WebhookAttempt,
-  type WebhookDelivery,
-  type WebhookEndpoint,
 } from './endpoints';
-export {
-  attemptDelivery,
-  dispatchWebhookEvents,
-  enqueueDelivery,
-  type AttemptOutcome,
-} from './deliver';
-export { DEFAULT_RETRY_POLICY, retryPolicy, setRetryPolicy, type RetryPolicy } from './backoff';
-export { signatureHeader } from './signature';
+export { dispatchWebhookEvents } from './deliver';
+export { webhookJobs } from './jobs';
+export { DEFAULT_RETRY_POLICY, setRetryPolicy } from './backoff';
 export { webhookUrlProblem } from './url';
-export { MAX_ENDPOINTS, TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from './events';
+export { WEBHOOK_EVENT_TYPES } from './events';

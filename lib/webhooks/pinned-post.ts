@@ -3,7 +3,7 @@ import dns from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { AppError } from '@/lib/api';
+import { AppError } from '@/lib/core';
 import { addressProblem, internalTargetsAllowed, literalAddress } from './safe-address';
 
 /**

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listByokActivity } from '../../lib/ai';
+import { listByokActivity } from '@/lib/gateway';
 import { recordUsage } from '../../lib/usage';
 import { createUser, type TestUser } from '../helpers/fixtures';
 

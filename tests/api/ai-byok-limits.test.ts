@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listProviderKeys, saveProviderKey } from '../../lib/ai';
-import { subjectKeys } from '../../lib/ai/byok';
+import { listProviderKeys, saveProviderKey } from '@/lib/gateway';
+import { subjectKeys } from '../../lib/gateway/byok';
 import { recordUsage } from '../../lib/usage';
 import { createUser, db, type TestUser } from '../helpers/fixtures';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as completions } from '../../app/api/ai/completions/route';
-import { setFeatureFlag } from '../../lib/ai';
+import { setFeatureFlag } from '@/lib/gateway';
 import { createUser, db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
 

@@ -7,9 +7,9 @@ import {
   setAiSettings,
   setFeatureFlag,
   setModelPrice,
-} from '../../lib/ai';
-import { splitTokens } from '../../lib/ai/tokenizer';
-import { localReply } from '../../lib/ai/local-model';
+} from '@/lib/gateway';
+import { splitTokens } from '../../lib/gateway/tokenizer';
+import { localReply } from '../../lib/gateway/local-model';
 import { createOrg, createUser, db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';
 import { subscribe } from '../helpers/plans';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as chat } from '../../app/api/ai/chat/route';
 import { POST as embeddings } from '../../app/api/ai/embeddings/route';
-import { countTokens } from '../../lib/ai';
+import { countTokens } from '@/lib/gateway';
 import { db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, ledgerCheck, fundedUser } from '../helpers/ledger';
 import { serveMockOpenAI } from '../helpers/gateway';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runAiFeature, setFeatureFlag } from '../../lib/ai';
+import { runAiFeature } from '../../lib/ai';
+import { setFeatureFlag } from '@/lib/gateway';
 import { getTokenBalance } from '../../lib/aiTokens';
 import { createUser, db, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, grant, ledgerCheck, walletOf } from '../helpers/ledger';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as chat } from '../../app/api/ai/chat/route';
-import { generateChat } from '../../lib/ai';
+import { generateChat } from '@/lib/gateway';
 import { createUser, db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, grant, ledgerCheck, walletOf, fundedUser } from '../helpers/ledger';
 import { MOCK_PROMPT_TOKENS } from '../helpers/mock-openai';

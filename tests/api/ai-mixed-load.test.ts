@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as chat } from '../../app/api/ai/chat/route';
 import { POST as complete } from '../../app/api/ai/completions/route';
-import { saveProviderKey } from '../../lib/ai';
+import { saveProviderKey } from '@/lib/gateway';
 import { getUsageStats } from '../../lib/usage';
 import { db, request, type TestUser } from '../helpers/fixtures';
 import { serveMockOpenAI } from '../helpers/gateway';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as chat } from '../../app/api/ai/chat/route';
 import { POST as completions } from '../../app/api/ai/completions/route';
 import { POST as images } from '../../app/api/ai/images/generate/route';
-import { FLAGGED_OUTPUT_NOTICE, setModerationEnabled } from '../../lib/ai';
+import { FLAGGED_OUTPUT_NOTICE, setModerationEnabled } from '@/lib/gateway';
 import { db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, ledgerCheck, fundedUser } from '../helpers/ledger';
 import {

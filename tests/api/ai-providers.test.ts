@@ -6,7 +6,7 @@ import { GET as providers } from '../../app/api/ai/providers/route';
 import { createUser, db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, grant, walletOf } from '../helpers/ledger';
 import { MODERATION_FLAG, startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai';
-import { saveProviderKey } from '../../lib/ai';
+import { saveProviderKey } from '@/lib/gateway';
 
 /**
  * GET /api/ai/providers on a keyless deployment (no provider key in this file's environment):

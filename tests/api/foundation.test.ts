@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AppError, route } from '../../lib/api';
+import { route } from '../../lib/api';
+import { AppError } from '../../lib/core';
 import { GET as health } from '../../app/api/health/route';
 import { GET as me } from '../../app/api/me/route';
 import { POST as signIn } from '../../app/api/auth/local/sign-in/route';

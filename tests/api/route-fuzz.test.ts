@@ -184,7 +184,7 @@ function variants(value: unknown, bad: (text: string) => string, at = 'body'): [
   }
   if (value && typeof value === 'object') {
     return Object.entries(value).flatMap(([key, item]) =>
-      variants(item, bad, `${at}.${key}`).map(([where, replaced]) => [
+      variants(item, bad, `${at}.${key}`).map(([where, replaced]): [string, unknown] => [
         where,
         { ...(value as Record<string, unknown>), [key]: replaced },
       ]),
@@ -270,13 +270,13 @@ describe('malformed input to every route', () => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       for (const file of files) {
-        const module = (await import(file)) as Partial<Record<(typeof METHODS)[number], Handler>>;
+        const handlers = (await import(file)) as Partial<Record<(typeof METHODS)[number], Handler>>;
         const template = path.relative(API, path.dirname(file)).split(path.sep);
         const names = template
           .filter((part) => part.startsWith('['))
           .map((part) => part.slice(1, -1));
         for (const method of METHODS) {
-          const handler = module[method];
+          const handler = handlers[method];
           if (!handler) continue;
           for (const id of IDS) {
             const params = Object.fromEntries(names.map((name) => [name, id]));

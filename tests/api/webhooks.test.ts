@@ -8,7 +8,7 @@ import { POST as testRoute } from '../../app/api/webhooks/endpoints/[id]/test/ro
 import { GET as deliveriesRoute } from '../../app/api/webhooks/endpoints/[id]/deliveries/route';
 import { POST as replayRoute } from '../../app/api/webhooks/deliveries/[id]/replay/route';
 import { startWorker, stopWorker } from '../../lib/jobs';
-import { jobHandlers } from '../../lib/jobs/handlers';
+import { jobHandlers } from '../../lib/worker';
 import {
   DEFAULT_RETRY_POLICY,
   nextAttemptAt,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { creditsFor, creditsPer1k, providerCostMicroUsd } from '../../lib/ai/pricing';
+import { creditsFor, creditsPer1k, providerCostMicroUsd } from '../../lib/gateway/pricing';
 
 const gpt4oMini = {
   inputPerMtok: 150_000n,

@@ -67,4 +67,21 @@ describe('callApi', () => {
       status: 0,
     });
   });
+
+  it("sends the caller's headers with its own, and keeps the problem members", async () => {
+    const fetchMock = vi.fn((_url: string, _init: RequestInit) =>
+      Promise.resolve(problem(402, { detail: 'Short.', needed: '5', available: '1' })),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const error = await callApi('/api/x', {
+      method: 'POST',
+      headers: { 'idempotency-key': 'k-1' },
+      body: '{}',
+    }).catch((caught: unknown) => caught);
+    const headers = new Headers(fetchMock.mock.calls[0]![1].headers);
+    expect(headers.get('idempotency-key')).toBe('k-1');
+    expect(headers.get('content-type')).toBe('application/json');
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).problem).toMatchObject({ needed: '5', available: '1' });
+  });
 });

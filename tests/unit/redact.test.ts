@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactPii } from '@/lib/ai/redact';
+import { redactPii } from '@/lib/gateway/redact';
 
 describe('redactPii', () => {
   it('redacts e-mail addresses', () => {

@@ -1,8 +1,8 @@
 import { Tiktoken } from 'js-tiktoken/lite';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
 import { describe, expect, it } from 'vitest';
-import { countTokens } from '@/lib/ai/tokenizer';
-import { PIECE_BYTES } from '@/lib/ai/token-count';
+import { countTokens } from '@/lib/gateway/tokenizer';
+import { PIECE_BYTES } from '@/lib/gateway/token-count';
 
 const reference = new Tiktoken(o200kBase);
 

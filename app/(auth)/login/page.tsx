@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { UserRound } from 'lucide-react';
 import { isSupabaseAuth } from '@/lib/env';
-import { listDemoUsers } from '@/lib/auth/demo-users';
+import { listDemoUsers } from '@/lib/auth';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';

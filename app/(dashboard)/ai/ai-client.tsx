@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChatMessage as Message } from '@/lib/ai/chat-types';
+import type { ChatMessage as Message } from '@/lib/gateway/chat-types';
 import { ChatPanel } from '@/components/ai/chat-panel';
 import {
   conversationKeys,

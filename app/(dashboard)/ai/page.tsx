@@ -2,13 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
-import {
-  getConversationWithMessages,
-  listConversations,
-  listModels,
-  type Conversation,
-} from '@/lib/ai';
-import { toAppError } from '@/lib/api';
+import { getConversationWithMessages, listConversations, type Conversation } from '@/lib/ai';
+import { listModels } from '@/lib/gateway';
+import { toAppError } from '@/lib/core';
 import type { ConversationSummary, StoredMessage } from '@/components/ai/conversation-api';
 import type { ModelOption } from '@/components/ai/model-options';
 import { AiClient } from './ai-client';

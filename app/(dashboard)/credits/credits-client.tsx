@@ -24,7 +24,7 @@ const HistoryPanel = dynamic(
   { loading: () => <Skeleton className="h-96 w-full" /> },
 );
 
-export interface CreditsClientProps {
+interface CreditsClientProps {
   scope: WalletScope;
   balanceTitle: string;
   /** First data rendered on the server; react-query keeps it live from here on. */

@@ -24,7 +24,7 @@ import {
   type StoredKeyView,
 } from './provider-keys-api';
 
-export interface KeyActivityView {
+interface KeyActivityView {
   provider: string;
   lastUsedAt: Date;
   callsThisMonth: bigint;

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import { getTokenStats } from '@/lib/aiTokens';
-import { toJson } from '@/lib/api';
-import { getSubscription, orgSubject, userSubject } from '@/lib/plans';
+import { toJson, orgSubject, userSubject } from '@/lib/core';
+import { getSubscription } from '@/lib/plans';
 import { tokenStatsSchema } from '@/components/tokens/stats-schema';
 import { TokensClient, type TokensSubjectOption } from './tokens-client';
 

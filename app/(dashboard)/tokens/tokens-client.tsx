@@ -26,7 +26,7 @@ export interface TokensSubjectOption {
   label: string;
 }
 
-export interface TokensClientProps {
+interface TokensClientProps {
   subject: TokensSubjectOption;
   options: TokensSubjectOption[];
   planName: string;

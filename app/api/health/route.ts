@@ -1,4 +1,5 @@
-import { AppError, route } from '@/lib/api';
+import { AppError } from '@/lib/core';
+import { route } from '@/lib/api';
 import { pingDatabase } from '@/lib/db';
 
 export const runtime = 'nodejs';

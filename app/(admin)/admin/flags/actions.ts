@@ -5,7 +5,7 @@ import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import { action, type ActionResult } from '@/lib/api';
 import { aiSettingsForm, deleteFeatureFlag, flagKeyInput, saveAiSettings } from '@/lib/admin';
-import { flagInput, setFeatureFlag } from '@/lib/ai';
+import { flagInput, setFeatureFlag } from '@/lib/gateway';
 
 // The catalog's SQL functions check that the caller is a platform admin (403 otherwise).
 

@@ -10,7 +10,7 @@ import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
 import { saveFlagAction } from './actions';
 
-export type FlagScope = 'feature' | 'model' | 'plan';
+type FlagScope = 'feature' | 'model' | 'plan';
 
 export interface FlagValues {
   scope: FlagScope;

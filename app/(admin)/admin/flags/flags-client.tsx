@@ -28,7 +28,7 @@ import { toast } from '@/components/ui/toast';
 import { deleteFlagAction, saveFlagAction } from './actions';
 import { emptyFlag, FlagForm, type FlagSuggestions, type FlagValues } from './flag-form';
 
-export interface FlagView extends FlagValues {
+interface FlagView extends FlagValues {
   updatedAt: string;
   updatedBy: string | null;
 }

@@ -9,7 +9,7 @@ import { Label } from '@/components/ui/label';
 import { toast } from '@/components/ui/toast';
 import { saveAiSettingsAction } from './actions';
 
-export interface SettingsValues {
+interface SettingsValues {
   creditsPerUsd: string;
   /** Markup as a multiplier, e.g. "1.5". */
   markup: string;

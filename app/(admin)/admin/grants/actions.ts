@@ -29,7 +29,7 @@ const grant = action(grantForm, async (input, session) => {
   };
 });
 
-export interface GrantActionResult {
+interface GrantActionResult {
   transferId: string;
   walletLabel: string;
   /** Micro-credits as a decimal string. */

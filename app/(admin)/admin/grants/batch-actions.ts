@@ -13,7 +13,7 @@ const batchForm = z.object({
   batchKey: z.string().max(100).optional(),
 });
 
-export interface BatchRowView {
+interface BatchRowView {
   row: number;
   walletId: string;
   target: string;

@@ -16,7 +16,7 @@ export interface PreviewRow {
   errors: string[];
 }
 
-export interface BatchPreview {
+interface BatchPreview {
   rows: PreviewRow[];
   /** Problems with the file as a whole (the header, the size). */
   fileErrors: string[];

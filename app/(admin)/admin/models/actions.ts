@@ -5,7 +5,7 @@ import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import { action, type ActionResult } from '@/lib/api';
 import { modelActiveInput, setModelActive } from '@/lib/admin';
-import { setModelPrice } from '@/lib/ai';
+import { setModelPrice } from '@/lib/gateway';
 import { priceAction } from './price-form-schema';
 
 // The catalog's SQL functions check that the caller is a platform admin (403 otherwise).

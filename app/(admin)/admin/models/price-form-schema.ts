@@ -18,7 +18,7 @@ export interface PriceFormValues {
 const MAX_MICRO_USD = 1_000_000_000n; // 1,000 USD, the catalog's limit per unit
 
 /** "2.5" → 2500000n; null when the text is not a dollar amount with at most six decimals. */
-export function usdToMicro(text: string): bigint | null {
+function usdToMicro(text: string): bigint | null {
   const match = /^\s*\$?\s*(\d{1,4})(?:\.(\d{1,6}))?\s*$/.exec(text);
   if (!match) return null;
   return BigInt(match[1]!) * 1_000_000n + BigInt((match[2] ?? '').padEnd(6, '0'));

@@ -8,10 +8,10 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { toast } from '@/components/ui/toast';
+import { ApiError, callApi } from '@/lib/api/client';
 import { packageForm, type PackageFormValues } from './package-form-schema';
 
 const saved = z.object({ id: z.string() });
-const problem = z.object({ detail: z.string().optional(), title: z.string().optional() });
 
 type TextField = Exclude<keyof PackageFormValues, 'active'>;
 
@@ -57,21 +57,14 @@ export function PackageForm({
     const { price, ...fields } = parsed.data;
     const body = { ...fields, priceAmount: price };
     startTransition(async () => {
-      const response = await fetch(
-        packageId ? `/api/admin/credit-packages/${packageId}` : '/api/admin/credit-packages',
-        {
-          method: packageId ? 'PUT' : 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        },
-      ).catch(() => null);
-      const json: unknown = await response?.json().catch(() => null);
-      if (!response?.ok) {
-        const detail = problem.safeParse(json);
-        setError(
-          (detail.success ? (detail.data.detail ?? detail.data.title) : undefined) ??
-            'Saving failed. Please try again.',
+      let json: unknown;
+      try {
+        json = await callApi(
+          packageId ? `/api/admin/credit-packages/${packageId}` : '/api/admin/credit-packages',
+          { method: packageId ? 'PUT' : 'POST', body: JSON.stringify(body) },
         );
+      } catch (caught) {
+        setError(caught instanceof ApiError ? caught.message : 'Saving failed. Please try again.');
         return;
       }
       const result = saved.safeParse(json);

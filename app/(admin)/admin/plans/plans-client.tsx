@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { AdminTokenType } from '@/lib/admin/token-types';
+import type { AdminTokenType } from '@/lib/admin';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Label } from '@/components/ui/label';

@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
-import { AI_FEATURES, listModels, type AiFeature } from '@/lib/ai';
+import { AI_FEATURES, type AiFeature } from '@/lib/ai';
+import { listModels } from '@/lib/gateway';
 import { getTokenStats } from '@/lib/aiTokens';
-import { toJson } from '@/lib/api';
-import { getSubscription, userSubject } from '@/lib/plans';
+import { toJson, userSubject } from '@/lib/core';
+import { getSubscription } from '@/lib/plans';
 import type { ModelOption } from '@/components/ai/model-options';
 import { tokenStatsSchema } from '@/components/tokens/stats-schema';
 import { FeatureClient } from './feature-client';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { toJson } from '@/lib/api';
+import { toJson } from '@/lib/core';
 import { getViewer } from '@/lib/auth';
 import { listEndpoints } from '@/lib/webhooks';
 import { endpointSchema } from '@/components/webhooks/api';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { route } from '@/lib/api';
-import { batchInput, listBatches, submitBatch } from '@/lib/ai';
-import { scheduleBatch } from '@/lib/ai/batch-schedule';
+import { batchInput, listBatches, submitBatch, scheduleBatch } from '@/lib/ai';
 
 export const runtime = 'nodejs';
 

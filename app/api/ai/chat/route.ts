@@ -1,15 +1,12 @@
 import { route } from '@/lib/api';
 import {
   appendMessage,
-  chatRequest,
   deleteMessage,
   getConversation,
   noteChatSettings,
-  promptOf,
   recordReply,
-  streamChat,
-  type ChatRequest,
 } from '@/lib/ai';
+import { chatRequest, promptOf, streamChat, type ChatRequest } from '@/lib/gateway';
 import type { DbSession } from '@/lib/db';
 
 export const runtime = 'nodejs';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { route } from '@/lib/api';
-import { generateChat, generateChatCached } from '@/lib/ai';
+import { generateChat, generateChatCached } from '@/lib/gateway';
 
 export const runtime = 'nodejs';
 

@@ -1,5 +1,5 @@
 import { route } from '@/lib/api';
-import { embedInput, embedMetered } from '@/lib/ai';
+import { embedInput, embedMetered } from '@/lib/gateway';
 
 export const runtime = 'nodejs';
 

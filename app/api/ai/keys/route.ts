@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { route } from '@/lib/api';
-import { listProviderKeys, saveKeyInput, saveProviderKey } from '@/lib/ai';
+import { listProviderKeys, saveKeyInput, saveProviderKey } from '@/lib/gateway';
 
 export const runtime = 'nodejs';
 

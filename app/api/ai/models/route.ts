@@ -1,5 +1,5 @@
 import { route } from '@/lib/api';
-import { listModels } from '@/lib/ai';
+import { listModels } from '@/lib/gateway';
 
 export const runtime = 'nodejs';
 

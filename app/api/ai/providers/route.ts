@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { route } from '@/lib/api';
-import { listProviderStatus } from '@/lib/ai';
+import { listProviderStatus } from '@/lib/gateway';
 
 export const runtime = 'nodejs';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { route } from '@/lib/api';
-import { subjectFor } from '@/lib/plans';
+import { subjectFor } from '@/lib/core';
 import { getUsageStats } from '@/lib/usage';
 
 export const runtime = 'nodejs';

@@ -3,7 +3,7 @@ import { createServerClient } from '@supabase/ssr';
 import { env, isSupabaseAuth } from '@/lib/env';
 import { parseCookieHeader } from '@/lib/auth/cookie-header';
 import { LOCAL_SESSION_COOKIE } from '@/lib/auth/local-jwt';
-import { endLocalSession } from '@/lib/auth/local-sessions';
+import { endLocalSession } from '@/lib/auth';
 
 export const runtime = 'nodejs';
 

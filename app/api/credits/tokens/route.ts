@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { route } from '@/lib/api';
 import { getQuota } from '@/lib/quota';
-import { subjectFor } from '@/lib/plans';
+import { subjectFor } from '@/lib/core';
 
 export const runtime = 'nodejs';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AppError, route } from '@/lib/api';
+import { AppError } from '@/lib/core';
+import { route } from '@/lib/api';
 import { resolveWallet, transferCredits, walletOf } from '@/lib/credits';
 import { microAmount } from '@/lib/credits/schemas';
 

@@ -1,4 +1,4 @@
-import { cronRoute } from '@/lib/api/cron';
+import { cronRoute } from '@/lib/api';
 import { dispatchAutoRecharges } from '@/lib/stripe';
 
 export const runtime = 'nodejs';

@@ -1,4 +1,4 @@
-import { cronRoute } from '@/lib/api/cron';
+import { cronRoute } from '@/lib/api';
 import { runMaintenanceTick } from '@/lib/maintenance';
 
 export const runtime = 'nodejs';

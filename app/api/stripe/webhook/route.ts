@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, problemJson } from '@/lib/api';
+import { AppError } from '@/lib/core';
+import { problemJson } from '@/lib/api';
 import { handleStripeWebhook } from '@/lib/stripe';
 
 export const runtime = 'nodejs';

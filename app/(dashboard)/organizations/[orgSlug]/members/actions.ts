@@ -3,7 +3,8 @@
 import 'server-only';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { AppError, action, type ActionResult } from '@/lib/api';
+import { AppError } from '@/lib/core';
+import { action, type ActionResult } from '@/lib/api';
 import { env } from '@/lib/env';
 import {
   changeMemberRole,

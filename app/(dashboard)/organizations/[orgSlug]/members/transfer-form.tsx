@@ -8,6 +8,7 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
+import { ApiError, callApi } from '@/lib/api/client';
 import { parseCredits } from '@/lib/credits/format';
 import type { MemberView } from './types';
 
@@ -51,22 +52,21 @@ export function TransferForm({
       direction === 'in'
         ? { from: 'personal', to: { orgId }, amount: micro.toString() }
         : { from: { orgId }, to: { userId: recipient }, amount: micro.toString() };
-    const response = await fetch('/api/credits/transfer', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': attempt.current },
-      body: JSON.stringify(body),
-    }).catch(() => null);
+    try {
+      await callApi('/api/credits/transfer', {
+        method: 'POST',
+        headers: { 'idempotency-key': attempt.current },
+        body: JSON.stringify(body),
+      });
+    } catch (caught) {
+      setPending(false);
+      // Unreachable: keep the key, so a retry cannot move the credits twice.
+      if (!(caught instanceof ApiError) || caught.status !== 0) attempt.current = null;
+      setError(caught instanceof ApiError ? caught.message : 'The transfer did not go through.');
+      return;
+    }
     setPending(false);
-    if (!response) {
-      setError('We could not reach the server. Try again.');
-      return;
-    }
     attempt.current = null;
-    if (!response.ok) {
-      const problem = (await response.json().catch(() => null)) as { detail?: string } | null;
-      setError(problem?.detail ?? 'The transfer did not go through.');
-      return;
-    }
     setAmount('');
     toast({ title: 'Credits moved', variant: 'success' });
     router.refresh();

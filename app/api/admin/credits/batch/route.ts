@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { errors, route } from '@/lib/api';
+import { errors } from '@/lib/core';
+import { route } from '@/lib/api';
 import { requireBatchAdmin, runCreditBatch, runCreditBatchCsv } from '@/lib/admin';
 
 export const runtime = 'nodejs';

@@ -1,5 +1,5 @@
 import { route } from '@/lib/api';
-import { readTranscribeRequest, transcribeMetered } from '@/lib/ai';
+import { readTranscribeRequest, transcribeMetered } from '@/lib/gateway';
 
 export const runtime = 'nodejs';
 

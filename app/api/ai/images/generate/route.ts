@@ -1,5 +1,5 @@
 import { route } from '@/lib/api';
-import { generateImageMetered, imageInput } from '@/lib/ai';
+import { generateImageMetered, imageInput } from '@/lib/gateway';
 
 export const runtime = 'nodejs';
 

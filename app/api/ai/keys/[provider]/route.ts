@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { route } from '@/lib/api';
-import { BYOK_PROVIDERS, deleteProviderKey } from '@/lib/ai';
+import { BYOK_PROVIDERS, deleteProviderKey } from '@/lib/gateway';
 
 export const runtime = 'nodejs';
 

@@ -1,5 +1,5 @@
 import { route } from '@/lib/api';
-import { listUsageDetails, usageDetailsQuery } from '@/lib/ai';
+import { listUsageDetails, usageDetailsQuery } from '@/lib/gateway';
 
 export const runtime = 'nodejs';
 

@@ -1,10 +1,11 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { isSupabaseAuth } from '@/lib/env';
-import { findUserForLocalSignIn } from '@/lib/auth/demo-users';
+import { findUserForLocalSignIn, startLocalSession } from '@/lib/auth';
 import { LOCAL_SESSION_COOKIE, LOCAL_SESSION_TTL_SECONDS } from '@/lib/auth/local-jwt';
-import { startLocalSession } from '@/lib/auth/local-sessions';
-import { AppError, errors, problemResponse } from '@/lib/api';
+
+import { AppError, errors } from '@/lib/core';
+import { problemResponse } from '@/lib/api';
 import { safeNextPath } from '@/lib/auth/redirects';
 
 /**

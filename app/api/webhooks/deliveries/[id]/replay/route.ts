@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { route } from '@/lib/api';
+import { route, jsonWithStatus } from '@/lib/api';
 import { replayDelivery } from '@/lib/webhooks';
-import { jsonWithStatus } from '@/lib/webhooks/respond';
 
 export const runtime = 'nodejs';
 

@@ -1,0 +1,41 @@
+import 'server-only';
+import { asService } from '@/lib/db';
+import type { AppError } from '@/lib/core';
+
+/**
+ * A spend refused for lack of credits rolls its transaction back, so the refusal is recorded
+ * afterwards, in a service transaction of its own: once per wallet and UTC day (in SQL).
+ */
+async function recordSpendRefused(
+  walletId: string,
+  needed: bigint,
+  available: bigint,
+): Promise<boolean> {
+  const [row] = await asService(
+    (tx) => tx<{ recorded: boolean }[]>`
+      select public.alert_spend_refused(${walletId}, ${needed.toString()}::bigint,
+        ${available.toString()}::bigint) as recorded`,
+  );
+  return row?.recorded ?? false;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MICRO = /^\d{1,19}$/;
+
+/**
+ * Called where the ledger refuses a spend (ledgerError, the one place its SQL errors are typed):
+ * an insufficient-credits refusal that names the wallet, what was needed and what was available
+ * is recorded in the background. Member limits and allowances are other refusals and are not
+ * recorded here. Never throws.
+ */
+export function noteRefusedSpend(error: AppError): Promise<boolean> | null {
+  if (error.code !== 'insufficient_credits') return null;
+  const { wallet, needed, available, reason } = error.extensions;
+  if (reason !== undefined || typeof wallet !== 'string' || !UUID.test(wallet)) return null;
+  if (typeof needed !== 'string' || !MICRO.test(needed)) return null;
+  const left = typeof available === 'string' && MICRO.test(available) ? BigInt(available) : 0n;
+  return recordSpendRefused(wallet, BigInt(needed), left).catch((failure: unknown) => {
+    console.error('recording a refused spend failed', failure);
+    return false;
+  });
+}

@@ -1,0 +1,233 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { z } from 'zod';
+import { AppError, parseInput, subjectFor, type Subject } from '@/lib/core';
+import type { Hold } from '@/lib/credits';
+import type { DbSession } from '@/lib/db';
+import type { Operation } from '@/lib/usage';
+import { admitCall } from './admit';
+import { subjectKeys } from './byok';
+import { loadCallContext, type CallContext } from './catalog';
+import { loadMediaPrice } from './media-price';
+import { Meter, meteredModel } from './meter';
+import { assertInputAllowed, moderationKeyFor, withOutputModeration } from './moderation';
+import { creditsFor } from './pricing';
+import { isProviderConfigured, languageModelFor } from './providers';
+import { settle, type CallOutcome } from './settle';
+import { estimateInputTokens, type PromptMessage } from './tokenizer';
+
+export type { CallOutcome } from './settle';
+
+/**
+ * The one metered call every AI route uses:
+ *   session → kill switches → rate limit → plan limit → worst-case estimate → hold on the right
+ *   wallet → provider call → settle (exactly once, however the call ends) → record usage.
+ * Settlement: error before any output voids the hold; known usage is charged price × usage,
+ * rounded up to the micro-credit; unknown usage after output charges the hold.
+ */
+
+const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export const meteredCallInput = z.object({
+  model: z.string().trim().min(1).max(64),
+  orgId: z.uuid().nullish(),
+  feature: z.string().trim().min(1).max(100).default('assistant'),
+  operation: z.enum(['chat', 'completion']).default('chat'),
+  prompt: z
+    .array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }))
+    .min(1)
+    .max(200),
+  maxOutputTokens: z.number().int().min(1).max(1_000_000).optional(),
+  timeoutMs: z.number().int().min(100).max(600_000).default(DEFAULT_TIMEOUT_MS),
+});
+export type MeteredCallInput = z.input<typeof meteredCallInput>;
+
+interface MeteredCall {
+  callId: string;
+  context: CallContext;
+  subject: Subject;
+  walletId: string;
+  /** null for a BYOK call: the subject pays the provider, no credits are held. */
+  hold: Hold | null;
+  /** The subject's own provider key was used. */
+  byok: boolean;
+  prompt: PromptMessage[];
+  maxOutputTokens: number;
+  /** The provider's model, metered: pass it to streamText / generateText. */
+  model: LanguageModelV3;
+  /** Aborts on client disconnect or timeout; pass it as abortSignal. */
+  signal: AbortSignal;
+  settled: Promise<CallOutcome>;
+}
+
+/** What the gateway needs to open any metered call (chat, completion, embedding). */
+interface CallSpec {
+  model: string;
+  orgId?: string | null;
+  feature: string;
+  operation: Operation;
+  /** The model must list this capability. */
+  capability: string;
+  /** Worst-case input tokens (tokenizer count plus margin); a function is counted after the
+   * kill switches and model checks, so a refused call costs no counting. */
+  inputTokens: number | (() => number);
+  /** Requested output bound; capped by the model's max output. */
+  maxOutputTokens: number;
+  timeoutMs: number;
+  /** Worst-case media of the call (images, audio), priced by the model's per-unit prices. */
+  media?: { images?: number; audioMilliseconds?: number };
+}
+
+interface OpenCall extends Omit<MeteredCall, 'model'> {
+  meter: Meter;
+  /** The subject's own key for the provider, when it has one (BYOK). */
+  apiKey: string | null;
+  /** The OpenAI key output moderation uses, or null when the call is not moderated. */
+  moderationKey: string | null;
+}
+
+/**
+ * Kill switches → rate limit → plan limit → worst-case hold on the right wallet. The returned
+ * meter settles the hold exactly once when the provider call ends, whichever way it ends.
+ */
+export async function openMeteredCall(
+  session: DbSession,
+  spec: CallSpec,
+  prompt: PromptMessage[],
+  clientSignal?: AbortSignal,
+): Promise<OpenCall> {
+  const subject = subjectFor(session, spec.orgId);
+  // The catalog row and the subject's own key are independent: read them side by side.
+  const [context, subjectKey] = await Promise.all([
+    loadCallContext(session, subject, spec.model, spec.feature),
+    subjectKeys(subject),
+  ]);
+  if (!context.capabilities.includes(spec.capability)) {
+    throw new AppError(
+      'validation_failed',
+      `${context.displayName} cannot do ${spec.capability}.`,
+      {
+        model: context.modelId,
+      },
+    );
+  }
+  // The subject's own key wins over the platform's; the local model never takes one.
+  const apiKey = context.provider === 'local' ? null : subjectKey(context.provider);
+  const byok = apiKey !== null;
+  if (!byok && !isProviderConfigured(context.provider)) {
+    throw new AppError('unavailable', `The ${context.provider} provider is not configured.`, {
+      provider: context.provider,
+    });
+  }
+  const inputTokens =
+    typeof spec.inputTokens === 'function' ? spec.inputTokens() : spec.inputTokens;
+  if (spec.media) Object.assign(context.price, await loadMediaPrice(session, context.priceId));
+  // Moderation before anything is held: flagged input is a 422 and charges nothing.
+  const moderationKey =
+    prompt.length > 0
+      ? await moderationKeyFor(session, {
+          provider: context.provider,
+          ownOpenAiKey: context.provider === 'local' ? null : subjectKey('openai'),
+        })
+      : null;
+  if (moderationKey) {
+    await assertInputAllowed(
+      moderationKey,
+      prompt.map((message) => message.content),
+    );
+  }
+  const maxOutputTokens = Math.min(spec.maxOutputTokens, context.maxOutputTokens);
+  const estimate = inputTokens + maxOutputTokens;
+  if (estimate > context.contextWindow) {
+    throw new AppError('validation_failed', 'The input is too long for this model.', {
+      contextWindow: context.contextWindow,
+      estimate,
+    });
+  }
+  const worstCase = creditsFor(context.price, {
+    inputTokens,
+    cachedInputTokens: 0,
+    outputTokens: maxOutputTokens,
+    ...spec.media,
+  });
+  const callId = randomUUID();
+  // BYOK: the subject pays the provider directly, so no credits are held or charged.
+  const { walletId, hold } = await admitCall(session, subject, {
+    byok,
+    estimate,
+    hold: byok
+      ? null
+      : {
+          amount: worstCase > 0n ? worstCase : 1n,
+          idempotencyKey: `ai:${callId}`,
+          ttlSeconds: Math.ceil(spec.timeoutMs / 1000) + 120,
+          description: `AI ${spec.operation}: ${context.displayName}`,
+          metadata: { callId, model: context.modelId, priceId: context.priceId.toString() },
+        },
+  });
+
+  const startedAt = performance.now();
+  const base = { callId, context, subject, walletId, hold, byok, prompt, maxOutputTokens };
+  let resolveOutcome: (outcome: CallOutcome) => void = () => {};
+  let rejectOutcome: (error: unknown) => void = () => {};
+  const settled = new Promise<CallOutcome>((resolve, reject) => {
+    resolveOutcome = resolve;
+    rejectOutcome = reject;
+  });
+  const meter = new Meter((state) =>
+    settle(session, base, spec.operation, spec.feature, startedAt, state).then(
+      resolveOutcome,
+      (error: unknown) => {
+        console.error('[ai] settlement failed; the hold expires on its own', callId, error);
+        rejectOutcome(error);
+      },
+    ),
+  );
+  const timeout = AbortSignal.timeout(spec.timeoutMs);
+  const signal = clientSignal ? AbortSignal.any([clientSignal, timeout]) : timeout;
+  // Safety net: a call whose stream is never consumed still settles.
+  const guard = setTimeout(
+    () => void meter.end(new DOMException('The call timed out.', 'TimeoutError')),
+    spec.timeoutMs + 5_000,
+  );
+  guard.unref();
+  void settled.finally(() => clearTimeout(guard)).catch(() => {});
+  if (moderationKey) meter.state.notes.moderation = 'passed';
+  return { ...base, meter, apiKey, moderationKey, signal, settled };
+}
+
+/** Checks, estimates and reserves for a chat or completion; the call settles itself. */
+export async function beginMeteredCall(
+  session: DbSession,
+  input: MeteredCallInput,
+  clientSignal?: AbortSignal,
+): Promise<MeteredCall> {
+  const args = parseInput(meteredCallInput, input);
+  const call = await openMeteredCall(
+    session,
+    {
+      model: args.model,
+      orgId: args.orgId,
+      feature: args.feature,
+      operation: args.operation,
+      capability: args.operation,
+      inputTokens: () => estimateInputTokens(args.prompt),
+      maxOutputTokens: args.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+      timeoutMs: args.timeoutMs,
+    },
+    args.prompt,
+    clientSignal,
+  );
+  const { meter, apiKey, moderationKey, ...rest } = call;
+  try {
+    const inner = languageModelFor(call.context, apiKey ?? undefined);
+    // Non-streamed answers are moderated before they are returned; streams pass through.
+    const model = moderationKey ? withOutputModeration(inner, moderationKey, meter) : inner;
+    return { ...rest, model: meteredModel(model, meter) };
+  } catch (error) {
+    await meter.end(error);
+    throw error;
+  }
+}

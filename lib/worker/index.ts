@@ -1,0 +1,12 @@
+import 'server-only';
+import type { JobHandlers } from '@/lib/jobs';
+import { batchJobs } from '@/lib/ai';
+import { maintenanceJobs } from '@/lib/maintenance';
+import { webhookJobs } from '@/lib/webhooks';
+
+/**
+ * What the worker (scripts/worker.ts) runs: job name → handler, each given by the domain that owns
+ * the job. lib/jobs only queues and runs jobs and imports no domain, so a domain can enqueue its
+ * own jobs without a cycle; this module sits above them and nothing in lib imports it.
+ */
+export const jobHandlers: JobHandlers = { ...maintenanceJobs, ...webhookJobs, ...batchJobs };
