@@ -93,6 +93,17 @@ export async function getTokenBalance(
   return found;
 }
 
+/**
+ * Creates the subject's balances for its plan (idempotent) and returns them. Reads and
+ * deductions create them lazily too; this is for code that wants them in place up front (a new
+ * org, a plan change shown at once).
+ */
+export async function initializeTokens(actor: Actor, subject: Subject): Promise<TokenBalance[]> {
+  const { kind, id } = parseInput(subjectSchema, subject);
+  await runAs(actor, (tx) => tx`select * from public.token_init(${kind}, ${id})`).catch(planError);
+  return getAllTokenBalances(actor, subject);
+}
+
 type CheckReason = 'ok' | 'credits' | 'insufficient' | 'upgrade_required';
 
 interface TokenCheck {

@@ -3,7 +3,8 @@ import { one, parseInput, runAs, subjectSchema, type Actor, type Subject } from 
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '@/lib/db';
-import { planError } from '@/lib/plans';
+import { changePlan, planError, type PlanChange } from '@/lib/plans';
+import { getAllTokenBalances, type TokenBalance } from './balances';
 import { tokenUse, type TokenUse } from './schemas';
 
 /**
@@ -181,4 +182,18 @@ export async function releaseReservation(
     remaining: Number(row.remaining),
     replayed: row.replayed,
   };
+}
+
+/**
+ * Moves a subject to a plan and returns its balances afterwards: an upgrade applies at once (the
+ * new allowance less what was used this period), a downgrade at the period end. Service or
+ * platform admin only.
+ */
+export async function upgradeTokens(
+  actor: Actor,
+  subject: Subject,
+  planId: string,
+): Promise<{ change: PlanChange; balances: TokenBalance[] }> {
+  const change = await changePlan(actor, subject, planId);
+  return { change, balances: await getAllTokenBalances(actor, subject) };
 }

@@ -1,9 +1,18 @@
-export { getTokenBalance, getAllTokenBalances, checkTokens, hasEnoughTokens } from './balances';
+// The allowance helpers feature code is written against (initializeTokens … getTokenStats) are
+// the public API of this domain, kept and tested even where no route calls them yet.
+export {
+  initializeTokens,
+  getTokenBalance,
+  getAllTokenBalances,
+  checkTokens,
+  hasEnoughTokens,
+} from './balances';
 export {
   deductTokens,
   reserveTokens,
   commitReservation,
   releaseReservation,
+  upgradeTokens,
   type ReserveInput,
 } from './deduct';
 export { getTokenStats } from './stats';

@@ -7,5 +7,5 @@ export {
   type Plan,
   type OveragePolicy,
 } from './plans';
-export { getSubscription, changePlan, type Subscription } from './subscriptions';
+export { getSubscription, changePlan, type PlanChange, type Subscription } from './subscriptions';
 export { InsufficientAllowanceError, planError } from './errors';

@@ -80,7 +80,7 @@ export async function getSubscription(actor: Actor, subject: Subject): Promise<S
 
 type PlanChangeKind = 'upgraded' | 'downgrade_scheduled' | 'downgrade_canceled' | 'unchanged';
 
-interface PlanChange {
+export interface PlanChange {
   subscriptionId: string;
   planId: string;
   pendingPlanId: string | null;

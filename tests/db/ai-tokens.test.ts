@@ -259,3 +259,52 @@ describe('bad input', () => {
     expect(await writtenRows()).toEqual(before);
   });
 });
+
+describe('initializeTokens and upgradeTokens', () => {
+  it('initializeTokens creates the plan’s balances once and returns them', async () => {
+    const { initializeTokens } = await import('../../lib/aiTokens');
+    const paula = await createUser('Paula Pro');
+    await subscribe('user', paula.id, 'pro');
+    const first = await initializeTokens(paula.session, { kind: 'user', id: paula.id });
+    expect(first.find((row) => row.tokenType === 'lead_generation')).toMatchObject({
+      balance: 500,
+      actionsLeft: 100,
+    });
+    const again = await initializeTokens(paula.session, { kind: 'user', id: paula.id });
+    expect(again).toEqual(first);
+    const [rows] = await db()`
+      select count(distinct token_type)::int as types from public.token_balances
+      where subject_kind = 'user' and subject_id = ${paula.id}`;
+    expect(rows!.types).toBe(first.length);
+    // A stranger cannot initialise someone else's balances.
+    const stranger = await createUser('Stranger');
+    await expect(
+      initializeTokens(stranger.session, { kind: 'user', id: paula.id }),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('upgradeTokens moves a subject up at once (less what was used) and refuses its owner', async () => {
+    const { upgradeTokens } = await import('../../lib/aiTokens');
+    const uma = await createUser('Uma Upgrade');
+    await subscribe('user', uma.id, 'pro');
+    await deductTokens(
+      uma.session,
+      { kind: 'user', id: uma.id },
+      { tokenType: 'lead_generation', actions: 2, idempotencyKey: 'before-upgrade' },
+    );
+    const { change, balances: after } = await upgradeTokens(
+      'service',
+      { kind: 'user', id: uma.id },
+      'enterprise',
+    );
+    expect(change).toMatchObject({ planId: 'enterprise' });
+    const lead = after.find((row) => row.tokenType === 'lead_generation')!;
+    const [allowance] = await db()<{ monthly_allowance: bigint }[]>`
+      select monthly_allowance from public.plan_token_allowances
+      where plan_id = 'enterprise' and token_type = 'lead_generation'`;
+    expect(BigInt(lead.balance)).toBe(allowance!.monthly_allowance - 10n);
+    await expect(
+      upgradeTokens(uma.session, { kind: 'user', id: uma.id }, 'enterprise'),
+    ).rejects.toMatchObject({ status: 403 });
+  });
+});
