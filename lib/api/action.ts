@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { getSession, type Session } from '@/lib/auth';
-import { AppError, errors, toAppError, type Problem } from '@/lib/core';
+import { AppError, assertStorableText, errors, toAppError, type Problem } from '@/lib/core';
 
 /**
  * The wrapper for server actions, twin of `route`: session → zod (FormData coerced) → action,
@@ -21,6 +21,7 @@ export function action<S extends z.ZodType, T>(
       const session = await getSession();
       if (!session) throw errors.unauthorized();
       const raw = input instanceof FormData ? Object.fromEntries(input) : input;
+      assertStorableText(raw, 'input');
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
         const first = parsed.error.issues[0];

@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { getRequestSession, type Session } from '@/lib/auth';
-import { AppError, errors, toJson } from '@/lib/core';
+import { AppError, assertStorableText, errors, toJson } from '@/lib/core';
 import { idempotent } from './idempotency';
 import { problemResponse } from './problem';
 
@@ -54,6 +54,7 @@ function invalid(error: z.ZodError, where: string): AppError {
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
+  assertStorableText(value, where);
   const result = schema.safeParse(value);
   if (!result.success) throw invalid(result.error, where);
   return result.data;

@@ -8,6 +8,7 @@ import 'server-only';
 
 export { AppError, errors, toAppError, type Problem } from './errors';
 export { parseInput } from './input';
+export { assertStorableText } from './text';
 export { subjectSchema, userSubject, orgSubject, subjectFor, type Subject } from './subject';
 export { runAs, type Actor } from './actor';
 export { toJson } from './json';
