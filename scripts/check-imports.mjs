@@ -13,7 +13,8 @@
  * directly or through others (`cycle`); one lib folder reaching into another's files instead of
  * its index.ts (`deep-import`). Browser code (app/, components/, or a lib module without
  * `import 'server-only'`) may import a domain's browser-safe module directly, since every
- * index.ts is server code.
+ * index.ts is server code. Browser-safe code (a lib module without server-only, a 'use client'
+ * component) must not import server code at all (`server-only`): Next.js fails the build on it.
  *
  * Usage: node scripts/check-imports.mjs [root]   (exit 1 and one line per violation)
  */
@@ -54,7 +55,7 @@ export function classify(file) {
   return null;
 }
 
-/** Every import, re-export and dynamic import of a source text, with its line. */
+/** Every import, re-export and dynamic import of a source text, with its line (and `import type`). */
 export function importsOf(text) {
   const found = [];
   const patterns = [
@@ -65,7 +66,8 @@ export function importsOf(text) {
   for (const pattern of patterns) {
     for (const match of text.matchAll(pattern)) {
       const at = match.index + match[0].lastIndexOf(match[1]);
-      found.push({ spec: match[1], line: text.slice(0, at).split('\n').length });
+      const typeOnly = /^(import|export)\s+type\s/.test(match[0]);
+      found.push({ spec: match[1], line: text.slice(0, at).split('\n').length, typeOnly });
     }
   }
   return found;
@@ -88,6 +90,12 @@ function resolveFile(root, fromFile, spec) {
 const serverOnly = (root, file) =>
   /^\s*import\s+['"]server-only['"]/m.test(readFileSync(join(root, file), 'utf8'));
 
+/** Code that may reach the browser: a client component, or a lib module without server-only. */
+const browserSafe = (root, file, where) =>
+  where.layer === 5
+    ? /^\s*['"]use client['"]/.test(readFileSync(join(root, file), 'utf8'))
+    : !serverOnly(root, file);
+
 /** Checks the tree under `root`; returns the violations, each `{ file, line, rule, message }`. */
 export function checkImports(root) {
   const files = ['lib', 'app', 'components']
@@ -101,7 +109,7 @@ export function checkImports(root) {
     const from = classify(file);
     if (!from) continue;
     const text = readFileSync(join(root, file), 'utf8');
-    for (const { spec, line } of importsOf(text)) {
+    for (const { spec, line, typeOnly } of importsOf(text)) {
       const target = resolveFile(root, file, spec);
       if (!target) continue;
       const to = classify(target);
@@ -126,6 +134,13 @@ export function checkImports(root) {
             message: `imports ${target}; import '@/${to.unit}' (its index.ts) instead`,
           });
         }
+      }
+      if (!typeOnly && browserSafe(root, file, from) && serverOnly(root, target)) {
+        violations.push({
+          ...at,
+          rule: 'server-only',
+          message: `browser-safe module imports ${target}, which is server code; import a browser-safe file instead`,
+        });
       }
       if (from.layer === 3 && to.layer === 3) {
         if (!edges.has(from.unit)) edges.set(from.unit, new Map());

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '@/lib/core';
+import { AppError } from '@/lib/core/errors';
 
 /**
  * Rendering a prompt template: {{name}} placeholders filled from declared variables. Client-safe

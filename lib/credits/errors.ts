@@ -1,3 +1,4 @@
+import 'server-only';
 import { AppError, toAppError } from '@/lib/core';
 import { noteRefusedSpend } from './refused';
 

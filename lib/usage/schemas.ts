@@ -1,6 +1,6 @@
 import type { JSONValue } from 'postgres';
 import { z } from 'zod';
-import { subjectSchema } from '@/lib/core';
+import { subjectSchema } from '@/lib/core/subject';
 
 /** What a usage event may hold; amounts of money are bigint micro-units, never floats. */
 

@@ -130,4 +130,20 @@ describe('check-imports', () => {
     );
     expect(result.output).toContain('app/page.tsx:1  deep-import');
   });
+
+  it('fails on browser-safe code importing server code, but not on a type-only import', () => {
+    const result = check(
+      tree({
+        ...base,
+        'lib/credits/format.ts':
+          "import { core } from '@/lib/core';\nexport const formatCredits = (n: number) => String(n) + core;\n",
+        'components/panel.tsx':
+          "'use client';\nimport type { spend } from '@/lib/credits';\nimport { route } from '@/lib/api';\nexport const P = [route] as unknown as typeof spend;\n",
+      }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('lib/credits/format.ts:1  server-only');
+    expect(result.output).toContain('components/panel.tsx:3  server-only');
+    expect(result.output).not.toContain('components/panel.tsx:2');
+  });
 });
