@@ -38,6 +38,7 @@ export function ChatMessage({ message }: { message: Message }) {
             {meta.inputTokens ?? 0} in · {meta.outputTokens ?? 0} out tokens ·{' '}
             {formatCredits(meta.creditsUsed, { decimals: 6 })} credits
             {meta.status === 'voided' ? ' (not charged)' : ''}
+            {meta.status === 'counted' ? ' (stopped: charged for what was sent and shown)' : ''}
             {meta.status === 'held' ? ' (usage unknown: reserved amount charged)' : ''}
             {meta.status === 'cached' ? ' (cached answer)' : ''}
             {meta.status === 'byok' ? ' (your own API key)' : ''}

@@ -20,7 +20,7 @@ export interface StoredMessage {
   role: 'user' | 'assistant' | 'system';
   content: string;
   model: string | null;
-  status: 'charged' | 'voided' | 'held' | 'cached' | 'byok' | null;
+  status: 'charged' | 'voided' | 'counted' | 'held' | 'cached' | 'byok' | null;
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;

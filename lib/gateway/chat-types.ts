@@ -9,7 +9,7 @@ import { z } from 'zod';
 export interface ChatMetadata {
   model: string;
   /** How the call was settled: see CallOutcome in lib/ai/metered-call. */
-  status?: 'charged' | 'voided' | 'held' | 'cached' | 'byok';
+  status?: 'charged' | 'voided' | 'counted' | 'held' | 'cached' | 'byok';
   creditsUsed?: string;
   /** The wallet's available micro-credits after this message. */
   balance?: string;

@@ -34,6 +34,7 @@ export async function embedMetered(
         const counted = args.values.reduce((sum, value) => sum + countTokens(value), 0);
         return counted + Math.ceil(counted / 4) + 8 * args.values.length;
       },
+      countInput: () => args.values.reduce((sum, value) => sum + countTokens(value), 0),
       maxOutputTokens: 0,
       timeoutMs: 60_000,
     },

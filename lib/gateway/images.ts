@@ -55,6 +55,8 @@ export async function generateImageMetered(
       inputTokens: promptTokens,
       maxOutputTokens: 0,
       timeoutMs: 180_000,
+      // What was made (images, audio) cannot be counted from the text: unknown usage charges the hold.
+      countInput: null,
       media: { images: args.n },
     },
     [{ role: 'user', content: args.prompt }],

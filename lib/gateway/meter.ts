@@ -16,18 +16,38 @@ export interface MeterState {
   sawOutput: boolean;
   usage: MeteredUsage | null;
   error: unknown;
+  /** The output text the gateway passed on, counted when the provider reports no usage. */
+  relayed: string[];
+  /** The client stopped the stream or went away before the call ended. */
+  clientStopped: boolean;
   /** Facts recorded with the usage event (e.g. moderation results); never prompt text. */
   notes: Record<string, string | number | boolean | string[]>;
 }
 
 export class Meter {
-  readonly state: MeterState = { sawOutput: false, usage: null, error: undefined, notes: {} };
+  readonly state: MeterState = {
+    sawOutput: false,
+    usage: null,
+    error: undefined,
+    relayed: [],
+    clientStopped: false,
+    notes: {},
+  };
   private ended: Promise<void> | undefined;
 
   constructor(private readonly onEnd: (state: MeterState) => Promise<void>) {}
 
   output(): void {
     this.state.sawOutput = true;
+  }
+
+  relay(text: string): void {
+    if (text) this.state.relayed.push(text);
+  }
+
+  /** The client stopped: a later abort is its doing, not the provider's. */
+  clientStop(): void {
+    if (!this.ended) this.state.clientStopped = true;
   }
 
   usage(usage: LanguageModelV3Usage): void {
@@ -76,6 +96,9 @@ export function meteredModel(inner: LanguageModelV3, meter: Meter): LanguageMode
       try {
         const result = await inner.doGenerate(options);
         if (result.content.length > 0) meter.output();
+        for (const part of result.content) {
+          if (part.type === 'text' || part.type === 'reasoning') meter.relay(part.text);
+        }
         meter.usage(result.usage);
         void meter.end();
         return result;
@@ -103,6 +126,13 @@ export function meteredModel(inner: LanguageModelV3, meter: Meter): LanguageMode
               return;
             }
             if (OUTPUT_PARTS.has(value.type)) meter.output();
+            if (
+              value.type === 'text-delta' ||
+              value.type === 'reasoning-delta' ||
+              value.type === 'tool-input-delta'
+            ) {
+              meter.relay(value.delta);
+            }
             if (value.type === 'finish') meter.usage(value.usage);
             if (value.type === 'error') meter.fail(value.error);
             controller.enqueue(value);
@@ -112,6 +142,8 @@ export function meteredModel(inner: LanguageModelV3, meter: Meter): LanguageMode
           }
         },
         async cancel(reason) {
+          // Whoever reads the stream stopped reading: the client, unless our own timeout fired.
+          if ((reason as Error | undefined)?.name !== 'TimeoutError') meter.clientStop();
           void meter.end(reason ?? new Error('The stream was cancelled.'));
           await reader.cancel(reason);
         },

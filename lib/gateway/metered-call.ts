@@ -15,7 +15,7 @@ import { assertInputAllowed, moderationKeyFor, withOutputModeration } from './mo
 import { creditsFor } from './pricing';
 import { isProviderConfigured, languageModelFor } from './providers';
 import { settle, type CallOutcome } from './settle';
-import { estimateInputTokens, type PromptMessage } from './tokenizer';
+import { countPromptTokens, estimateInputTokens, type PromptMessage } from './tokenizer';
 
 export type { CallOutcome } from './settle';
 
@@ -24,7 +24,9 @@ export type { CallOutcome } from './settle';
  *   session → kill switches → rate limit → plan limit → worst-case estimate → hold on the right
  *   wallet → provider call → settle (exactly once, however the call ends) → record usage.
  * Settlement: error before any output voids the hold; known usage is charged price × usage,
- * rounded up to the micro-credit; unknown usage after output charges the hold.
+ * rounded up to the micro-credit; unknown usage (a stopped stream, a dropped connection) is
+ * charged by the gateway's own count of the prompt and of the output it relayed, and the hold
+ * only when nothing can be counted.
  */
 
 const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
@@ -73,6 +75,9 @@ interface CallSpec {
   /** Worst-case input tokens (tokenizer count plus margin); a function is counted after the
    * kill switches and model checks, so a refused call costs no counting. */
   inputTokens: number | (() => number);
+  /** The input's exact token count (no margin), charged when the provider reports no usage;
+   * defaults to the prompt's count; null for input that is no text. */
+  countInput?: (() => number) | null;
   /** Requested output bound; capped by the model's max output. */
   maxOutputTokens: number;
   timeoutMs: number;
@@ -169,6 +174,12 @@ export async function openMeteredCall(
   });
 
   const startedAt = performance.now();
+  const countInput =
+    spec.countInput !== undefined
+      ? spec.countInput
+      : prompt.length > 0
+        ? () => countPromptTokens(prompt)
+        : null;
   const base = { callId, context, subject, walletId, hold, byok, prompt, maxOutputTokens };
   let resolveOutcome: (outcome: CallOutcome) => void = () => {};
   let rejectOutcome: (error: unknown) => void = () => {};
@@ -177,7 +188,7 @@ export async function openMeteredCall(
     rejectOutcome = reject;
   });
   const meter = new Meter((state) =>
-    settle(session, base, spec.operation, spec.feature, startedAt, state).then(
+    settle(session, { ...base, countInput }, spec.operation, spec.feature, startedAt, state).then(
       resolveOutcome,
       (error: unknown) => {
         console.error('[ai] settlement failed; the hold expires on its own', callId, error);
@@ -187,6 +198,8 @@ export async function openMeteredCall(
   );
   const timeout = AbortSignal.timeout(spec.timeoutMs);
   const signal = clientSignal ? AbortSignal.any([clientSignal, timeout]) : timeout;
+  if (clientSignal?.aborted) meter.clientStop();
+  clientSignal?.addEventListener('abort', () => meter.clientStop(), { once: true });
   // Safety net: a call whose stream is never consumed still settles.
   const guard = setTimeout(
     () => void meter.end(new DOMException('The call timed out.', 'TimeoutError')),

@@ -6,27 +6,41 @@ import { recordUsage, type Operation, type UsageEventInput } from '@/lib/usage';
 import type { CallContext } from './catalog';
 import type { MeterState } from './meter';
 import { creditsFor, providerCostMicroUsd, type MeteredUsage } from './pricing';
+import { countTokens } from './tokenizer';
 
 /**
- * Settlement, run once when a provider call ends: error before any output voids the hold; known
- * usage is charged price × usage, rounded up to the micro-credit; unknown usage after output
- * charges the hold. Then the usage is recorded (idempotent by the call id).
+ * Settlement, run once when a provider call ends: an error before any output voids the hold;
+ * known usage is charged price × usage, rounded up to the micro-credit. Without the provider's
+ * usage (the client stopped, the connection dropped, the provider did not say), the gateway's own
+ * count is charged: the prompt's tokens plus those of the output it relayed, at the price in
+ * force and never above the hold; the hold itself only when nothing can be counted (a call with
+ * no text prompt). Then the usage is recorded (idempotent by the call id).
  */
 
 export interface CallOutcome {
   callId: string;
   /**
-   * charged: by usage; voided: nothing was produced; held: usage unknown, the hold was charged;
+   * charged: by usage; voided: nothing was produced; counted: usage unknown, charged by the
+   * gateway's count of input and relayed output; held: nothing countable, the hold was charged;
    * cached: answered from the response cache (charged by the cache policy, free by default);
    * byok: made with the subject's own provider key (no credits).
    */
-  status: 'charged' | 'voided' | 'held' | 'cached' | 'byok';
+  status: 'charged' | 'voided' | 'counted' | 'held' | 'cached' | 'byok';
   creditsUsed: bigint;
   usage: MeteredUsage | null;
   /** The wallet's available micro-credits after settling. */
   available: bigint;
   holdId: bigint | null;
   errorCode: string | null;
+}
+
+/** What the gateway can count itself: the input, and the output it passed on. */
+function countedUsage(countInput: () => number, state: MeterState): MeteredUsage {
+  return {
+    inputTokens: countInput(),
+    cachedInputTokens: 0,
+    outputTokens: state.relayed.length > 0 ? countTokens(state.relayed.join('')) : 0,
+  };
 }
 
 function errorCodeOf(error: unknown): string {
@@ -42,6 +56,8 @@ interface SettleTarget {
   subject: Subject;
   walletId: string;
   hold: Hold | null;
+  /** Counts the input's tokens (no margin); null when the input is no text (images, audio). */
+  countInput: (() => number) | null;
 }
 
 export async function settle(
@@ -55,17 +71,31 @@ export async function settle(
   const { hold, context } = call;
   if (!hold) return settleByok(session, call, operation, feature, startedAt, state);
   const errorCode = errorCodeFor(state);
+  // Counted outside the transaction: linear in the text, and no lock waits on it.
+  const counted =
+    !state.usage && (state.sawOutput || state.clientStopped) && call.countInput
+      ? countedUsage(call.countInput, state)
+      : null;
   // The ledger movement and the usage row commit together, in one service transaction.
   return asService(async (tx) => {
     let status: CallOutcome['status'];
     let creditsUsed = 0n;
     let available: bigint;
+    let usage = state.usage;
     if (state.usage) {
       const settled = await settleHold(
         { holdId: hold.holdId, actual: creditsFor(context.price, state.usage) },
         tx,
       );
       [status, creditsUsed, available] = ['charged', settled.posted, settled.available];
+    } else if (counted) {
+      const price = creditsFor(context.price, counted);
+      const settled = await settleHold(
+        { holdId: hold.holdId, actual: price < hold.amount ? price : hold.amount },
+        tx,
+      );
+      usage = counted;
+      [status, creditsUsed, available] = ['counted', settled.posted, settled.available];
     } else if (!state.sawOutput) {
       const voided = await voidHold({ holdId: hold.holdId }, tx);
       [status, available] = ['voided', voided.available];
@@ -79,7 +109,7 @@ export async function settle(
       operation,
       feature,
       startedAt,
-      state,
+      { ...state, usage },
       { status, creditsUsed, errorCode },
       tx,
     );
@@ -87,7 +117,7 @@ export async function settle(
       callId: call.callId,
       status,
       creditsUsed,
-      usage: state.usage,
+      usage,
       available,
       holdId: hold.holdId,
       errorCode,
@@ -97,6 +127,8 @@ export async function settle(
 
 function errorCodeFor(state: MeterState): string | null {
   if (state.usage) return null;
+  // A stop by the client is not the provider's failure: kept out of provider error rates.
+  if (state.clientStopped) return 'client_aborted';
   return state.error === undefined ? 'missing_usage' : errorCodeOf(state.error);
 }
 
@@ -159,9 +191,14 @@ async function record(
     errorCode: errorCode ?? undefined,
     requestId: `ai:${call.callId}`,
     source: hold ? 'platform' : 'byok',
-    success: status === 'charged' || (status === 'byok' && usage !== null),
+    // A client that stopped the stream is no failure of the provider's.
+    success:
+      status === 'charged' ||
+      (status === 'byok' && usage !== null) ||
+      errorCode === 'client_aborted',
     metadata: {
       ...state.notes,
+      ...(status === 'counted' ? { usageCountedBy: 'gateway' } : {}),
       holdId: hold?.holdId.toString() ?? null,
       priceId: context.priceId.toString(),
       status,

@@ -89,6 +89,8 @@ export async function transcribeMetered(
       inputTokens: 0,
       maxOutputTokens: 0,
       timeoutMs: 300_000,
+      // What was made (images, audio) cannot be counted from the text: unknown usage charges the hold.
+      countInput: null,
       media: { audioMilliseconds: boundMs },
     },
     args.prompt ? [{ role: 'user', content: args.prompt }] : [],

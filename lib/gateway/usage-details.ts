@@ -11,7 +11,15 @@ import { OPERATIONS } from '@/lib/usage';
  * aggregate dashboards; per-call detail is narrowed here to what the member did).
  */
 
-const USAGE_STATUSES = ['charged', 'voided', 'held', 'cached', 'byok', 'failed'] as const;
+const USAGE_STATUSES = [
+  'charged',
+  'voided',
+  'counted',
+  'held',
+  'cached',
+  'byok',
+  'failed',
+] as const;
 
 const cursorSchema = z.tuple([z.string().min(1).max(40), z.string().regex(/^\d{1,19}$/)]);
 

@@ -558,7 +558,7 @@ create table public.conversation_messages (
   model text check (model is null or char_length(model) between 1 and 64),
   -- Set for assistant replies from the settled call (service only).
   call_id uuid,
-  status text check (status is null or status in ('charged', 'voided', 'held', 'cached', 'byok')),
+  status text check (status is null or status in ('charged', 'voided', 'counted', 'held', 'cached', 'byok')),
   input_tokens integer not null default 0 check (input_tokens >= 0),
   output_tokens integer not null default 0 check (output_tokens >= 0),
   cached_tokens integer not null default 0 check (cached_tokens >= 0),

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as chat } from '../../app/api/ai/chat/route';
-import { generateChat } from '@/lib/gateway';
+import { countTokens, generateChat } from '@/lib/gateway';
 import { createUser, db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, grant, ledgerCheck, walletOf, fundedUser } from '../helpers/ledger';
 import { MOCK_PROMPT_TOKENS } from '../helpers/mock-openai';
@@ -74,14 +74,15 @@ describe('metered calls over HTTP', () => {
     expect(generated.text).toBe('tok '.repeat(9));
     expect(generated.outcome.creditsUsed).toBe(await expectedCharge(MOCK_PROMPT_TOKENS, 0, 9));
 
-    // Client disconnect mid-stream: output was produced, usage never came → the hold is charged.
+    // Client disconnect mid-stream: usage never came → the prompt and the relayed output are
+    // counted by the gateway and charged at the price in force, far below the hold.
     const controller = new AbortController();
     const abortRequest = new Request(
       await request('/api/ai/chat', { user, body: body('mode=ok chunks=40 latency=20') }),
       { signal: controller.signal },
     );
     const aborted = await readUntilText(await chat(abortRequest), () => controller.abort());
-    expect(finishMetadata(aborted)).toMatchObject({ status: 'held' });
+    expect(finishMetadata(aborted)).toMatchObject({ status: 'counted' });
 
     const failedEarly = await streamCall(user, 'mode=error-before');
     expect(failedEarly.chunks.some((c) => c.type === 'error')).toBe(true);
@@ -91,16 +92,19 @@ describe('metered calls over HTTP', () => {
     });
 
     const failedMid = await streamCall(user, 'mode=error-mid chunks=10 latency=5');
-    expect(finishMetadata(failedMid.chunks)).toMatchObject({ status: 'held' });
+    expect(finishMetadata(failedMid.chunks)).toMatchObject({ status: 'counted' });
 
     const noUsage = await streamCall(user, 'mode=no-usage chunks=4');
-    expect(finishMetadata(noUsage.chunks)).toMatchObject({ status: 'held' });
+    expect(finishMetadata(noUsage.chunks)).toMatchObject({ status: 'counted' });
 
     const noUsageGenerated = await generateChat(user.session, {
       model: MODEL,
       prompt: [{ role: 'user', content: 'mode=no-usage chunks=4' }],
     });
-    expect(noUsageGenerated.outcome).toMatchObject({ status: 'held', usage: null });
+    expect(noUsageGenerated.outcome).toMatchObject({
+      status: 'counted',
+      usage: { outputTokens: countTokens('tok '.repeat(4)) },
+    });
 
     for (const mode of ['rate-limit', 'error-before']) {
       await expect(
@@ -137,8 +141,14 @@ describe('metered calls over HTTP', () => {
             Number(event.output_tokens),
           ),
         );
-      } else if (event.status === 'held') {
-        expect(event.credits_charged).toBe(event.amount);
+      } else if (event.status === 'counted') {
+        const priced = await expectedCharge(
+          Number(event.input_tokens),
+          0,
+          Number(event.output_tokens),
+        );
+        expect(event.credits_charged).toBe(priced < event.amount ? priced : event.amount);
+        expect(event.credits_charged).toBeLessThan(event.amount);
       } else {
         expect([event.credits_charged, event.hold_status]).toEqual([0n, 'voided']);
       }
@@ -149,10 +159,10 @@ describe('metered calls over HTTP', () => {
         'charged',
         'charged',
         'charged',
-        'held',
-        'held',
-        'held',
-        'held',
+        'counted',
+        'counted',
+        'counted',
+        'counted',
         'voided',
         'voided',
         'voided',

@@ -78,14 +78,14 @@ const chatBody = (text: string) => ({
   messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text }] }],
 });
 
-async function streamed(user: TestUser, text: string, kind: Kind): Promise<Told> {
+async function streamed(user: TestUser, text: string, kind: Kind, stopAfter = 1): Promise<Told> {
   let chunks;
   if (kind === 'abort') {
     const controller = new AbortController();
     const aborted = new Request(await request('/api/ai/chat', { user, body: chatBody(text) }), {
       signal: controller.signal,
     });
-    chunks = await readUntilText(await chat(aborted), () => controller.abort());
+    chunks = await readUntilText(await chat(aborted), () => controller.abort(), stopAfter);
   } else {
     const response = await chat(await request('/api/ai/chat', { user, body: chatBody(text) }));
     expect(response.status).toBe(200);
@@ -122,7 +122,8 @@ function call(index: number): Promise<Told> {
     case 'completion':
       return oneShot(`${tag} mode=ok chunks=${chunks}`, kind, false);
     case 'abort':
-      return streamed(payer, `${tag} mode=ok chunks=30 latency=5`, kind);
+      // The client stops after 1 to 25 of the 30 chunks: a different point for each call.
+      return streamed(payer, `${tag} mode=ok chunks=30 latency=5`, kind, 1 + ((index * 7) % 25));
     case 'error-before':
     case 'no-usage':
       return streamed(payer, `${tag} mode=${kind} chunks=${chunks}`, kind);
@@ -165,11 +166,12 @@ describe('1,000 mixed metered calls', () => {
     for (const t of told) statuses.set(t.kind, (statuses.get(t.kind) ?? new Set()).add(t.status));
     expect([...statuses.get('stream')!]).toEqual(['charged']);
     expect([...statuses.get('completion')!]).toEqual(['charged']);
-    expect([...statuses.get('abort')!]).toEqual(['held']);
+    // Without the provider's usage, the gateway's own count is charged (never the whole hold).
+    expect([...statuses.get('abort')!]).toEqual(['counted']);
     expect([...statuses.get('error-before')!]).toEqual(['voided']);
     expect([...statuses.get('rate-limit')!]).toEqual(['voided']);
-    expect([...statuses.get('error-mid')!]).toEqual(['held']);
-    expect([...statuses.get('no-usage')!]).toEqual(['held']);
+    expect([...statuses.get('error-mid')!]).toEqual(['counted']);
+    expect([...statuses.get('no-usage')!]).toEqual(['counted']);
     expect([...statuses.get('cache')!].sort()).toEqual(['cached', 'charged']);
     // Each prompt misses once (twice at most when two identical requests race in flight).
     const misses = told.filter((t) => t.kind === 'cache' && t.status === 'charged').length;
@@ -186,6 +188,10 @@ describe('1,000 mixed metered calls', () => {
       {
         status: string;
         source: string;
+        error_code: string | null;
+        success: boolean;
+        input_tokens: number;
+        output_tokens: number;
         credits_charged: bigint;
         priced: bigint | null;
         hold_amount: bigint | null;
@@ -193,7 +199,8 @@ describe('1,000 mixed metered calls', () => {
         posted_amount: bigint | null;
       }[]
     >`
-      select e.metadata->>'status' as status, e.source, e.credits_charged, h.amount as hold_amount,
+      select e.metadata->>'status' as status, e.source, e.error_code, e.success, e.input_tokens,
+             e.output_tokens, e.credits_charged, h.amount as hold_amount,
              h.status as hold_status, h.posted_amount,
              ceil(((e.input_tokens - e.cached_tokens)::numeric * p.input_per_mtok
                    + e.cached_tokens::numeric * p.cached_input_per_mtok
@@ -207,12 +214,24 @@ describe('1,000 mixed metered calls', () => {
     expect(rows).toHaveLength(CALLS);
     for (const row of rows) {
       if (row.status === 'charged') expect(row.credits_charged).toBe(row.priced);
-      else if (row.status === 'held') expect(row.credits_charged).toBe(row.hold_amount);
+      else if (row.status === 'counted') {
+        // The counted tokens are in the row, so the same independent pricing applies, capped
+        // at the hold; a stop costs what was used, far below the hold.
+        const cap = row.priced! < row.hold_amount! ? row.priced! : row.hold_amount!;
+        expect(row.credits_charged).toBe(cap);
+        expect(row.input_tokens).toBeGreaterThan(0);
+      } else if (row.status === 'held') expect(row.credits_charged).toBe(row.hold_amount);
       else expect(row.credits_charged).toBe(0n);
       if (row.hold_status !== null) expect(row.hold_status).not.toBe('pending');
       if (row.hold_status === 'posted') expect(row.posted_amount).toBe(row.credits_charged);
       expect(row.source).toBe(row.status === 'byok' ? 'byok' : 'platform');
     }
+    // A stop by the client is recorded as such, and is no provider error.
+    const stops = rows.filter((row) => row.error_code === 'client_aborted');
+    expect(stops.length).toBe(told.filter((t) => t.kind === 'abort').length);
+    expect(stops.every((row) => row.success && row.status === 'counted')).toBe(true);
+    expect(stops.every((row) => row.credits_charged < row.hold_amount!)).toBe(true);
+    expect(new Set(stops.map((row) => row.output_tokens)).size).toBeGreaterThan(5);
 
     // The ledger, the usage rows and what the clients were told all agree, to the micro-credit.
     const recorded = rows.reduce((sum, row) => sum + row.credits_charged, 0n);

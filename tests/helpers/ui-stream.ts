@@ -19,8 +19,12 @@ export async function readUiStream(response: Response): Promise<UiChunk[]> {
   return parseSse(await response.text());
 }
 
-/** Reads until the first text delta arrives, then calls `then` and reads the rest. */
-export async function readUntilText(response: Response, then: () => void): Promise<UiChunk[]> {
+/** Reads until `deltas` text deltas (1 by default) arrived, then calls `then` and reads the rest. */
+export async function readUntilText(
+  response: Response,
+  then: () => void,
+  deltas = 1,
+): Promise<UiChunk[]> {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -29,7 +33,7 @@ export async function readUntilText(response: Response, then: () => void): Promi
     const { done, value } = await reader.read();
     if (done) break;
     text += decoder.decode(value, { stream: true });
-    if (!fired && text.includes('"text-delta"')) {
+    if (!fired && text.split('"text-delta"').length - 1 >= deltas) {
       fired = true;
       then();
     }
