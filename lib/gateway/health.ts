@@ -3,10 +3,10 @@ import type { Tx } from '@/lib/db';
 
 /**
  * Provider health from the raw usage events of a window: calls, failures, error rate and latency
- * (a stream the client stopped is recorded as a success with error_code client_aborted: not the
- * provider's failure, so it stays out of the error rate)
  * p50/p95 (linear interpolation). Cache hits are left out: no provider was called. Platform and
- * BYOK calls both count, since both reach the provider. Run it as the service (all subjects).
+ * BYOK calls both count, since both reach the provider. A stream the client stopped is recorded
+ * as a success with error_code client_aborted: not the provider's failure, so it stays out of
+ * the error rate. Run it as the service (all subjects).
  */
 
 export interface ProviderHealth {
