@@ -35,6 +35,7 @@ export async function embedMetered(
         return counted + Math.ceil(counted / 4) + 8 * args.values.length;
       },
       countInput: () => args.values.reduce((sum, value) => sum + countTokens(value), 0),
+      inputBytes: args.values.reduce((sum, value) => sum + Buffer.byteLength(value, 'utf8'), 0),
       maxOutputTokens: 0,
       timeoutMs: 60_000,
     },

@@ -6,7 +6,7 @@ import { AppError, parseInput, subjectFor, type Subject } from '@/lib/core';
 import type { Hold } from '@/lib/credits';
 import type { DbSession } from '@/lib/db';
 import type { Operation } from '@/lib/usage';
-import { admitCall } from './admit';
+import { admitCall, precheckAdmission } from './admit';
 import { subjectKeys } from './byok';
 import { loadCallContext, type CallContext } from './catalog';
 import { loadMediaPrice } from './media-price';
@@ -15,6 +15,7 @@ import { assertInputAllowed, moderationKeyFor, withOutputModeration } from './mo
 import { creditsFor } from './pricing';
 import { isProviderConfigured, languageModelFor } from './providers';
 import { settle, type CallOutcome } from './settle';
+import { minTokensForBytes } from './token-count';
 import { countPromptTokens, estimateInputTokens, type PromptMessage } from './tokenizer';
 
 export type { CallOutcome } from './settle';
@@ -30,6 +31,8 @@ export type { CallOutcome } from './settle';
  */
 
 const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
+/** Inputs up to this size are counted at once (a few milliseconds at worst). */
+const EAGER_COUNT_BYTES = 8_192;
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 export const meteredCallInput = z.object({
@@ -75,6 +78,9 @@ interface CallSpec {
   /** Worst-case input tokens (tokenizer count plus margin); a function is counted after the
    * kill switches and model checks, so a refused call costs no counting. */
   inputTokens: number | (() => number);
+  /** UTF-8 bytes of the input (defaults to the prompt's): above EAGER_COUNT_BYTES the cheap
+   * refusals run before counting. */
+  inputBytes?: number;
   /** The input's exact token count (no margin), charged when the provider reports no usage;
    * defaults to the prompt's count; null for input that is no text. */
   countInput?: (() => number) | null;
@@ -124,6 +130,23 @@ export async function openMeteredCall(
   if (!byok && !isProviderConfigured(context.provider)) {
     throw new AppError('unavailable', `The ${context.provider} provider is not configured.`, {
       provider: context.provider,
+    });
+  }
+  // A large input is counted only once the rate limit, the plan and the wallet could admit it
+  // at the least it can cost: a refused caller never makes the server count 100,000 characters.
+  const inputBytes =
+    spec.inputBytes ??
+    prompt.reduce((sum, message) => sum + Buffer.byteLength(message.content, 'utf8'), 0);
+  if (typeof spec.inputTokens === 'function' && inputBytes > EAGER_COUNT_BYTES) {
+    const leastTokens = minTokensForBytes(inputBytes);
+    await precheckAdmission(session, subject, {
+      byok,
+      leastTokens,
+      leastCredits: creditsFor(context.price, {
+        inputTokens: leastTokens,
+        cachedInputTokens: 0,
+        outputTokens: 0,
+      }),
     });
   }
   const inputTokens =

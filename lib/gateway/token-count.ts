@@ -27,6 +27,7 @@ interface RankTable {
 }
 
 let table: RankTable | undefined;
+let longest = 0;
 let splitter: RegExp | undefined;
 const cache = new Map<string, number>();
 
@@ -50,6 +51,7 @@ function rankTable(): RankTable {
     tokens.forEach((token, index) => {
       const bytes = atob(token);
       const rank = first + index;
+      if (bytes.length > longest) longest = bytes.length;
       if (bytes.length === 2) built.pairs[(bytes.charCodeAt(0) << 8) | bytes.charCodeAt(1)] = rank;
       else if (bytes.length >= 3 && bytes.length <= SHORT_BYTES)
         built.short.set(pack(bytes, 0, bytes.length), rank);
@@ -126,6 +128,15 @@ function countPreToken(text: string, ranks: RankTable): number {
   }
   if (cacheable) remember(text, count);
   return count;
+}
+
+/**
+ * The fewest tokens `bytes` UTF-8 bytes can be: no token is longer than the vocabulary's longest.
+ * A lower bound that costs nothing to compute, for refusals that must come before counting.
+ */
+export function minTokensForBytes(bytes: number): number {
+  rankTable();
+  return Math.ceil(bytes / longest);
 }
 
 /** Forgets remembered counts (for benchmarks: every timed run starts cold). */

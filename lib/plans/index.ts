@@ -8,4 +8,4 @@ export {
   type OveragePolicy,
 } from './plans';
 export { getSubscription, changePlan, type PlanChange, type Subscription } from './subscriptions';
-export { InsufficientAllowanceError, planError } from './errors';
+export { InsufficientAllowanceError, RateLimitedError, planError } from './errors';
