@@ -51,6 +51,8 @@ async function timedHealth(): Promise<{ status: number; ms: number }> {
 describe('GET /api/health when the database is down', () => {
   it('is 200 through the proxy, then 503 within 2 s once the database hangs or refuses', async () => {
     const user = await createUser('Health watcher');
+    // Signed in while the database is up (signing in opens a session row).
+    const meRequest = await request('/api/me', { user });
     await closePool();
     process.env.DATABASE_URL = proxiedUrl.toString();
     expect((await timedHealth()).status).toBe(200);
@@ -76,7 +78,7 @@ describe('GET /api/health when the database is down', () => {
 
     // An ordinary request on the dead pool fails (5xx) instead of hanging.
     const started = performance.now();
-    const response = await me(await request('/api/me', { user }));
+    const response = await me(meRequest);
     expect(response.status).toBeGreaterThanOrEqual(500);
     expect(performance.now() - started).toBeLessThan(4_000);
   });
