@@ -51,6 +51,13 @@ const schema = z.object({
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
       .optional(),
   ),
+  // API keys are stored as HMAC-SHA256 under this secret; unset means one derived from
+  // AUTH_JWT_SECRET. Changing it invalidates every API key.
+  API_KEY_PEPPER: optionalString.pipe(
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  // Which keys this deployment accepts: tg_live_… or tg_test_….
+  API_KEY_ENVIRONMENT: z.enum(['live', 'test']).default('test'),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_URL: optionalUrl,
