@@ -29,6 +29,11 @@ export interface KeyedRequest {
   key: string;
   /** The validated body, so formatting and key order do not make two requests differ. */
   body: unknown;
+  /**
+   * Top-level fields of a JSON answer that are never stored: a replay carries them as null (a
+   * secret shown once stays shown once, and never rests in this table).
+   */
+  replayWithout?: readonly string[];
 }
 
 function fingerprint(request: KeyedRequest): string {
@@ -113,10 +118,11 @@ async function run(
     return response;
   }
   const body = await response.text();
+  const stored = storableBody(body, request.replayWithout);
   await asService(
     (tx) => tx`
       select public.idempotency_finish(${request.userId}, ${route}, ${request.key}, ${runner},
-        ${response.status}, ${body}, ${type})`,
+        ${response.status}, ${stored}, ${type})`,
   );
   return new Response(body, { status: response.status, headers: response.headers });
 }
@@ -126,4 +132,17 @@ async function forget(request: KeyedRequest, route: string, runner: string): Pro
     (tx) => tx`
       select public.idempotency_abandon(${request.userId}, ${route}, ${request.key}, ${runner})`,
   );
+}
+
+function storableBody(body: string, without: readonly string[] | undefined): string {
+  if (!without?.length) return body;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return body;
+    const kept: Record<string, unknown> = { ...(parsed as Record<string, unknown>) };
+    for (const field of without) if (field in kept) kept[field] = null;
+    return JSON.stringify(kept);
+  } catch {
+    return body;
+  }
 }

@@ -20,6 +20,8 @@ interface RouteOptions<P, Q, B, A extends Auth> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** Top-level answer fields a keyed retry gets back as null (secrets shown once). */
+  replayWithout?: readonly string[];
 }
 
 interface RouteContext<P, Q, B, A extends Auth> {
@@ -129,6 +131,7 @@ export function route<P = undefined, Q = undefined, B = undefined, A extends Aut
           path: pathname,
           key: idempotencyKey,
           body,
+          replayWithout: options.replayWithout,
         },
         answer,
       );

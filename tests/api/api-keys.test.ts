@@ -100,6 +100,28 @@ describe('creating and listing keys', () => {
     expect(keys.map((k) => k.id)).toContain(key.id);
   });
 
+  it('a keyed retry replays the answer without the secret, which is never stored', async () => {
+    const send = async () =>
+      createRoute(
+        await request('/api/keys', {
+          user: owner,
+          body: { name: 'Retried', scopes: ['ai:chat'] },
+          headers: { 'idempotency-key': 'create-retried-key' },
+        }),
+      );
+    const first = (await (await send()).json()) as Created;
+    expect(first.secret).toMatch(/^tg_test_/);
+    const retry = await send();
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const replayed = (await retry.json()) as { secret: string | null; key: { id: string } };
+    expect(replayed).toMatchObject({ secret: null, key: { id: first.key.id } });
+    const stored = await db()<{ response_body: string }[]>`
+      select response_body from private.idempotent_requests where key = 'create-retried-key'`;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.response_body).not.toContain(first.secret.slice(12));
+  });
+
   it('refuses unknown scopes, bad ranges and past expiries with 422, writing nothing', async () => {
     const [before] = await db()`select count(*)::int as n from public.api_keys`;
     for (const body of [

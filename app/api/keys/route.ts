@@ -11,6 +11,7 @@ export const GET = route(
 );
 
 /** Creates a key. The answer holds its secret: the only time it is shown. */
-export const POST = route({ body: createApiKeyInput }, async ({ session, body }) =>
-  jsonWithStatus(await createApiKey(session, body), 201),
+export const POST = route(
+  { body: createApiKeyInput, replayWithout: ['secret'] },
+  async ({ session, body }) => jsonWithStatus(await createApiKey(session, body), 201),
 );
