@@ -7,6 +7,7 @@ import { toJson, subjectFor } from '@/lib/core';
 import { getViewer } from '@/lib/auth';
 import { BYOK_PROVIDERS, listByokActivity, listProviderKeys } from '@/lib/gateway';
 import { resolveWallet } from '@/lib/credits';
+import { listApiKeys } from '@/lib/api-keys';
 import { billingMode, getAutoRecharge, listPackages } from '@/lib/stripe';
 import { alertSettingsView, getAlertSettings } from '@/lib/alerts';
 import { AutoRechargeForm } from '@/components/billing/auto-recharge-form';
@@ -15,14 +16,16 @@ import { toPackageView } from '@/components/billing/views';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ProfileForm } from './profile-form';
+import { apiKeyViewSchema } from './api-keys-api';
+import { ApiKeys } from './api-keys-client';
 import { storedKeySchema } from './provider-keys-api';
 import { ProviderKeys } from './provider-keys-client';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 /**
- * The viewer's profile, auto-recharge, alert thresholds, provider keys, and the ways to webhooks
- * and to their orgs.
+ * The viewer's profile, auto-recharge, alert thresholds, provider keys, API keys, and the ways to
+ * webhooks and to their orgs.
  */
 export default async function SettingsPage() {
   const viewer = await getViewer();
@@ -37,9 +40,18 @@ export default async function SettingsPage() {
       .filter((org) => org.role === 'owner' || org.role === 'admin')
       .map((org) => ({ orgId: org.id, label: org.name })),
   ];
-  const [packages, autoRecharge, scopedKeys] = await Promise.all([
+  const [packages, autoRecharge, scopedApiKeys, scopedKeys] = await Promise.all([
     listPackages(session),
     getAutoRecharge(session, walletId),
+    Promise.all(
+      keyScopes.map(async (scope) => ({
+        ...scope,
+        // Through the API's JSON so the first render and every refetch share one shape.
+        keys: z
+          .array(apiKeyViewSchema)
+          .parse(JSON.parse(toJson(await listApiKeys(session, scope.orgId)))),
+      })),
+    ),
     Promise.all(
       keyScopes.map(async (scope) => {
         const [keys, activity] = await Promise.all([
@@ -155,6 +167,31 @@ export default async function SettingsPage() {
                 activity={scope.activity}
                 now={renderedAt}
               />
+            </section>
+          ))}
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle as="h2">API keys</CardTitle>
+          <CardDescription>
+            Call Tollgate from your own code. A key spends from its wallet within its own limits;
+            its secret is shown once, when it is created or rotated.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-col gap-8">
+          {scopedApiKeys.map((scope) => (
+            <section
+              key={scope.orgId ?? 'personal'}
+              aria-label={`API keys of ${scope.label}`}
+              className="flex flex-col gap-4"
+            >
+              {scopedApiKeys.length > 1 ? (
+                <h3 className="text-sm font-semibold">
+                  {scope.orgId ? `${scope.label} (organization)` : 'Personal keys'}
+                </h3>
+              ) : null}
+              <ApiKeys orgId={scope.orgId} scopeLabel={scope.label} initialKeys={scope.keys} />
             </section>
           ))}
         </CardContent>
