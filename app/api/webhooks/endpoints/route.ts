@@ -11,6 +11,7 @@ export const GET = route(
 );
 
 /** Registers an endpoint. The answer holds its signing secret: the only time it is shown. */
-export const POST = route({ body: createEndpointInput }, async ({ session, body }) =>
-  jsonWithStatus(await createEndpoint(session, body), 201),
+export const POST = route(
+  { body: createEndpointInput, replayWithout: ['secret'] },
+  async ({ session, body }) => jsonWithStatus(await createEndpoint(session, body), 201),
 );
