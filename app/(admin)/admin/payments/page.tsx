@@ -26,6 +26,8 @@ const FILTERS: { label: string; status?: StripeEventStatus }[] = [
 
 const TONE = { processed: 'success', ignored: 'secondary', rejected: 'destructive' } as const;
 
+const received = (at: Date) => `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
 /** The Stripe events the webhook received, with what became of each and why. */
 export default async function AdminPaymentsPage({
   searchParams,
@@ -75,37 +77,59 @@ export default async function AdminPaymentsPage({
           {events.length === 0 ? (
             <p className="text-muted-foreground text-sm">No events yet.</p>
           ) : (
-            <Table data-testid="admin-stripe-events">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Received</TableHead>
-                  <TableHead>Event</TableHead>
-                  <TableHead>Outcome</TableHead>
-                  <TableHead>Why</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
+            <>
+              {/* Phones: one stacked entry per event, nothing hidden in a sideways scroll. */}
+              <ul className="divide-y sm:hidden" data-testid="admin-stripe-events-list">
                 {events.map((event) => (
-                  <TableRow key={event.id}>
-                    <TableCell className="whitespace-nowrap tabular-nums">
-                      {event.receivedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC
-                    </TableCell>
-                    <TableCell>
-                      <span className="font-medium">{event.type}</span>
-                      <span className="text-muted-foreground block font-mono text-xs">
-                        {event.id}
-                      </span>
-                    </TableCell>
-                    <TableCell>
+                  <li key={event.id} className="flex flex-col gap-1 py-3">
+                    <div className="flex items-center justify-between gap-2">
+                      <span className="font-medium break-all">{event.type}</span>
                       <Badge variant={TONE[event.status]}>{event.status}</Badge>
-                    </TableCell>
-                    <TableCell className="text-muted-foreground max-w-md text-sm whitespace-normal">
-                      {event.detail ?? '—'}
-                    </TableCell>
-                  </TableRow>
+                    </div>
+                    <span className="text-muted-foreground font-mono text-xs break-all">
+                      {event.id}
+                    </span>
+                    <span className="text-muted-foreground text-xs tabular-nums">
+                      {received(event.receivedAt)}
+                    </span>
+                    {event.detail ? <p className="text-sm">{event.detail}</p> : null}
+                  </li>
                 ))}
-              </TableBody>
-            </Table>
+              </ul>
+              <div className="hidden sm:block">
+                <Table data-testid="admin-stripe-events">
+                  <TableHeader>
+                    <TableRow>
+                      <TableHead>Received</TableHead>
+                      <TableHead>Event</TableHead>
+                      <TableHead>Outcome</TableHead>
+                      <TableHead>Why</TableHead>
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {events.map((event) => (
+                      <TableRow key={event.id}>
+                        <TableCell className="whitespace-nowrap tabular-nums">
+                          {received(event.receivedAt)}
+                        </TableCell>
+                        <TableCell>
+                          <span className="font-medium">{event.type}</span>
+                          <span className="text-muted-foreground block font-mono text-xs">
+                            {event.id}
+                          </span>
+                        </TableCell>
+                        <TableCell>
+                          <Badge variant={TONE[event.status]}>{event.status}</Badge>
+                        </TableCell>
+                        <TableCell className="text-muted-foreground max-w-md text-sm whitespace-normal">
+                          {event.detail ?? '—'}
+                        </TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              </div>
+            </>
           )}
         </CardContent>
       </Card>
