@@ -20,8 +20,8 @@ const SHORT_BYTES = 6;
 interface RankTable {
   /** Ranks of 2-byte tokens, indexed by (b0 << 8) | b1; -1 when absent. */
   pairs: Int32Array;
-  /** Ranks of 3- to 6-byte tokens by their bytes packed in a number (cheap to hash). */
-  short: Map<number, number>;
+  /** Ranks of 3- to 6-byte tokens: an open-addressing table keyed by two 32-bit words. */
+  short: ShortTable;
   /** Ranks of longer tokens by their byte string (one char per byte). */
   long: Map<string, number>;
 }
@@ -31,17 +31,64 @@ let longest = 0;
 let splitter: RegExp | undefined;
 const cache = new Map<string, number>();
 
-function pack(bytes: string, from: number, to: number): number {
-  let key = to - from; // the length keeps keys of different lengths apart
-  for (let i = from; i < to; i += 1) key = key * 256 + bytes.charCodeAt(i);
-  return key;
+/**
+ * 3- to 6-byte tokens in typed arrays, probed linearly: no boxed keys and no allocation per
+ * lookup, which matters because a count looks one up for every candidate merge.
+ */
+interface ShortTable {
+  low: Int32Array;
+  high: Int32Array;
+  rank: Int32Array;
+  mask: number;
+}
+const SHORT_SLOTS = 1 << 18; // above twice the number of 3- to 6-byte tokens in o200k_base
+
+/** The first four bytes, and the length with the rest, of bytes[from..to). */
+function words(bytes: string, from: number, to: number): [number, number] {
+  let low = 0;
+  const split = Math.min(from + 4, to);
+  for (let i = from; i < split; i += 1) low = (low << 8) | bytes.charCodeAt(i);
+  let high = to - from;
+  for (let i = split; i < to; i += 1) high = (high << 8) | bytes.charCodeAt(i);
+  return [low, high];
+}
+
+function slotOf(table: ShortTable, low: number, high: number): number {
+  return ((Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca77)) >>> 0) & table.mask;
+}
+
+function shortInsert(table: ShortTable, bytes: string, rank: number): void {
+  const [low, high] = words(bytes, 0, bytes.length);
+  let slot = slotOf(table, low, high);
+  while (table.rank[slot] !== -1) slot = (slot + 1) & table.mask;
+  table.low[slot] = low;
+  table.high[slot] = high;
+  table.rank[slot] = rank;
+}
+
+function shortRank(table: ShortTable, bytes: string, from: number, to: number): number {
+  let low = 0;
+  const split = Math.min(from + 4, to);
+  for (let i = from; i < split; i += 1) low = (low << 8) | bytes.charCodeAt(i);
+  let high = to - from;
+  for (let i = split; i < to; i += 1) high = (high << 8) | bytes.charCodeAt(i);
+  for (let slot = slotOf(table, low, high); ; slot = (slot + 1) & table.mask) {
+    const rank = table.rank[slot]!;
+    if (rank === -1) return Infinity;
+    if (table.low[slot] === low && table.high[slot] === high) return rank;
+  }
 }
 
 function rankTable(): RankTable {
   if (table) return table;
   const built: RankTable = {
     pairs: new Int32Array(65_536).fill(-1),
-    short: new Map(),
+    short: {
+      low: new Int32Array(SHORT_SLOTS),
+      high: new Int32Array(SHORT_SLOTS),
+      rank: new Int32Array(SHORT_SLOTS).fill(-1),
+      mask: SHORT_SLOTS - 1,
+    },
     long: new Map(),
   };
   for (const line of o200kBase.bpe_ranks.split('\n')) {
@@ -54,7 +101,7 @@ function rankTable(): RankTable {
       if (bytes.length > longest) longest = bytes.length;
       if (bytes.length === 2) built.pairs[(bytes.charCodeAt(0) << 8) | bytes.charCodeAt(1)] = rank;
       else if (bytes.length >= 3 && bytes.length <= SHORT_BYTES)
-        built.short.set(pack(bytes, 0, bytes.length), rank);
+        shortInsert(built.short, bytes, rank);
       else if (bytes.length > SHORT_BYTES) built.long.set(bytes, rank);
     });
   }
@@ -69,7 +116,7 @@ function rankOf(ranks: RankTable, bytes: string, from: number, to: number): numb
     const rank = ranks.pairs[(bytes.charCodeAt(from) << 8) | bytes.charCodeAt(from + 1)]!;
     return rank < 0 ? Infinity : rank;
   }
-  if (length <= SHORT_BYTES) return ranks.short.get(pack(bytes, from, to)) ?? Infinity;
+  if (length <= SHORT_BYTES) return shortRank(ranks.short, bytes, from, to);
   return ranks.long.get(bytes.slice(from, to)) ?? Infinity;
 }
 
@@ -110,6 +157,10 @@ function mergeCount(bytes: string, ranks: RankTable): number {
   return parts;
 }
 
+/** The last pieces counted, and their counts (see countPreToken). */
+const recent: string[] = new Array<string>(8).fill('');
+const recentCounts = new Int32Array(8);
+
 function countPreToken(text: string, ranks: RankTable): number {
   const cacheable = text.length <= CACHED_CHARS;
   if (cacheable) {
@@ -117,13 +168,28 @@ function countPreToken(text: string, ranks: RankTable): number {
     if (hit !== undefined) return hit;
   }
   const bytes = ASCII.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
+  if (bytes.length <= PIECE_BYTES) {
+    const count = mergeCount(bytes, ranks);
+    if (cacheable) remember(text, count);
+    return count;
+  }
+  // A long pre-token is cut into pieces. The pieces of a run repeat (one letter: one piece; a
+  // 3-byte character: three phases of 64 bytes), so the last few pieces' counts are kept in a
+  // small ring and reused; random text never repeats and costs the ring nothing but a compare.
   let count = 0;
+  recent.fill('');
+  let next = 0;
   for (let from = 0; from < bytes.length; from += PIECE_BYTES) {
     const piece = bytes.slice(from, from + PIECE_BYTES);
-    const known = piece.length === PIECE_BYTES ? cache.get(piece) : undefined;
-    const tokens = known ?? mergeCount(piece, ranks);
-    // Cut pieces of a long run repeat (a run of one letter is all one piece): remember them.
-    if (known === undefined && piece.length === PIECE_BYTES) remember(piece, tokens);
+    const seen = recent.indexOf(piece);
+    if (seen >= 0) {
+      count += recentCounts[seen]!;
+      continue;
+    }
+    const tokens = mergeCount(piece, ranks);
+    recent[next] = piece;
+    recentCounts[next] = tokens;
+    next = (next + 1) % recent.length;
     count += tokens;
   }
   if (cacheable) remember(text, count);
