@@ -93,7 +93,10 @@ export function ApiKeyCreateDialog({
           <div className="flex flex-col gap-4">
             <DialogHeader>
               <DialogTitle>API key “{create.data.key.name}” created</DialogTitle>
-              <DialogDescription>Send it as `Authorization: Bearer &lt;key&gt;`.</DialogDescription>
+              <DialogDescription>
+                Send it as{' '}
+                <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code>.
+              </DialogDescription>
             </DialogHeader>
             <ApiKeySecret secret={create.data.secret} />
             <DialogFooter>
