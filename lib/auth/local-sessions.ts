@@ -1,4 +1,5 @@
 import 'server-only';
+import { one } from '@/lib/core';
 import { asService, type JwtClaims } from '@/lib/db';
 import { LOCAL_SESSION_TTL_SECONDS, signLocalSession, verifyLocalToken } from './local-jwt';
 
@@ -10,11 +11,14 @@ import { LOCAL_SESSION_TTL_SECONDS, signLocalSession, verifyLocalToken } from '.
 
 /** Opens a session for the user and returns its signed token. */
 export async function startLocalSession(user: { id: string; email: string }): Promise<string> {
-  const [row] = await asService(
-    (tx) => tx<{ id: string }[]>`
-      select public.local_session_start(${user.id}, ${LOCAL_SESSION_TTL_SECONDS}) as id`,
+  const row = one(
+    await asService(
+      (tx) => tx<{ id: string }[]>`
+        select public.local_session_start(${user.id}, ${LOCAL_SESSION_TTL_SECONDS}) as id`,
+    ),
+    'the new session',
   );
-  return signLocalSession({ ...user, sessionId: row!.id });
+  return signLocalSession({ ...user, sessionId: row.id });
 }
 
 /** The claims of a token whose session is still open, or null. */
