@@ -83,7 +83,9 @@ export default async function AdminPaymentsPage({
                 {events.map((event) => (
                   <li key={event.id} className="flex flex-col gap-1 py-3">
                     <div className="flex items-center justify-between gap-2">
-                      <span className="font-medium break-all">{event.type}</span>
+                      <span className="text-sm font-medium [overflow-wrap:anywhere]">
+                        {event.type}
+                      </span>
                       <Badge variant={TONE[event.status]}>{event.status}</Badge>
                     </div>
                     <span className="text-muted-foreground font-mono text-xs break-all">
