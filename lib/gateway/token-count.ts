@@ -67,6 +67,7 @@ function shortInsert(table: ShortTable, bytes: string, rank: number): void {
 }
 
 function shortRank(table: ShortTable, bytes: string, from: number, to: number): number {
+  // The two words of `words`, computed inline: this runs for every candidate merge, so no array.
   let low = 0;
   const split = Math.min(from + 4, to);
   for (let i = from; i < split; i += 1) low = (low << 8) | bytes.charCodeAt(i);

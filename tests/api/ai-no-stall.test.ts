@@ -4,7 +4,7 @@ import { POST as complete } from '../../app/api/ai/completions/route';
 import { POST as embed } from '../../app/api/ai/embeddings/route';
 import { GET as health } from '../../app/api/health/route';
 import { createUser, db, request, type TestUser } from '../helpers/fixtures';
-import { CREDIT, available, fundedUser, ledgerCheck } from '../helpers/ledger';
+import { CREDIT, available, fundedUser, ledgerCheck, walletOf } from '../helpers/ledger';
 import { serveMockOpenAI } from '../helpers/gateway';
 
 /**
@@ -92,7 +92,7 @@ describe('pathological input never stalls the server', () => {
     // Refused on a byte-length bound: no tokenizer ran, so every answer came at once.
     expect(run.slowest).toBeLessThan(1_000);
     expect(await ledgerCheck()).toEqual(before);
-    expect(await available(await walletOf(broke))).toBe(0n);
+    expect(await available(await walletOf({ userId: broke.id }))).toBe(0n);
   });
 
   it('a caller who can pay is counted in linear time: charged as usual, health keeps answering', async () => {
@@ -135,10 +135,3 @@ describe('pathological input never stalls the server', () => {
     ).toHaveLength(0);
   });
 });
-
-async function walletOf(user: TestUser): Promise<string> {
-  const [row] = await db()<
-    { id: string }[]
-  >`select id from public.accounts where user_id = ${user.id}`;
-  return row!.id;
-}
