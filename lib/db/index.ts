@@ -11,7 +11,9 @@ import { HEALTH_DEADLINE_MS, withDeadline } from './request-timeouts';
  *   asService(tx => …)          a transaction as `service_role` for trusted server work
  *                               (webhooks, jobs, the platform admin).
  *
- * There is no third door: app code never queries outside one of these.
+ * There is no third door for queries: app code never queries outside one of these. The one
+ * exception is group commit (`groupCommit`), which sends a batch function in one statement; that
+ * function switches to each item's role and claims itself, exactly as these doors would.
  */
 
 export type Tx = postgres.TransactionSql;
@@ -102,3 +104,5 @@ export async function pingDatabase(): Promise<boolean> {
   );
   return row?.ok === 1;
 }
+
+export { groupCommit, type GroupCommit } from './group-commit';
