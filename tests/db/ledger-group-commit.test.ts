@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { reserveCredits, settleHold, spendCredits, voidHold } from '../../lib/credits';
 import { groupCommit } from '../../lib/db/group-commit';
-import { createUser, db, type TestUser } from '../helpers/fixtures';
+import { as, claimsFor, createUser, db, outcome, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, fundedUser, ledgerCheck } from '../helpers/ledger';
 
 /**
@@ -167,6 +167,23 @@ describe('concurrent spends on one wallet through group commit', () => {
     expect(replayA).toMatchObject({ posted: CREDIT, replayed: true });
     expect(await available(own)).toBe(7n * CREDIT);
     expect(await ledgerCheck()).toEqual([]);
+  });
+});
+
+describe('who may batch', () => {
+  it('only the service: a signed-in user cannot run a batch (it could act as anyone)', async () => {
+    const items = [{ op: 'spend', wallet, amount: '1', category: 'other', key: 'sneaky' }];
+    for (const role of ['authenticated', 'anon'] as const) {
+      expect(
+        await outcome(() =>
+          as(
+            role,
+            claimsFor(owner.id),
+            (tx) => tx`select * from public.credit_batch(${tx.json(items)})`,
+          ),
+        ),
+      ).toBe('42501');
+    }
   });
 });
 
