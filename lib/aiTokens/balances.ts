@@ -8,6 +8,7 @@ import {
   type Actor,
   type Subject,
 } from '@/lib/core';
+import { statementAs } from '@/lib/db';
 import { planError } from '@/lib/plans';
 import { actions as actionsSchema, tokenTypeName } from './schemas';
 
@@ -130,8 +131,9 @@ export async function checkTokens(
   const { kind, id } = parseInput(subjectSchema, subject);
   const name = parseInput(tokenTypeName, tokenType);
   const count = parseInput(actionsSchema, actions);
+  // A read: one statement in one round trip (BEGIN, claims, the check and COMMIT sent together).
   const row = one(
-    await runAs(
+    await statementAs(
       actor,
       (tx) =>
         tx<

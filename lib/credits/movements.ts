@@ -2,6 +2,7 @@ import 'server-only';
 import { one } from '@/lib/core';
 import { z } from 'zod';
 import { asService, withUser, type DbSession, type Tx } from '@/lib/db';
+import { batched, emptyRow, type BatchRow } from './batch';
 import { ledgerError } from './errors';
 import {
   CATEGORIES,
@@ -39,21 +40,39 @@ interface SpendResult {
 
 export async function spendCredits(session: DbSession, input: SpendInput): Promise<SpendResult> {
   const args = spendInput.parse(input);
-  const row = one(
-    await withUser(
-      session,
-      (tx) =>
-        tx<{ transfer_id: bigint; amount: bigint; available: bigint; replayed: boolean }[]>`
-      select * from public.credit_spend(${args.walletId}, ${args.amount.toString()}::bigint, ${args.category},
-        ${args.idempotencyKey}, ${args.description ?? null}, ${tx.json(args.metadata)})`,
-    ).catch(ledgerError),
-    'result of credit_spend',
-  );
+  const single = async () => {
+    const row = one(
+      await withUser(
+        session,
+        (tx) =>
+          tx<Pick<BatchRow, 'transfer_id' | 'amount' | 'available' | 'replayed'>[]>`
+        select transfer_id, amount, available, replayed from public.credit_spend(${args.walletId},
+          ${args.amount.toString()}::bigint, ${args.category}, ${args.idempotencyKey},
+          ${args.description ?? null}, ${tx.json(args.metadata)})`,
+      ),
+      'result of credit_spend',
+    );
+    return { ...emptyRow, ...row };
+  };
+  // Group commit: the same credit_spend, as the same user, sharing one commit with its neighbours.
+  const row = await batched(
+    {
+      op: 'spend',
+      claims: session.claims,
+      wallet: args.walletId,
+      amount: args.amount.toString(),
+      category: args.category,
+      key: args.idempotencyKey,
+      description: args.description ?? null,
+      metadata: args.metadata,
+    },
+    single,
+  ).catch(ledgerError);
   return {
-    transferId: row.transfer_id,
-    amount: row.amount,
-    available: row.available,
-    replayed: row.replayed,
+    transferId: row.transfer_id!,
+    amount: row.amount!,
+    available: row.available!,
+    replayed: row.replayed!,
   };
 }
 
@@ -93,16 +112,37 @@ export async function reserveCredits(
     >`
       select * from public.credit_reserve(${args.walletId}, ${args.amount.toString()}::bigint, ${args.category},
         ${args.idempotencyKey}, ${args.ttlSeconds}, ${args.description ?? null}, ${t.json(args.metadata)})`;
-  const row = one(
-    await (tx ? run(tx) : withUser(session, run)).catch(ledgerError),
-    'result of credit_reserve',
-  );
+  const single = async (t: Tx) => one(await run(t), 'result of credit_reserve');
+  if (tx) {
+    const row = await single(tx).catch(ledgerError);
+    return {
+      holdId: row.hold_id,
+      amount: row.amount,
+      expiresAt: row.expires_at,
+      available: row.available,
+      replayed: row.replayed,
+    };
+  }
+  const row = await batched(
+    {
+      op: 'reserve',
+      claims: session.claims,
+      wallet: args.walletId,
+      amount: args.amount.toString(),
+      category: args.category,
+      key: args.idempotencyKey,
+      ttl: args.ttlSeconds,
+      description: args.description ?? null,
+      metadata: args.metadata,
+    },
+    async () => ({ ...emptyRow, ...(await withUser(session, single)) }),
+  ).catch(ledgerError);
   return {
-    holdId: row.hold_id,
-    amount: row.amount,
-    expiresAt: row.expires_at,
-    available: row.available,
-    replayed: row.replayed,
+    holdId: row.hold_id!,
+    amount: row.amount!,
+    expiresAt: row.expires_at!,
+    available: row.available!,
+    replayed: row.replayed!,
   };
 }
 
@@ -139,18 +179,21 @@ export async function settleHold(
       }[]
     >`
       select * from public.credit_settle(${args.holdId.toString()}::bigint, ${args.actual.toString()}::bigint)`;
-  const row = one(
-    await (tx ? run(tx) : asService(run)).catch(ledgerError),
-    'result of credit_settle',
-  );
+  const single = async (t: Tx) => one(await run(t), 'result of credit_settle');
+  const row = tx
+    ? await single(tx).catch(ledgerError)
+    : await batched(
+        { op: 'settle', hold: args.holdId.toString(), actual: args.actual.toString() },
+        async () => ({ ...emptyRow, ...(await asService(single)) }),
+      ).catch(ledgerError);
   return {
-    holdId: row.hold_id,
+    holdId: row.hold_id!,
     transferId: row.transfer_id,
-    posted: row.posted,
-    released: row.released,
-    shortfall: row.shortfall,
-    available: row.available,
-    replayed: row.replayed,
+    posted: row.posted!,
+    released: row.released!,
+    shortfall: row.shortfall!,
+    available: row.available!,
+    replayed: row.replayed!,
   };
 }
 
@@ -163,15 +206,18 @@ export async function voidHold(
   const run = (t: Tx) =>
     t<{ hold_id: bigint; released: bigint; available: bigint; replayed: boolean }[]>`
       select * from public.credit_void(${args.holdId.toString()}::bigint)`;
-  const row = one(
-    await (tx ? run(tx) : asService(run)).catch(ledgerError),
-    'result of credit_void',
-  );
+  const single = async (t: Tx) => one(await run(t), 'result of credit_void');
+  const row = tx
+    ? await single(tx).catch(ledgerError)
+    : await batched({ op: 'void', hold: args.holdId.toString() }, async () => ({
+        ...emptyRow,
+        ...(await asService(single)),
+      })).catch(ledgerError);
   return {
-    holdId: row.hold_id,
-    released: row.released,
-    available: row.available,
-    replayed: row.replayed,
+    holdId: row.hold_id!,
+    released: row.released!,
+    available: row.available!,
+    replayed: row.replayed!,
   };
 }
 

@@ -11,7 +11,9 @@ import { HEALTH_DEADLINE_MS, withDeadline } from './request-timeouts';
  *   asService(tx => …)          a transaction as `service_role` for trusted server work
  *                               (webhooks, jobs, the platform admin).
  *
- * There is no third door: app code never queries outside one of these.
+ * There is no third door for queries: app code never queries outside one of these. The one
+ * exception is group commit (`groupCommit`), which sends a batch function in one statement; that
+ * function switches to each item's role and claims itself, exactly as these doors would.
  */
 
 export type Tx = postgres.TransactionSql;
@@ -85,6 +87,36 @@ export function asService<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
 }
 
 /**
+ * One statement in a transaction as the user (or the service), in one round trip: BEGIN, the role
+ * and claims, the statement and COMMIT are sent together on one connection and run in that order,
+ * so the statement sees exactly what withUser/asService would give it (role, claims, RLS, grants)
+ * without waiting for each step. A failing step aborts the transaction, and COMMIT then rolls it
+ * back. For a single read or a single function call; work that needs several steps uses withUser.
+ */
+export async function statementAs<T extends readonly postgres.Row[]>(
+  session: DbSession | 'service',
+  statement: (sql: postgres.Sql) => postgres.PendingQuery<T>,
+): Promise<T> {
+  const conn = await getPool().reserve();
+  try {
+    const role = session === 'service' ? 'service_role' : 'authenticated';
+    const claims = session === 'service' ? SERVICE_CLAIMS : JSON.stringify(session.claims);
+    const steps = [
+      conn`begin`.execute(),
+      conn`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${claims}, true)`.execute(),
+    ];
+    const work = statement(conn).execute();
+    const commit = conn`commit`.execute();
+    const settled = await Promise.allSettled([...steps, work, commit]);
+    const failed = settled.find((step) => step.status === 'rejected');
+    if (failed) throw failed.reason;
+    return await work;
+  } finally {
+    conn.release();
+  }
+}
+
+/**
  * LISTEN on a channel of NOTIFY wake-ups (a channel carries no data, only "look again"), on the
  * pool's dedicated listening connection; `onListen` runs on every (re)connect.
  */
@@ -102,3 +134,5 @@ export async function pingDatabase(): Promise<boolean> {
   );
   return row?.ok === 1;
 }
+
+export { groupCommit, type GroupCommit } from './group-commit';
