@@ -181,7 +181,7 @@ export async function listAdminAudit(session: DbSession, limit = 25): Promise<Ad
     subject: row.subject_label ?? row.subject_id,
     reason: row.reason,
     detail: row.detail,
-    actor: row.actor ?? 'unknown admin',
+    actor: row.actor ?? 'system (seed or script)',
   }));
 }
 

@@ -19,8 +19,8 @@ type Mode = 'plan' | 'wallet-limit' | 'plan-limit';
 
 const copy: Record<Mode, { label: string; submit: string; busy: string }> = {
   plan: { label: 'Set a plan', submit: 'Set plan', busy: 'Setting…' },
-  'wallet-limit': { label: 'Set a wallet credit limit', submit: 'Set limit', busy: 'Saving…' },
-  'plan-limit': { label: 'Set a plan credit line', submit: 'Set plan line', busy: 'Saving…' },
+  'wallet-limit': { label: 'Wallet credit limit', submit: 'Set limit', busy: 'Saving…' },
+  'plan-limit': { label: 'Plan credit line', submit: 'Set plan line', busy: 'Saving…' },
 };
 
 /**
