@@ -222,6 +222,25 @@ describe('settling and freezing by invoice', () => {
   });
 });
 
+describe('alerts on a credit line', () => {
+  it('thresholds measure the line: 80 % of it in use raises one alert, the prepaid ones none', async () => {
+    const gina = await createUser('Gina');
+    const wallet = await walletOf({ userId: gina.id });
+    await grant(wallet, 10n * CREDIT);
+    await setLimit(wallet, 100n * CREDIT);
+    await spend(gina, wallet, 9n * CREDIT, 'pp-gina-1'); // 90 % of the credits: no alert on a line
+    await spend(gina, wallet, 80n * CREDIT, 'pp-gina-2'); // −79: 79 % of the line
+    await spend(gina, wallet, 2n * CREDIT, 'pp-gina-3'); // −81: 80 % crossed
+    await spend(gina, wallet, 1n * CREDIT, 'pp-gina-4');
+    const alerts = await db()<{ kind: string; threshold: bigint }[]>`
+      select kind, threshold from public.alerts where subject = ${'wallet:' + wallet} order by threshold`;
+    expect(alerts).toEqual([{ kind: 'balance.threshold', threshold: 80n }]);
+    const [note] = await db()<{ title: string }[]>`
+      select title from public.notifications where user_id = ${gina.id} and kind = 'balance.threshold'`;
+    expect(note!.title).toBe('You have used 80% of your credit line');
+  });
+});
+
 describe('where the credit line comes from', () => {
   it("a plan's line applies to wallets on it; an admin's limit wins; both are audited", async () => {
     const owner = await createUser('Erin');
