@@ -61,6 +61,13 @@ const schema = z.object({
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_URL: optionalUrl,
+  // Pay-as-you-go: the event name of the Stripe Billing Meter that postpaid usage is reported to.
+  STRIPE_METER_EVENT_NAME: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be a Stripe meter event name')
+      .default('tollgate_postpaid_credits'),
+  ),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   ANTHROPIC_API_KEY: optionalString,

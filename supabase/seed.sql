@@ -206,6 +206,33 @@ begin
 end
 $$;
 
+-- Pay-as-you-go: Nimbus Labs (owned by Ada Admin, admin@) spends past its credits on a 250-credit
+-- line set by support, so its credits page shows a negative balance and what it owes this period.
+insert into public.organizations (id, slug, name, created_by)
+values ('00000000-0000-4000-9000-000000000002', 'nimbus-labs', 'Nimbus Labs',
+        '00000000-0000-4000-8000-000000000005')
+on conflict (id) do nothing;
+insert into public.organization_members (org_id, user_id, role)
+values ('00000000-0000-4000-9000-000000000002', '00000000-0000-4000-8000-000000000005', 'owner')
+on conflict do nothing;
+
+do $$
+declare
+  nimbus uuid := (select id from public.accounts where org_id = '00000000-0000-4000-9000-000000000002');
+  n integer;
+begin
+  perform public.billing_customer_save(nimbus, 'local', 'cus_local_' || replace(nimbus::text, '-', ''));
+  perform public.admin_set_credit_limit(nimbus, 250000000, 'Demo: Nimbus Labs pays as it goes');
+  perform public.credit_grant(nimbus, 20000000, 'promo', 'seed-nimbus-welcome', now() + interval '60 days', null,
+    'Welcome credits');
+  for n in 1..12 loop
+    perform public.credit_spend(nimbus, (3000000 + n * 500000)::bigint,
+      case when n % 3 = 0 then 'premium_feature' else 'ai_usage' end, 'seed-nimbus-spend-' || n,
+      'Demo usage');
+  end loop;
+end
+$$;
+
 -- The demo history above is dated over the past weeks, but its credits arrived as the seed ran:
 -- open each wallet's alert period (this UTC month) as if that history had happened in real time,
 -- so "used this month" counts only this month's spending, and arm the next alert from there.

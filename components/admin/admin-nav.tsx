@@ -10,6 +10,7 @@ const links = [
   { href: '/admin/packages', label: 'Packages' },
   { href: '/admin/payments', label: 'Payments' },
   { href: '/admin/plans', label: 'Plans' },
+  { href: '/admin/plan-overrides', label: 'Plan overrides' },
   { href: '/admin/models', label: 'Models' },
   { href: '/admin/flags', label: 'Flags' },
 ] as const;

@@ -70,7 +70,9 @@ export function BalanceCard({ scope, initialSummary, initialGrant, title }: Bala
             >
               {formatCredits(data.available)}
             </span>
-            <span className="text-muted-foreground text-sm">credits available</span>
+            <span className="text-muted-foreground text-sm">
+              {data.available < 0n ? 'credits (owed on pay-as-you-go)' : 'credits available'}
+            </span>
           </p>
           <div className="flex flex-wrap gap-2 pb-1">
             {data.frozen ? (
@@ -79,7 +81,7 @@ export function BalanceCard({ scope, initialSummary, initialGrant, title }: Bala
                 Frozen
               </Badge>
             ) : null}
-            {level === 'critical' ? (
+            {data.creditLimit > 0n ? null : level === 'critical' ? (
               <Badge variant="destructive">
                 <CircleAlert aria-hidden="true" />
                 Almost empty

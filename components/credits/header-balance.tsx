@@ -97,7 +97,7 @@ export function HeaderBalance({ orgs }: { orgs: HeaderOrg[] }) {
       data-level={level}
       data-scope={scope.type}
       title={notice?.title}
-      aria-label={`${label} credits: ${amount} available.${notice ? ` ${notice.title}.` : ''}`}
+      aria-label={`${label} credits: ${data.available < 0n ? `${formatCredits(-data.available)} owed on pay-as-you-go` : `${amount} available`}.${notice ? ` ${notice.title}.` : ''}`}
     >
       {/* On a phone the plain coin gives way to the amount; warning icons always show. */}
       <Icon aria-hidden="true" className={cn('size-4', level === 'ok' && 'hidden sm:block')} />

@@ -35,14 +35,29 @@ export function formatBasisPoints(basisPoints: number): string {
   return `${Math.floor(basisPoints / 100).toLocaleString('en-US')}%`;
 }
 
-/** How loudly the credits themselves (grant and balance, not allowances) call for attention. */
+/** Pay-as-you-go: the share of the credit line in use, in basis points (0 when above zero). */
+export function creditLineBasisPoints(summary: Pick<WalletSummary, 'available' | 'creditLimit'>) {
+  if (summary.creditLimit <= 0n || summary.available >= 0n) return 0;
+  return Number((-summary.available * 10_000n) / summary.creditLimit);
+}
+
+/**
+ * How loudly the credits themselves (grant and balance, not allowances) call for attention. On a
+ * credit line the balance is measured against the line (80 / 95 / 100 % of it in use), not zero.
+ */
 export function creditSeverity(
-  summary: Pick<WalletSummary, 'available'>,
+  summary: Pick<WalletSummary, 'available' | 'creditLimit'>,
   grant: Pick<PeriodGrantProgress, 'grant' | 'usedBasisPoints'> | undefined,
 ): LimitSeverity | null {
   const balance = balanceLevel(summary.available);
   const fromBalance: LimitSeverity | null =
-    balance === 'critical' ? 'destructive' : balance === 'low' ? 'warning' : null;
+    summary.creditLimit > 0n
+      ? severityAt(creditLineBasisPoints(summary))
+      : balance === 'critical'
+        ? 'destructive'
+        : balance === 'low'
+          ? 'warning'
+          : null;
   const fromGrant = grant && grant.grant > 0n ? severityAt(grant.usedBasisPoints) : null;
   return louder(fromBalance, fromGrant);
 }
@@ -87,7 +102,23 @@ function grantNotice(grant: PeriodGrantProgress, whose: Whose): LimitNotice | nu
   };
 }
 
+function creditLineNotice(summary: WalletSummary, whose: Whose): LimitNotice | null {
+  const basisPoints = creditLineBasisPoints(summary);
+  const severity = severityAt(basisPoints);
+  if (!severity) return null;
+  const owed = formatCredits(-summary.available);
+  const line = formatCredits(summary.creditLimit);
+  return {
+    key: 'balance',
+    severity,
+    title: `${formatBasisPoints(basisPoints)} of the ${line}-credit line in use`,
+    description: `${owed} credits spent on pay-as-you-go, billed on ${whose === 'personal' ? 'your' : 'the'} next invoice. Spending stops at the end of the line; credits bought meanwhile are spent first.`,
+    buy: true,
+  };
+}
+
 function balanceNotice(summary: WalletSummary, whose: Whose): LimitNotice | null {
+  if (summary.creditLimit > 0n) return creditLineNotice(summary, whose);
   const level = balanceLevel(summary.available);
   if (level === 'ok') return null;
   const available = formatCredits(summary.available);

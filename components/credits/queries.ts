@@ -129,6 +129,7 @@ function decodeSummary(wire: Wire<WalletSummary>): WalletSummary {
     expiringSoon: micro(wire.expiringSoon),
     nextExpiryAt: nullable(wire.nextExpiryAt, instant),
     frozen: wire.frozen,
+    creditLimit: micro(wire.creditLimit),
   };
 }
 

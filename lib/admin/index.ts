@@ -19,3 +19,11 @@ export {
   flagKeyInput,
 } from './ai-editors';
 export { listStripeEvents, type StripeEventStatus, type StripeEventView } from './stripe-events';
+export {
+  setSubjectPlan,
+  setCreditLimit,
+  listAdminAudit,
+  listPlanLines,
+  type AdminAuditEntry,
+  type PlanLine,
+} from './plan-overrides';

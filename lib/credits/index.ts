@@ -2,6 +2,8 @@ export {
   resolveWallet,
   walletOf,
   getWalletSummary,
+  getCreditLine,
+  type CreditLine,
   type WalletSummary,
   type WalletRef,
 } from './wallets';

@@ -14,6 +14,8 @@ export interface WalletSummary {
   expiringSoon: bigint;
   nextExpiryAt: Date | null;
   frozen: boolean;
+  /** Pay-as-you-go: how far below zero `available` may go (0 without a credit line). */
+  creditLimit: bigint;
 }
 
 export type WalletRef = { type: 'personal' } | { type: 'org'; orgId: string };
@@ -54,12 +56,13 @@ interface SummaryRow {
   expiring_soon: bigint;
   next_expiry_at: Date | null;
   frozen: boolean;
+  credit_limit: bigint;
 }
 
 async function summaryIn(tx: Tx, walletId: string): Promise<WalletSummary> {
   const [row] = await tx<SummaryRow[]>`
     select s.account_id, a.kind, s.available, s.balance, s.pending, s.expiring_soon,
-           s.next_expiry_at, s.frozen
+           s.next_expiry_at, s.frozen, a.credit_limit
     from public.credit_summary(${walletId}) s
     join public.accounts a on a.id = s.account_id`.catch(ledgerError);
   if (!row) throw new NotFoundError('Wallet not found.');
@@ -72,9 +75,53 @@ async function summaryIn(tx: Tx, walletId: string): Promise<WalletSummary> {
     expiringSoon: row.expiring_soon,
     nextExpiryAt: row.next_expiry_at,
     frozen: row.frozen,
+    creditLimit: row.credit_limit,
   };
 }
 
 export function getWalletSummary(session: DbSession, walletId: string): Promise<WalletSummary> {
   return withUser(session, (tx) => summaryIn(tx, walletId));
+}
+
+export interface CreditLine {
+  /** The line in force now (0 while frozen). */
+  creditLimit: bigint;
+  /** The admin's limit for this wallet, else its plan's. */
+  configuredLimit: bigint;
+  override: boolean;
+  /** An unpaid invoice paused spending past zero. */
+  frozen: boolean;
+  /** Postpaid usage not yet settled by a paid invoice. */
+  owed: bigint;
+  /** Postpaid usage since the calendar month began (UTC). */
+  usedThisMonth: bigint;
+}
+
+/** Pay-as-you-go: the wallet's credit line and what it owes (null when it has neither). */
+export async function getCreditLine(
+  session: DbSession,
+  walletId: string,
+): Promise<CreditLine | null> {
+  const [row] = await withUser(session, (tx) =>
+    tx<
+      {
+        credit_limit: bigint;
+        configured_limit: bigint;
+        override: boolean;
+        frozen: boolean;
+        owed: bigint;
+        owed_this_period: bigint;
+      }[]
+    >`select credit_limit, configured_limit, override, frozen, owed, owed_this_period
+      from public.postpaid_summary(${walletId})`.catch(ledgerError),
+  );
+  if (!row || (row.configured_limit === 0n && row.owed === 0n && !row.frozen)) return null;
+  return {
+    creditLimit: row.credit_limit,
+    configuredLimit: row.configured_limit,
+    override: row.override,
+    frozen: row.frozen,
+    owed: row.owed,
+    usedThisMonth: row.owed_this_period,
+  };
 }

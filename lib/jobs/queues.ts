@@ -26,6 +26,9 @@ export const JOB_QUEUES = {
   },
   // A batch runs until no item is left; a crashed run is retried and resumes where it stopped.
   'ai.batch': { policy: 'standard', retryLimit: 2, retryDelay: 30, expireInSeconds: 60 * 60 },
+  // Pay-as-you-go usage to Stripe's meter; each usage row retries on its own backoff in SQL, and
+  // one send runs at a time.
+  'stripe.meter_events': { policy: 'singleton', retryLimit: 0, expireInSeconds: 5 * 60 },
 } satisfies Record<string, Omit<PgBoss.Queue, 'name'>>;
 
 export type JobName = keyof typeof JOB_QUEUES;

@@ -6,3 +6,10 @@ export { getLocalCheckout, completeLocalCheckout, type LocalCheckout } from './l
 export { getAutoRecharge, configureAutoRecharge, dispatchAutoRecharges } from './auto-recharge';
 export { listPayments, paymentsQuery, type Payment } from './payments';
 export { purchaseBody, autoRechargeBody, packageInput } from './schemas';
+export {
+  postpaidJobs,
+  sendPostpaidMeterEvents,
+  settlePostpaidInvoice,
+  freezePostpaidForInvoice,
+  meterIdentifier,
+} from './postpaid';

@@ -60,6 +60,14 @@ export const disputeObject = z.object({
   status: z.string(),
 });
 
+/** What pay-as-you-go reads of an invoice: whose it is and the end of the usage it billed. */
+export const postpaidInvoiceObject = z.object({
+  id: id('in'),
+  customer: ref('cus').nullish(),
+  period_end: z.number().int().nonnegative().nullish(),
+});
+export type PostpaidInvoiceObject = z.infer<typeof postpaidInvoiceObject>;
+
 /** What checkout puts in Stripe metadata, so every event names wallet, package, buyer, payment. */
 export interface PurchaseMetadata {
   [key: string]: string;

@@ -15,11 +15,13 @@ import {
   type EventRef,
   type Outcome,
 } from './fulfilment';
+import { freezePostpaidForInvoice, settlePostpaidInvoice } from './postpaid';
 import {
   chargeObject,
   checkoutSessionObject,
   disputeObject,
   paymentIntentObject,
+  postpaidInvoiceObject,
   stripeEventEnvelope,
   type CheckoutSessionObject,
 } from './schemas';
@@ -150,6 +152,14 @@ const handlers: Record<string, Handler> = {
   'charge.dispute.closed': async (event, object) => {
     const dispute = disputeObject.parse(object);
     await disputeClosed(event, { id: dispute.id, status: dispute.status });
+  },
+  // Pay-as-you-go: a paid invoice settles the postpaid usage it billed (once per invoice); a
+  // failed one freezes the credit line. Each records the event only if nothing else did.
+  'invoice.paid': async (event, object) => {
+    await settlePostpaidInvoice(event, postpaidInvoiceObject.parse(object));
+  },
+  'invoice.payment_failed': async (event, object) => {
+    await freezePostpaidForInvoice(event, postpaidInvoiceObject.parse(object));
   },
 };
 

@@ -210,7 +210,8 @@ $$;
  * The alert levels of a wallet for a period grant: each fires when available < level. A p %
  * threshold is reached when available ≤ grant × (100 − p) / 100 (100 % is the wallet running
  * dry: usage.limit_reached); the low-balance alert when available < the amount set. Empty when
- * alerts are off.
+ * alerts are off. On a postpaid credit line the thresholds measure the line instead: p % is
+ * reached when available ≤ −limit × p / 100, and there is no low-balance alert.
  */
 create function private.wallet_alert_levels(account uuid, period_grant bigint)
 returns table (kind text, threshold bigint, level bigint)
@@ -221,15 +222,18 @@ as $$
            coalesce(s.thresholds, '{80,95,100}'::smallint[]) as thresholds,
            coalesce(s.low_balance, 5000000) as low_balance
     from (select 1) one left join public.alert_settings s on s.account_id = account
+  ), line as (
+    select coalesce((select a.credit_limit from public.accounts a where a.id = account), 0) as credit_limit
   )
   select case when p = 100 then 'usage.limit_reached' else 'balance.threshold' end, p::bigint,
-         (div(period_grant::numeric * (100 - p), 100) + 1)::bigint
-  from settings, unnest(settings.thresholds) as t(p)
-  where settings.enabled and period_grant > 0
+         case when line.credit_limit > 0 then (1 - div(line.credit_limit::numeric * p, 100))::bigint
+              else (div(period_grant::numeric * (100 - p), 100) + 1)::bigint end
+  from settings, line, unnest(settings.thresholds) as t(p)
+  where settings.enabled and (period_grant > 0 or line.credit_limit > 0)
   union all
   select 'balance.low', settings.low_balance, settings.low_balance
-  from settings
-  where settings.enabled and settings.low_balance > 0
+  from settings, line
+  where settings.enabled and settings.low_balance > 0 and line.credit_limit = 0
 $$;
 
 /*
@@ -292,6 +296,7 @@ declare
   at timestamptz := private.clock();
   period public.wallet_alert_periods := private.wallet_alert_period(account, at, spent);
   left_over bigint := private.available(account);
+  line bigint := (select a.credit_limit from public.accounts a where a.id = account);
   party record;
   level record;
   title text;
@@ -308,6 +313,11 @@ begin
                     else party.org_name || '''s credit balance is low' end;
       body := format('%s credits left, below your alert at %s credits.',
                      private.format_credits(left_over), private.format_credits(level.threshold));
+    elsif line > 0 then
+      title := case when party.org_id is null then format('You have used %s%% of your credit line', level.threshold)
+                    else format('%s has used %s%% of its credit line', party.org_name, level.threshold) end;
+      body := format('%s credits owed of a %s credit line.',
+                     private.format_credits(-left_over), private.format_credits(line));
     elsif level.kind = 'usage.limit_reached' then
       title := case when party.org_id is null then 'You have used all your credits'
                     else party.org_name || ' has used all its credits' end;

@@ -57,14 +57,22 @@ create table public.accounts (
   auto_recharge_below bigint check (auto_recharge_below is null or auto_recharge_below > 0),
   -- The armed alert level (alerts), read by the spend hot path in the same row it updates.
   alert_below bigint,
+  -- Pay-as-you-go (postpaid.sql): how far below zero the wallet may spend, read by the spend's
+  -- guard in the same row it updates. The plan's line or a platform admin's override; 0 when the
+  -- wallet has none or an unpaid invoice froze it (postpaid_frozen_at).
+  credit_limit bigint not null default 0 check (credit_limit between 0 and 1000000000000000),
+  credit_limit_override bigint check (credit_limit_override between 0 and 1000000000000000),
+  postpaid_frozen_at timestamptz,
   constraint accounts_owner check (
     (kind = 'user_wallet' and user_id is not null and org_id is null and system_code is null)
     or (kind = 'org_wallet' and org_id is not null and user_id is null and system_code is null)
     or (kind = 'system' and system_code is not null and user_id is null and org_id is null)
   ),
-  -- A wallet never goes below zero; system accounts (issuance) are negative by design.
+  -- A wallet never goes below zero, or below minus its credit line (a frozen line stops where it
+  -- was); system accounts (issuance) are negative by design.
   constraint accounts_wallet_not_negative check (
-    kind = 'system' or credits_posted - debits_posted - debits_pending >= 0
+    kind = 'system' or credits_posted - debits_posted - debits_pending + credit_limit >= 0
+    or postpaid_frozen_at is not null
   )
 )
 -- Every spend rewrites its wallet row; free space on each page keeps those updates HOT (no index
@@ -72,6 +80,8 @@ create table public.accounts (
 with (fillfactor = 80);
 comment on column public.accounts.auto_recharge_below is
   'Armed auto-recharge threshold; a spend leaving less available requests one recharge and disarms it.';
+comment on column public.accounts.credit_limit is
+  'Postpaid credit line in force: available may go down to minus this. 0 without a line or while frozen.';
 comment on column public.accounts.alert_below is
   'Available balance below which the next alert not yet raised this period fires; null when none is armed.';
 comment on table public.accounts is
@@ -88,7 +98,7 @@ create table public.transfers (
   credit_account_id uuid not null,
   amount bigint not null check (amount > 0),
   kind text not null check (kind in
-    ('grant', 'spend', 'hold_post', 'transfer', 'refund', 'expire', 'clawback', 'adjustment')),
+    ('grant', 'spend', 'hold_post', 'transfer', 'refund', 'expire', 'clawback', 'adjustment', 'settlement')),
   category text not null check (category in
     ('ai_usage', 'marketplace', 'premium_feature', 'subscription', 'transfer', 'other')),
   description text check (description is null or char_length(description) <= 500),
@@ -111,7 +121,7 @@ comment on table public.transfers is
 create table public.lots (
   id bigint generated always as identity primary key,
   account_id uuid not null references public.accounts (id) on delete restrict,
-  source text not null check (source in ('purchase', 'plan', 'promo', 'admin', 'refund', 'transfer')),
+  source text not null check (source in ('purchase', 'plan', 'promo', 'admin', 'refund', 'transfer', 'settlement')),
   amount bigint not null check (amount > 0),
   remaining bigint not null check (remaining >= 0 and remaining <= amount),
   -- Higher priority burns first: plan allowance, then promo, then admin, then purchased credits.
@@ -163,7 +173,38 @@ comment on table public.holds is
   'Two-phase spending: a pending reservation with an expiry, later posted (by the real amount), voided or expired.';
 comment on column public.holds.shortfall is 'Usage above what the wallet could pay when the hold was settled.';
 
+/*
+ * Pay-as-you-go. A wallet with a credit line (accounts.credit_limit) may spend below zero; each
+ * spend or posted hold that takes its posted balance below zero records the part past zero here,
+ * one row per ledger transfer. The row is the receivable: reported to Stripe's meter (postpaid.sql,
+ * the meter_* columns), billed on the next invoice, and settled when that invoice is paid by a
+ * transfer from `receivable:postpaid` into the wallet (settled_by).
+ */
+create table public.postpaid_usage (
+  transfer_id bigint primary key references public.transfers (id),
+  account_id uuid not null references public.accounts (id) on delete restrict,
+  amount bigint not null check (amount > 0),
+  created_at timestamptz not null default private.clock(),
+  -- Stripe meter event: queued → sent (its identifier makes a resend a no-op at Stripe).
+  meter_status text not null default 'queued' check (meter_status in ('queued', 'sent')),
+  meter_attempts integer not null default 0 check (meter_attempts >= 0),
+  meter_next_attempt_at timestamptz not null default now(),
+  meter_claimed_at timestamptz,
+  meter_sent_at timestamptz,
+  meter_error text check (char_length(meter_error) <= 500),
+  -- The settlement transfer (and its invoice) that paid this usage back.
+  settled_by bigint references public.transfers (id),
+  settled_invoice_id text check (char_length(settled_invoice_id) <= 255)
+);
+comment on table public.postpaid_usage is
+  'Postpaid usage: the part of each debit past zero on a credit line, metered to Stripe and settled by a paid invoice.';
+
 -- ===================================================================== INDEXES
+create index postpaid_usage_account_idx on public.postpaid_usage (account_id, created_at)
+  where settled_by is null;
+create index postpaid_usage_meter_due_idx on public.postpaid_usage (meter_next_attempt_at)
+  where meter_status = 'queued';
+create index postpaid_usage_settled_by_idx on public.postpaid_usage (settled_by) where settled_by is not null;
 create index accounts_next_expiry_idx on public.accounts (next_expiry_at) where next_expiry_at is not null;
 -- History: every transfer is filed under the wallet it belongs to (key_account_id); the
 -- receiving wallet of a wallet-to-wallet transfer also finds it through the partial index.
@@ -207,12 +248,15 @@ alter table public.transfers enable row level security;
 alter table public.lots enable row level security;
 alter table public.lot_burns enable row level security;
 alter table public.holds enable row level security;
+alter table public.postpaid_usage enable row level security;
 
 revoke all on public.accounts, public.transfers, public.lots, public.lot_burns, public.holds
   from public, anon, authenticated, service_role;
 grant select on public.accounts, public.transfers, public.lots, public.holds to authenticated;
 grant select on public.accounts, public.transfers, public.lots, public.lot_burns, public.holds
   to service_role;
+revoke all on public.postpaid_usage from public, anon, authenticated, service_role;
+grant select on public.postpaid_usage to authenticated, service_role;
 
 -- The wallets the caller may read: their own, and those of orgs they belong to. Evaluated once
 -- per statement (initplan) so policies stay index-friendly on large histories.
@@ -238,6 +282,8 @@ create policy lots_select on public.lots for select to authenticated
   using (account_id = any ((select private.readable_accounts())::uuid[]));
 create policy holds_select on public.holds for select to authenticated
   using (account_id = any ((select private.readable_accounts())::uuid[]));
+create policy postpaid_usage_select on public.postpaid_usage for select to authenticated
+  using (account_id = any ((select private.readable_accounts())::uuid[]));
 -- lot_burns: no policy for authenticated (internal bookkeeping; see public.credit_lots).
 
 -- ===================================================================== SYSTEM ACCOUNTS
@@ -252,7 +298,7 @@ select private.system_account(code), 'system', code
 from unnest(array[
   'issuance:purchase', 'issuance:plan', 'issuance:promo', 'issuance:admin',
   'revenue:ai_usage', 'revenue:marketplace', 'revenue:premium_feature', 'revenue:subscription',
-  'revenue:transfer', 'revenue:other', 'expired', 'refunded'
+  'revenue:transfer', 'revenue:other', 'expired', 'refunded', 'receivable:postpaid'
 ]) as code;
 
 -- ===================================================================== WALLET CREATION
@@ -404,11 +450,15 @@ begin
     returning amount
   )
   select coalesce(sum(amount), 0) into burned from recorded;
-  if burned <> pending_debits then
+  -- A wallet spending on its credit line (posted balance below zero) keeps exactly the part its
+  -- lots cannot cover unallocated: the next credits to arrive burn for it first.
+  if burned <> pending_debits and pending_debits - burned <> (
+    select greatest(a.debits_posted - a.credits_posted, 0) from public.accounts a where a.id = account
+  ) then
     raise exception 'ledger inconsistency: wallet % lots hold % of % unallocated debits', account, burned, pending_debits
       using errcode = 'XX000';
   end if;
-  update public.accounts a set debits_unallocated = 0 where a.id = account;
+  update public.accounts a set debits_unallocated = pending_debits - burned where a.id = account;
 end
 $$;
 
@@ -486,7 +536,7 @@ begin
   end loop;
 
   -- Reservations the remaining credits cannot back any more shrink, newest hold first.
-  select greatest(a.debits_pending - released - (a.credits_posted - a.debits_posted - expired_total), 0)
+  select greatest(a.debits_pending - released - (a.credits_posted - a.debits_posted - expired_total + a.credit_limit), 0)
   into deficit from public.accounts a where a.id = account;
   if deficit > 0 then
     for hold in
@@ -557,7 +607,7 @@ begin
     and a.kind <> 'system'
     and a.frozen_at is null
     and (a.next_expiry_at is null or a.next_expiry_at > at)
-    and a.credits_posted - a.debits_posted - a.debits_pending >= amount
+    and a.credits_posted - a.debits_posted - a.debits_pending + a.credit_limit >= amount
   returning a.* into wallet;
   if found then
     perform private.after_debit(wallet, amount, hold);
@@ -581,10 +631,11 @@ begin
       debits_unallocated = a.debits_unallocated + case when pending then 0 else amount end,
       debits_pending = a.debits_pending + case when pending then amount else 0 end,
       next_expiry_at = case when pending then least(a.next_expiry_at, hold_expires_at) else a.next_expiry_at end
-  where a.id = account and a.credits_posted - a.debits_posted - a.debits_pending >= amount
+  where a.id = account and a.credits_posted - a.debits_posted - a.debits_pending + a.credit_limit >= amount
   returning a.* into wallet;
   if not found then
-    select a.credits_posted - a.debits_posted - a.debits_pending into left_over
+    -- What the wallet could spend: its credits plus what is left of its credit line.
+    select a.credits_posted - a.debits_posted - a.debits_pending + a.credit_limit into left_over
     from public.accounts a where a.id = account;
     perform private.fail('TG402',
       format('Insufficient credits: %s micro-credits needed, %s available.', amount, left_over),
@@ -658,6 +709,27 @@ $$;
 create function private.available(account uuid) returns bigint
 language sql stable security definer set search_path = ''
 as $$ select a.credits_posted - a.debits_posted - a.debits_pending from public.accounts a where a.id = account $$;
+
+/*
+ * A debit of `amount` (transfer `transfer`) left the wallet below zero: records the part of it
+ * past zero of the posted balance as postpaid usage. Caller holds the wallet lock. A hold's
+ * reservation is not usage; its posting is.
+ */
+create function private.record_postpaid_usage(account uuid, amount bigint, transfer bigint) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  past_zero bigint;
+begin
+  select least(amount, greatest(a.debits_posted - a.credits_posted, 0)) into past_zero
+  from public.accounts a where a.id = account;
+  if past_zero > 0 then
+    insert into public.postpaid_usage (transfer_id, account_id, amount) values (transfer, account, past_zero);
+  end if;
+end
+$$;
+comment on function private.record_postpaid_usage(uuid, bigint, bigint) is
+  'Records the part of a debit past zero (posted balance) as postpaid usage, one row per transfer.';
 
 create function private.default_priority(source text) returns smallint
 language sql immutable set search_path = ''
@@ -780,13 +852,17 @@ begin
     and a.kind <> 'system'
     and a.frozen_at is null
     and (a.next_expiry_at is null or a.next_expiry_at > at)
-    and a.credits_posted - a.debits_posted - a.debits_pending >= p_amount
+    and a.credits_posted - a.debits_posted - a.debits_pending + a.credit_limit >= p_amount
   returning a.* into wallet;
   if found then
     perform private.after_debit(wallet, p_amount, null);
     left_over := wallet.credits_posted - wallet.debits_posted - wallet.debits_pending;
   else
     left_over := private.take_credits(p_account, p_amount);
+  end if;
+  -- Below zero only on a credit line: the part past zero is postpaid usage.
+  if left_over < 0 then
+    perform private.record_postpaid_usage(p_account, p_amount, transfer);
   end if;
   return query select transfer, p_amount, left_over, false;
 end
@@ -914,7 +990,8 @@ begin
     freed := private.release_hold(hold, 'posted');
   end if;
   perform private.sweep_if_due(hold.account_id);
-  charge := least(p_actual, private.available(hold.account_id));
+  charge := least(p_actual, greatest(private.available(hold.account_id)
+    + (select a.credit_limit from public.accounts a where a.id = hold.account_id), 0));
   if charge > 0 then
     insert into public.transfers (debit_account_id, credit_account_id, amount, kind, category, description,
                                   metadata, actor_id, key_account_id, idempotency_key, hold_id)
@@ -926,6 +1003,9 @@ begin
     update public.accounts a
     set debits_posted = a.debits_posted + charge, debits_unallocated = a.debits_unallocated + charge
     where a.id = hold.account_id;
+    if private.available(hold.account_id) < 0 then
+      perform private.record_postpaid_usage(hold.account_id, charge, transfer);
+    end if;
   end if;
   perform private.after_hold_end(hold.id, charge);
 
@@ -1203,14 +1283,17 @@ begin
     select coalesce(sum(h.reserved), 0)::bigint as reserved from public.holds h
     where h.account_id = p_account and h.status = 'pending' and h.expires_at > at
   )
+  -- On a credit line the posted balance may be below zero (carried: debits no lot covers), and
+  -- holds may reserve from the line: available goes down to minus the line, never further.
   select a.id,
-         greatest(t.live_balance - h.reserved, 0),
-         t.live_balance,
-         least(h.reserved, t.live_balance),
+         greatest(t.live_balance - c.carried - h.reserved, -greatest(a.credit_limit, c.carried)),
+         t.live_balance - c.carried,
+         case when a.credit_limit > 0 then h.reserved else least(h.reserved, t.live_balance) end,
          t.soon,
          t.next_expiry,
          a.frozen_at is not null
-  from public.accounts a, totals t, held h
+  from public.accounts a, totals t, held h,
+       lateral (select greatest(a.debits_posted - a.credits_posted, 0) as carried) c
   where a.id = p_account and a.kind <> 'system';
 end
 $$;
@@ -1271,9 +1354,32 @@ as $$
   select 'wallet debits_pending = sum of pending reservations', w.id, coalesce(h.amount, 0), w.debits_pending
   from wallets w left join held h on h.id = w.id where w.debits_pending <> coalesce(h.amount, 0)
   union all
-  -- 4. No wallet below zero.
-  select 'wallet not negative', w.id, 0, w.credits_posted - w.debits_posted - w.debits_pending
-  from wallets w where w.credits_posted - w.debits_posted - w.debits_pending < 0
+  -- 4. No wallet below zero, or below minus its credit line (a frozen line stops where it was).
+  select 'wallet not negative', w.id, -w.credit_limit, w.credits_posted - w.debits_posted - w.debits_pending
+  from wallets w
+  where w.credits_posted - w.debits_posted - w.debits_pending + w.credit_limit < 0 and w.postpaid_frozen_at is null
+  union all
+  -- 4b. Whatever a wallet's posted balance is below zero is unsettled postpaid usage (the
+  -- receivable), and receivable:postpaid has paid out exactly the settled usage.
+  select 'negative balance is unsettled postpaid usage', w.id, coalesce(u.unsettled, 0),
+         w.debits_posted - w.credits_posted
+  from wallets w left join (
+    select p.account_id, sum(p.amount) as unsettled from public.postpaid_usage p
+    where p.settled_by is null group by 1
+  ) u on u.account_id = w.id
+  where w.debits_posted - w.credits_posted > coalesce(u.unsettled, 0)
+  union all
+  select 'receivable:postpaid paid out the settled usage', private.system_account('receivable:postpaid'),
+         coalesce((select sum(p.amount) from public.postpaid_usage p where p.settled_by is not null), 0),
+         coalesce((select sum(t.amount) from public.transfers t
+                   where t.debit_account_id = private.system_account('receivable:postpaid')), 0)
+         - coalesce((select sum(t.amount) from public.transfers t
+                     where t.credit_account_id = private.system_account('receivable:postpaid')), 0)
+  where coalesce((select sum(p.amount) from public.postpaid_usage p where p.settled_by is not null), 0)
+     <> coalesce((select sum(t.amount) from public.transfers t
+                  where t.debit_account_id = private.system_account('receivable:postpaid')), 0)
+        - coalesce((select sum(t.amount) from public.transfers t
+                    where t.credit_account_id = private.system_account('receivable:postpaid')), 0)
   union all
   -- 5. A wallet's posted balance is what its lots still hold, less debits not yet burned.
   select 'wallet balance = lots remaining - unburned debits', w.id, w.credits_posted - w.debits_posted,

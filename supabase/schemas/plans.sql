@@ -31,6 +31,9 @@ create table public.plans (
   is_active boolean not null default true,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- Pay-as-you-go: how far below zero a subscriber's wallet may spend (micro-credits), billed
+  -- through Stripe's meter. Null: no credit line. A platform admin's per-wallet limit wins.
+  postpaid_credit_limit bigint check (postpaid_credit_limit between 0 and 1000000000000000),
   constraint plans_overage_priced check (overage_policy = 'block' or overage_credits_per_token > 0),
   constraint plans_default_active check (not is_default or is_active)
 );

@@ -24,6 +24,17 @@ it('the demo seed creates the demo people, an org, true balances, and balanced b
   expect(stats!.future).toBe(0);
   const sources = await db()`select distinct source from public.lots order by source`;
   expect(sources.map((row) => row.source)).toEqual(['plan', 'promo', 'purchase']);
+  // Nimbus Labs spends on a pay-as-you-go credit line: 75 credits used of 20, 55 owed.
+  const [nimbus] = await db()`
+    select s.available, p.owed, p.credit_limit
+    from public.accounts a
+    join public.organizations o on o.id = a.org_id and o.slug = 'nimbus-labs',
+    lateral public.credit_summary(a.id) s, lateral public.postpaid_summary(a.id) p`;
+  expect(nimbus).toEqual({
+    available: -55_000_000n,
+    owed: 55_000_000n,
+    credit_limit: 250_000_000n,
+  });
   expect(await db()`select * from public.ledger_check()`).toEqual([]);
   // The seed's back-dated clock is switched off again.
   expect(await db()`select * from private.test_clock`).toEqual([]);

@@ -73,6 +73,12 @@ const PAGES: PageCase[] = [
   { name: 'admin-packages', path: '/admin/packages', user: 'admin', heading: 'Credit packages' },
   { name: 'admin-payments', path: '/admin/payments', user: 'admin', heading: 'Payments' },
   { name: 'admin-plans', path: '/admin/plans', user: 'admin', heading: 'Plans' },
+  {
+    name: 'admin-plan-overrides',
+    path: '/admin/plan-overrides',
+    user: 'admin',
+    heading: 'Plan overrides',
+  },
   { name: 'not-found', path: '/no-such-page', user: 'pro', heading: 'Page not found' },
 ];
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * (STRIPE_API_URL). It records every request (method, path, form body decoded into objects,
  * Idempotency-Key) so tests assert exactly what was sent, replays idempotent requests like
  * Stripe does, and answers the endpoints Tollgate uses: customers, checkout sessions, payment
- * intents, products and prices.
+ * intents, products, prices and billing meter events (one event per identifier, like Stripe).
  */
 
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };
@@ -66,6 +66,12 @@ export interface FakeStripe {
   failPaymentIntentLookups: boolean;
   /** What GET /v1/payment_intents/:id answers (defaults to a paid card payment). */
   paymentIntents: Map<string, Json>;
+  /** Billing meter events Stripe recorded, by identifier (a duplicate identifier adds nothing). */
+  meterEvents: Map<string, Json>;
+  /** The next N meter event requests answer 500 without recording anything. */
+  failMeterEvents: number;
+  /** The next N meter event requests are recorded, but the answer is a 500 (a lost reply). */
+  loseMeterAnswers: number;
   close(): Promise<void>;
 }
 
@@ -83,6 +89,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     declineCards: false,
     failPaymentIntentLookups: false,
     paymentIntents: new Map(),
+    meterEvents: new Map(),
+    failMeterEvents: 0,
+    loseMeterAnswers: 0,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
@@ -155,6 +164,40 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         status: 200,
         body: { id: intentId, object: 'payment_intent', status: 'succeeded', ...body },
       };
+    }
+    if (method === 'POST' && path === '/v1/billing/meter_events') {
+      const failure = { error: { type: 'api_error', message: 'Try again later.' } };
+      if (fake.failMeterEvents > 0) {
+        fake.failMeterEvents -= 1;
+        return { status: 500, body: failure };
+      }
+      const identifier = typeof body.identifier === 'string' ? body.identifier : nextId('mev');
+      if (fake.meterEvents.has(identifier)) {
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_already_exists',
+              message: `An event with identifier ${identifier} already exists.`,
+            },
+          },
+        };
+      }
+      const event: Json = {
+        object: 'billing.meter_event',
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        ...body,
+        identifier,
+        timestamp: Number(body.timestamp ?? Math.floor(Date.now() / 1000)),
+      };
+      fake.meterEvents.set(identifier, event);
+      if (fake.loseMeterAnswers > 0) {
+        fake.loseMeterAnswers -= 1;
+        return { status: 500, body: failure };
+      }
+      return { status: 200, body: event };
     }
     if ((resource === 'products' || resource === 'prices') && method === 'POST') {
       const object: Json = id

@@ -22,6 +22,7 @@ function summary(available: bigint): WalletSummary {
     expiringSoon: 0n,
     nextExpiryAt: null,
     frozen: false,
+    creditLimit: 0n,
   };
 }
 
@@ -88,6 +89,19 @@ describe('the banner and the header agree', () => {
       ['grant', 'warning'],
     ]);
     expect(empty[0]!.description).toMatch(/owner or admin/);
+  });
+
+  it('on a credit line the balance is measured against the line, not zero', () => {
+    const noGrant = grant(0n, 0n);
+    const onLine = (available: bigint) => ({ ...summary(available), creditLimit: 100n * CREDIT });
+    // A little left, or a little owed, is fine on pay-as-you-go.
+    expect(creditSeverity(onLine(1n * CREDIT), noGrant)).toBeNull();
+    expect(limitNotices(onLine(-50n * CREDIT), noGrant, 'personal')).toEqual([]);
+    expect(headerLevel(creditSeverity(onLine(-85n * CREDIT), noGrant))).toBe('ok');
+    expect(headerLevel(creditSeverity(onLine(-96n * CREDIT), noGrant))).toBe('low');
+    const full = limitNotices(onLine(-100n * CREDIT), noGrant, 'org');
+    expect(full[0]).toMatchObject({ key: 'balance', severity: 'destructive' });
+    expect(full[0]!.title).toBe('100% of the 100.00-credit line in use');
   });
 
   it('allowances warn in the banner but leave the credit balance in the header alone', () => {

@@ -40,6 +40,8 @@ interface CreditsClientProps {
   initialTab?: Tab;
   /** Org owners and admins: usage by member. */
   showMembers?: boolean;
+  /** Shown under the balance (a server component): the pay-as-you-go credit line. */
+  afterBalance?: ReactNode;
 }
 
 /**
@@ -54,6 +56,7 @@ export function CreditsClient({
   purchase,
   initialTab = 'usage',
   showMembers = false,
+  afterBalance,
 }: CreditsClientProps) {
   const [tab, setTab] = useState<Tab>(
     purchase ? initialTab : initialTab === 'purchase' ? 'usage' : initialTab,
@@ -84,6 +87,7 @@ export function CreditsClient({
         initialGrant={initial.grant}
         title={balanceTitle}
       />
+      {afterBalance}
       <Tabs value={tab} onValueChange={(value) => setTab(value as Tab)} className="min-w-0">
         <TabsList aria-label="Credits views">
           <TabsTrigger value="usage">

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import {
+  getCreditLine,
   getPeriodGrantProgress,
   getUsageByCategory,
   getWalletSummary,
@@ -10,6 +11,7 @@ import {
 } from '@/lib/credits';
 import { DEFAULT_USAGE_PERIOD, HISTORY_PAGE_SIZE } from '@/components/credits/credits-config';
 import { PurchasePanel } from '@/components/billing/purchase-panel';
+import { CreditLineCard } from '@/components/credits/credit-line-card';
 import { CreditsClient } from './credits-client';
 
 export const metadata: Metadata = { title: 'Credits' };
@@ -25,11 +27,12 @@ export default async function CreditsPage({
   if (!viewer) redirect('/login');
   const { session } = viewer;
   const walletId = await resolveWallet(session, { type: 'personal' });
-  const [summary, grant, usage, history] = await Promise.all([
+  const [summary, grant, usage, history, creditLine] = await Promise.all([
     getWalletSummary(session, walletId),
     getPeriodGrantProgress(session, { type: 'personal' }),
     getUsageByCategory(session, walletId, DEFAULT_USAGE_PERIOD),
     listTransactions(session, walletId, { limit: HISTORY_PAGE_SIZE }),
+    getCreditLine(session, walletId),
   ]);
 
   return (
@@ -44,6 +47,9 @@ export default async function CreditsPage({
         scope={{ type: 'personal' }}
         balanceTitle="Your credits"
         initial={{ summary, grant, usage, history }}
+        afterBalance={
+          creditLine ? <CreditLineCard line={creditLine} available={summary.available} /> : null
+        }
         purchase={<PurchasePanel session={session} scope={{ type: 'personal' }} />}
         initialTab={
           checkout || tab === 'purchase' ? 'purchase' : tab === 'history' ? 'history' : 'usage'

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ChevronLeft } from 'lucide-react';
 import {
+  getCreditLine,
   getPeriodGrantProgress,
   getUsageByCategory,
   getWalletSummary,
@@ -11,6 +12,7 @@ import {
 import { DEFAULT_USAGE_PERIOD, HISTORY_PAGE_SIZE } from '@/components/credits/credits-config';
 import { CreditsClient } from '@/app/(dashboard)/credits/credits-client';
 import { PurchasePanel } from '@/components/billing/purchase-panel';
+import { CreditLineCard } from '@/components/credits/credit-line-card';
 import { RoleBadge } from '@/components/orgs/role-badge';
 import { getMemberOrg } from '../member-org';
 
@@ -35,11 +37,12 @@ export default async function OrgCreditsPage({ params, searchParams }: Props) {
   const { session } = viewer;
   const wallet = { type: 'org', orgId: org.id } as const;
   const walletId = await resolveWallet(session, wallet);
-  const [summary, grant, usage, history] = await Promise.all([
+  const [summary, grant, usage, history, creditLine] = await Promise.all([
     getWalletSummary(session, walletId),
     getPeriodGrantProgress(session, wallet),
     getUsageByCategory(session, walletId, DEFAULT_USAGE_PERIOD),
     listTransactions(session, walletId, { limit: HISTORY_PAGE_SIZE }),
+    getCreditLine(session, walletId),
   ]);
 
   return (
@@ -71,6 +74,9 @@ export default async function OrgCreditsPage({ params, searchParams }: Props) {
         scope={{ type: 'org', orgId: org.id }}
         balanceTitle={`${org.name} wallet`}
         initial={{ summary, grant, usage, history }}
+        afterBalance={
+          creditLine ? <CreditLineCard line={creditLine} available={summary.available} /> : null
+        }
         showMembers={canBuy}
         purchase={
           canBuy ? (
