@@ -2,11 +2,13 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CircleStop } from 'lucide-react';
+import Link from 'next/link';
+import { CircleStop, Download, Maximize2 } from 'lucide-react';
+import { cn } from '@/lib/utils';
 import { formatCredits } from '@/lib/credits/format';
 import { invalidateCredits } from '@/components/credits/queries';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { Button, buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Progress } from '@/components/ui/progress';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -24,7 +26,14 @@ import { BatchStatusBadge } from './batch-status';
 /** One batch: live progress (polled while it runs), totals, results, and cancel. */
 const PAGE = 100;
 
-export function BatchDetail({ batchId }: { batchId: string }) {
+/** `standalone`: on the batch's own page (no link to itself, results not height-capped). */
+export function BatchDetail({
+  batchId,
+  standalone = false,
+}: {
+  batchId: string;
+  standalone?: boolean;
+}) {
   const queryClient = useQueryClient();
   const [limit, setLimit] = useState(PAGE);
   const query = useQuery({
@@ -84,17 +93,44 @@ export function BatchDetail({ batchId }: { batchId: string }) {
             })}
           </CardDescription>
         </div>
-        {isActive(batch.status) ? (
-          <Button
-            variant="outline"
-            size="sm"
-            onClick={() => cancel.mutate()}
-            disabled={cancel.isPending}
+        <div className="flex flex-wrap gap-2">
+          {isActive(batch.status) ? (
+            <Button
+              variant="outline"
+              size="sm"
+              onClick={() => cancel.mutate()}
+              disabled={cancel.isPending}
+            >
+              <CircleStop aria-hidden="true" />
+              {cancel.isPending ? 'Cancelling…' : 'Cancel the rest'}
+            </Button>
+          ) : null}
+          <a
+            href={`/api/ai/batch/${batch.id}/export?format=csv`}
+            download
+            className={buttonVariants({ variant: 'outline', size: 'sm' })}
           >
-            <CircleStop aria-hidden="true" />
-            {cancel.isPending ? 'Cancelling…' : 'Cancel the rest'}
-          </Button>
-        ) : null}
+            <Download aria-hidden="true" />
+            CSV
+          </a>
+          <a
+            href={`/api/ai/batch/${batch.id}/export?format=jsonl`}
+            download
+            className={buttonVariants({ variant: 'outline', size: 'sm' })}
+          >
+            <Download aria-hidden="true" />
+            JSONL
+          </a>
+          {standalone ? null : (
+            <Link
+              href={`/ai/batches/${batch.id}`}
+              className={buttonVariants({ variant: 'outline', size: 'sm' })}
+            >
+              <Maximize2 aria-hidden="true" />
+              Open
+            </Link>
+          )}
+        </div>
       </CardHeader>
       <CardContent className="flex flex-col gap-4">
         <Progress
@@ -116,8 +152,10 @@ export function BatchDetail({ batchId }: { batchId: string }) {
             <AlertDescription>{cancel.error.message}</AlertDescription>
           </Alert>
         ) : null}
-        <div className="max-h-[32rem] overflow-auto rounded-md border">
-          <Table>
+        <div
+          className={cn('rounded-md border sm:overflow-auto', !standalone && 'sm:max-h-[32rem]')}
+        >
+          <Table stack>
             <TableHeader>
               <TableRow>
                 <TableHead className="w-12">#</TableHead>
@@ -129,24 +167,33 @@ export function BatchDetail({ batchId }: { batchId: string }) {
             </TableHeader>
             <TableBody>
               {items.map((item) => (
-                <TableRow key={item.index}>
-                  <TableCell className="text-muted-foreground align-top tabular-nums">
+                <TableRow key={item.index} className="max-sm:px-3">
+                  <TableCell
+                    data-label="#"
+                    className="text-muted-foreground align-top tabular-nums"
+                  >
                     {item.index + 1}
                   </TableCell>
-                  <TableCell className="align-top text-sm break-words whitespace-normal">
+                  <TableCell
+                    data-label="Item"
+                    className="align-top text-sm break-words whitespace-normal"
+                  >
                     {item.input}
                   </TableCell>
-                  <TableCell className="align-top">
+                  <TableCell data-label="Status" className="align-top">
                     <BatchStatusBadge status={item.status} />
                   </TableCell>
-                  <TableCell className="align-top text-sm break-words whitespace-pre-wrap">
+                  <TableCell
+                    data-label="Result"
+                    className="align-top text-sm break-words whitespace-pre-wrap"
+                  >
                     {item.result ?? (
                       <span className="text-muted-foreground">
                         {item.error ?? (item.status === 'cancelled' ? 'Not run' : 'Waiting…')}
                       </span>
                     )}
                   </TableCell>
-                  <TableCell className="text-right align-top tabular-nums">
+                  <TableCell data-label="Credits" className="text-right align-top tabular-nums">
                     {formatCredits(item.creditsCharged)}
                   </TableCell>
                 </TableRow>

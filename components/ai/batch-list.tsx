@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { formatCredits } from '@/lib/credits/format';
 import { cn } from '@/lib/utils';
@@ -17,7 +18,7 @@ export function BatchList({
   orgId: string | null;
   initial?: BatchView[];
   selected: string | null;
-  onSelect: (id: string) => void;
+  onSelect?: (id: string) => void;
 }) {
   const query = useQuery({
     queryKey: batchKeys.list(orgId),
@@ -43,9 +44,15 @@ export function BatchList({
               const { cancelled } = batch.progress;
               return (
                 <li key={batch.id}>
-                  <button
-                    type="button"
-                    onClick={() => onSelect(batch.id)}
+                  <Link
+                    href={`/ai/batches/${batch.id}`}
+                    onClick={(event) => {
+                      // On the batches page a plain click shows it beside the form; the link
+                      // (new tab, copy) is the batch's own page.
+                      if (!onSelect || event.metaKey || event.ctrlKey || event.shiftKey) return;
+                      event.preventDefault();
+                      onSelect(batch.id);
+                    }}
                     aria-current={selected === batch.id ? 'true' : undefined}
                     className={cn(
                       'hover:bg-muted flex w-full flex-col gap-1 rounded-md px-3 py-2 text-left text-sm',
@@ -68,7 +75,7 @@ export function BatchList({
                         dateStyle: 'medium',
                       })}
                     </span>
-                  </button>
+                  </Link>
                 </li>
               );
             })}

@@ -37,7 +37,7 @@ export function PaymentsTable({
     );
   }
   return (
-    <Table>
+    <Table stack>
       <TableHeader>
         <TableRow>
           <TableHead>Date</TableHead>
@@ -57,14 +57,16 @@ export function PaymentsTable({
               <TableCell className="whitespace-nowrap">
                 <LocalTime iso={payment.createdAt} />
               </TableCell>
-              <TableCell>
+              <TableCell data-label="Package">
                 <span className="font-medium">{payment.packageName}</span>
                 {payment.kind === 'auto_recharge' ? (
                   <span className="text-muted-foreground block text-xs">Auto-recharge</span>
                 ) : null}
               </TableCell>
-              {showBuyer ? <TableCell>{payment.buyerName ?? '—'}</TableCell> : null}
-              <TableCell className="text-right tabular-nums">
+              {showBuyer ? (
+                <TableCell data-label="Bought by">{payment.buyerName ?? '—'}</TableCell>
+              ) : null}
+              <TableCell data-label="Amount" className="text-right tabular-nums">
                 {payment.price}
                 {payment.refunded ? (
                   <span className="text-muted-foreground block text-xs">
@@ -72,7 +74,7 @@ export function PaymentsTable({
                   </span>
                 ) : null}
               </TableCell>
-              <TableCell className="text-right tabular-nums">
+              <TableCell data-label="Credits" className="text-right tabular-nums">
                 {payment.credits}
                 {payment.bonusCredits ? (
                   <span className="text-muted-foreground block text-xs">
@@ -85,7 +87,7 @@ export function PaymentsTable({
                   </span>
                 ) : null}
               </TableCell>
-              <TableCell>
+              <TableCell data-label="Status">
                 <div className="flex flex-wrap gap-1">
                   <Badge variant={status.variant}>{status.label}</Badge>
                   {payment.disputeStatus === 'open' ? (
@@ -98,7 +100,7 @@ export function PaymentsTable({
                   </span>
                 ) : null}
               </TableCell>
-              <TableCell>
+              <TableCell data-label="Receipt">
                 {payment.receiptUrl ? (
                   <a
                     href={payment.receiptUrl}

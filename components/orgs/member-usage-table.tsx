@@ -32,7 +32,7 @@ export function MemberUsageTable({ rows, period }: { rows: MemberUsageView[]; pe
   }
   const total = rows.reduce((sum, row) => sum + BigInt(row.spent), 0n);
   return (
-    <Table>
+    <Table stack>
       <TableHeader>
         <TableRow>
           <TableHead>Member</TableHead>
@@ -52,11 +52,15 @@ export function MemberUsageTable({ rows, period }: { rows: MemberUsageView[]; pe
                   <span className="text-muted-foreground block text-xs">{row.email}</span>
                 ) : null}
               </TableCell>
-              <TableCell className="text-right tabular-nums">{formatCredits(row.spent)}</TableCell>
-              <TableCell className="text-right tabular-nums">
+              <TableCell data-label="Spent" className="text-right tabular-nums">
+                {formatCredits(row.spent)}
+              </TableCell>
+              <TableCell data-label="Share" className="text-right tabular-nums">
                 {`${share / 10n}.${share % 10n}%`}
               </TableCell>
-              <TableCell className="text-right tabular-nums">{row.transactions}</TableCell>
+              <TableCell data-label="Transactions" className="text-right tabular-nums">
+                {row.transactions}
+              </TableCell>
             </TableRow>
           );
         })}

@@ -1,12 +1,27 @@
 import * as React from 'react';
 import { cn } from '@/lib/utils';
 
-export function Table({ className, ...props }: React.ComponentProps<'table'>) {
+/**
+ * `stack`: below 640 px each row becomes a block of label–value lines (cells name themselves
+ * with `data-label`; see .table-stack in globals.css), so no column or action hides in sideways
+ * scrolling. Without it the wrapper scrolls wide tables, with a shadow on the hidden side.
+ */
+export function Table({
+  className,
+  stack = false,
+  ...props
+}: React.ComponentProps<'table'> & { stack?: boolean }) {
   return (
-    // The wrapper scrolls wide tables on narrow screens instead of breaking the layout, with a
-    // shadow on the side where columns are hidden.
-    <div className="scroll-shadow-x relative w-full overflow-x-auto">
-      <table className={cn('w-full caption-bottom text-sm', className)} {...props} />
+    <div
+      className={cn(
+        'scroll-shadow-x relative w-full overflow-x-auto',
+        stack && 'max-sm:overflow-x-visible max-sm:bg-none',
+      )}
+    >
+      <table
+        className={cn('w-full caption-bottom text-sm', stack && 'table-stack', className)}
+        {...props}
+      />
     </div>
   );
 }

@@ -18,6 +18,7 @@ export async function listDemoUsers(): Promise<DemoUser[]> {
       select p.id, p.email, p.full_name, u.raw_user_meta_data ->> 'demo_role' as demo_role
       from public.profiles p
       join auth.users u on u.id = p.id
+      where p.deleted_at is null
       order by (u.raw_user_meta_data ? 'demo_role') desc, p.created_at, p.email
       limit 50`;
     return rows.map((row) => ({
@@ -34,7 +35,7 @@ export async function findUserForLocalSignIn(
 ): Promise<{ id: string; email: string } | null> {
   return asService(async (tx) => {
     const [row] = await tx<{ id: string; email: string }[]>`
-      select id, email from public.profiles where id = ${userId}`;
+      select id, email from public.profiles where id = ${userId} and deleted_at is null`;
     return row ?? null;
   });
 }

@@ -110,6 +110,7 @@ const SQLSTATE_CODES: Record<string, ErrorCode> = {
   TG403: 'forbidden',
   TG404: 'not_found',
   TG409: 'idempotency_conflict',
+  TGC09: 'conflict', // refused by the state of things (money left in a wallet, a sole owner)
   TG412: 'insufficient_allowance',
   TG413: 'upgrade_required',
   TG422: 'validation_failed',

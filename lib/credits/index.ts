@@ -37,3 +37,10 @@ export {
   type BreakdownView,
   type UsageBreakdownReport,
 } from './breakdown';
+export {
+  getHomeOverview,
+  type HomeOverview,
+  type HomeWallet,
+  type HomeActivity,
+  type HomeAlert,
+} from './overview';

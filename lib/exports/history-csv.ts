@@ -45,7 +45,7 @@ export function creditsDecimal(micro: bigint): string {
 }
 
 /** RFC 4180 quoting, plus a leading ' on text that a spreadsheet would run as a formula. */
-function csvField(value: string | null, { text = false } = {}): string {
+export function csvField(value: string | null, { text = false } = {}): string {
   if (value === null) return '';
   const safe = text && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;

@@ -4,3 +4,4 @@ export {
   exportFilename,
   creditsDecimal,
 } from './history-csv';
+export { batchResultsResponse, batchExportQuery } from './batch-results';

@@ -6,6 +6,7 @@ export {
   leaveOrganization,
   setMemberLimit,
 } from './manage';
+export { renameOrganization, transferOwnership, deleteOrganization } from './lifecycle';
 export {
   inviteMember,
   previewInvitation,
@@ -23,6 +24,8 @@ export {
 } from './members';
 export {
   createOrgInput,
+  renameOrgInput,
+  transferOwnershipInput,
   inviteInput,
   invitationToken,
   slugify,

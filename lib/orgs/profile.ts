@@ -22,7 +22,7 @@ export interface ProfileWithOrgs {
 export async function getProfileWithOrgs(session: DbSession): Promise<ProfileWithOrgs | null> {
   return withUser(session, async (tx) => {
     const [profile] = await tx<{ email: string; full_name: string; is_platform_admin: boolean }[]>`
-      select email, full_name, is_platform_admin from public.profiles where id = ${session.userId}`;
+      select email, full_name, is_platform_admin from public.profiles where id = ${session.userId} and deleted_at is null`;
     if (!profile) return null;
     const orgs = await tx<MemberOrg[]>`
       select o.id, o.slug, o.name, m.role

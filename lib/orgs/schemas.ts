@@ -23,6 +23,10 @@ export const createOrgInput = z.object({
   slug: orgSlug.optional(),
 });
 
+export const renameOrgInput = z.object({ name: createOrgInput.shape.name });
+
+export const transferOwnershipInput = z.object({ userId: z.uuid('choose a member') });
+
 export const inviteInput = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
   role: z.enum(INVITE_ROLES).default('member'),

@@ -32,3 +32,11 @@ export async function updateProfileName(
   if (!rows[0]) throw new AppError('not_found', 'Your profile was not found.');
   return { fullName: rows[0].full_name };
 }
+
+export {
+  deleteAccount,
+  deleteAccountInput,
+  exportMyData,
+  getDeletionImpact,
+  DELETE_ACCOUNT_PHRASE,
+} from './account';

@@ -21,7 +21,9 @@ create table public.profiles (
   avatar_url text check (avatar_url is null or char_length(avatar_url) <= 2048),
   is_platform_admin boolean not null default false,
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- Set by public.account_delete: personal data removed, the row anonymised (the ledger keeps it).
+  deleted_at timestamptz
 );
 comment on table public.profiles is
   'One row per auth user, created by trigger. is_platform_admin is set by service only.';
@@ -33,7 +35,9 @@ create table public.organizations (
   name text not null check (char_length(btrim(name)) between 1 and 80),
   created_by uuid references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- Set by public.org_delete: members gone, slug freed, wallet frozen (the ledger keeps it).
+  deleted_at timestamptz
 );
 comment on table public.organizations is
   'A team with a shared wallet. Created through public.create_organization so the creator becomes owner.';

@@ -202,6 +202,24 @@ describe('flags editor', () => {
       ok: false,
       error: { status: 422 },
     });
+    // A kill switch names an existing feature, model or plan: a typo is refused, nothing saved.
+    for (const [scope, key] of [
+      ['model', 'gpt-4o-mimi'],
+      ['feature', 'assistent'],
+      ['plan', 'platinum'],
+    ] as const) {
+      expect(await saveFlagAction({ scope, key, enabled: false })).toMatchObject({
+        ok: false,
+        error: { status: 422, code: 'validation_failed' },
+      });
+    }
+    expect(
+      await db()`select 1 from public.ai_feature_flags where key in ('gpt-4o-mimi', 'assistent', 'platinum')`,
+    ).toHaveLength(0);
+    expect(await saveFlagAction({ scope: 'plan', key: 'starter', enabled: false })).toMatchObject({
+      ok: true,
+    });
+    await deleteFlagAction({ scope: 'plan', key: 'starter' });
   });
 });
 

@@ -33,7 +33,11 @@ test.describe('platform admin editors', () => {
     const problems = watchProblems(page);
     await page.goto('/admin/models');
     await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
-    const row = page.getByTestId('admin-models-catalog').locator('tr[data-model="gpt-4o-mini"]');
+    const catalog = page.getByTestId('admin-models-catalog');
+    // Media models show the unit they are sold by, not $0.00 per 1M tokens.
+    await expect(catalog.locator('tr[data-model="gpt-image-1"]')).toContainText('$0.042 / image');
+    await expect(catalog.locator('tr[data-model="whisper-1"]')).toContainText('$0.006 / minute');
+    const row = catalog.locator('tr[data-model="gpt-4o-mini"]');
     await row.getByRole('button', { name: 'Prices of GPT-4o mini' }).click();
     const dialog = page.getByRole('dialog', { name: 'GPT-4o mini prices' });
     await expect(dialog).toBeVisible();
@@ -93,9 +97,9 @@ test.describe('platform admin editors', () => {
       ).toBeVisible();
       const form = page.getByRole('form', { name: 'Feature flag' });
       await form.getByRole('button', { name: 'Create flag' }).click();
-      await expect(form.getByRole('alert')).toHaveText('Name the feature, model or plan.');
+      await expect(form.getByRole('alert')).toHaveText('Choose the feature to switch.');
       await form.getByLabel('Scope').selectOption('feature');
-      await form.getByLabel('Key').fill('assistant');
+      await form.getByLabel('Key').selectOption('assistant');
       await form.getByLabel('Reason (shown to callers when blocked)').fill(reason);
       await expect(form.getByLabel(/Calls allowed/)).not.toBeChecked();
       await form.getByRole('button', { name: 'Create flag' }).click();

@@ -96,7 +96,7 @@ test.describe('AI batches', () => {
     );
 
     // The list on the side shows it finished.
-    const list = page.getByRole('button', { name: /Lead generation/i }).first();
+    const list = page.getByRole('link', { name: /Lead generation/i }).first();
     await expect(list).toContainText('3 of 3 processed');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: screenshot('batches-completed'), fullPage: true });
@@ -107,6 +107,39 @@ test.describe('AI batches', () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: screenshot('batches-phone'), fullPage: true });
+
+    // The batch has its own address, over the page's width, with its results as downloads.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`/ai/batches/${batch.id}`);
+    const own = page.getByTestId('batch-detail');
+    await expect(own.getByRole('heading', { name: /Batch of 3/ })).toContainText('completed');
+    await expect(own.locator('tbody tr')).toHaveCount(3);
+    const ownBox = await own.boundingBox();
+    expect(ownBox!.width).toBeGreaterThan(900);
+    await page.screenshot({ path: screenshot('batch-own-page'), fullPage: true });
+    const csv = await page.request.get(`/api/ai/batch/${batch.id}/export?format=csv`);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    const csvLines = (await csv.text()).trim().split('\r\n');
+    expect(csvLines[0]).toBe(
+      'index,status,input,result,error,attempts,input_tokens,output_tokens,credits_charged,micro_credits_charged',
+    );
+    expect(csvLines).toHaveLength(4);
+    expect(csvLines[1]).toContain('Bookkeeping software for dental clinics in Ohio');
+    const jsonl = await page.request.get(`/api/ai/batch/${batch.id}/export?format=jsonl`);
+    const records = (await jsonl.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { index: number; status: string });
+    expect(records.map((record) => [record.index, record.status])).toEqual([
+      [1, 'done'],
+      [2, 'done'],
+      [3, 'done'],
+    ]);
+    const download = page.waitForEvent('download');
+    await own.getByRole('link', { name: 'CSV' }).click();
+    expect((await download).suggestedFilename()).toMatch(/^tollgate-batch-.+\.csv$/);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: screenshot('batch-own-page-phone'), fullPage: true });
     expect(problems).toEqual([]);
   });
 

@@ -64,6 +64,13 @@ const PAGES: PageCase[] = [
     user: 'owner',
     heading: /Members of Acme AI/,
   },
+  {
+    name: 'org-settings',
+    path: '/organizations/acme-ai/settings',
+    user: 'owner',
+    heading: /Acme AI settings/,
+  },
+  { name: 'dashboard-owner', path: '/dashboard', user: 'owner', heading: 'Welcome back, Omar' },
   { name: 'settings', path: '/settings', user: 'owner', heading: 'Settings' },
   { name: 'settings-webhooks', path: '/settings/webhooks', user: 'owner', heading: 'Webhooks' },
   { name: 'admin', path: '/admin', user: 'admin', heading: 'Platform overview' },
@@ -122,6 +129,21 @@ for (const entry of PAGES) {
           expect(scrollWidth, `${entry.path} scrolls sideways at 390px`).toBeLessThanOrEqual(
             390 + 1,
           );
+          // No action hides sideways, in the page or in a scrolling box inside a card.
+          const outside = await page.evaluate(() =>
+            [...document.querySelectorAll('a[href], button, input, select, textarea')]
+              .filter((element) => element.checkVisibility({ visibilityProperty: true }))
+              .filter((element) => !element.closest('[aria-hidden="true"], [inert]'))
+              .map((element) => ({ element, box: element.getBoundingClientRect() }))
+              // sr-only elements (1px, clipped) are for screen readers, not for fingers.
+              .filter(({ box }) => box.width > 1 && box.height > 1)
+              .filter(({ box }) => box.left < -1 || box.right > window.innerWidth + 1)
+              .map(
+                ({ element, box }) =>
+                  `${element.tagName.toLowerCase()} "${(element.textContent || element.getAttribute('aria-label') || '').trim().slice(0, 40)}" at ${Math.round(box.left)}–${Math.round(box.right)}px`,
+              ),
+          );
+          expect(outside, `${entry.path}: actions outside the 390px viewport`).toEqual([]);
         }
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: shotPath(entry.name, size.width), fullPage: true });

@@ -1,9 +1,21 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { ArrowRight, Building2, Coins, KeyRound, Sparkles, type LucideIcon } from 'lucide-react';
+import { Building2 } from 'lucide-react';
 import { getViewer } from '@/lib/auth';
-import { getPeriodGrantProgress, getWalletSummary, resolveWallet } from '@/lib/credits';
+import {
+  getHomeOverview,
+  getPeriodGrantProgress,
+  getWalletSummary,
+  resolveWallet,
+} from '@/lib/credits';
+import {
+  NextActionCard,
+  OpenAlerts,
+  RecentActivity,
+  WalletCards,
+  nextAction,
+} from '@/components/dashboard/home-sections';
 import { LimitWarning } from '@/components/credits/limit-warning';
 import { RoleBadge } from '@/components/orgs/role-badge';
 import { buttonVariants } from '@/components/ui/button';
@@ -11,27 +23,6 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { EmptyState } from '@/components/ui/empty-state';
 
 export const metadata: Metadata = { title: 'Dashboard' };
-
-const quickLinks: { href: string; title: string; description: string; icon: LucideIcon }[] = [
-  {
-    href: '/credits',
-    title: 'Credits',
-    description: 'See your balance and history, and buy credit packages.',
-    icon: Coins,
-  },
-  {
-    href: '/tokens',
-    title: 'Tokens',
-    description: 'Your per-feature AI allowances and when they refresh.',
-    icon: KeyRound,
-  },
-  {
-    href: '/ai',
-    title: 'AI Assistant',
-    description: 'Try the assistant; each reply is charged from your credits.',
-    icon: Sparkles,
-  },
-];
 
 function firstName(fullName: string): string {
   return fullName.trim().split(/\s+/)[0] || fullName;
@@ -45,13 +36,16 @@ export default async function DashboardPage() {
   const personal = { type: 'personal' } as const;
   // The limit banner is a courtesy here: if its figures cannot be read, the dashboard still
   // renders (the credits page shows the error with a way to retry).
-  const limits = await Promise.all([
-    resolveWallet(session, personal).then((walletId) => getWalletSummary(session, walletId)),
-    getPeriodGrantProgress(session, personal),
-  ]).catch((error: unknown) => {
-    console.error('dashboard: limit warning figures unavailable', error);
-    return null;
-  });
+  const [overview, limits] = await Promise.all([
+    getHomeOverview(session),
+    Promise.all([
+      resolveWallet(session, personal).then((walletId) => getWalletSummary(session, walletId)),
+      getPeriodGrantProgress(session, personal),
+    ]).catch((error: unknown) => {
+      console.error('dashboard: limit warning figures unavailable', error);
+      return null;
+    }),
+  ]);
 
   return (
     <div className="flex flex-col gap-8">
@@ -73,35 +67,19 @@ export default async function DashboardPage() {
         />
       ) : null}
 
-      <section aria-labelledby="quick-links-heading" className="flex flex-col gap-3">
-        <h2 id="quick-links-heading" className="sr-only">
-          Quick links
+      <NextActionCard action={nextAction(overview.wallets, viewer.orgs.length)} />
+
+      <section aria-labelledby="wallets-heading" className="flex flex-col gap-3">
+        <h2 id="wallets-heading" className="text-lg font-semibold">
+          Wallets
         </h2>
-        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          {quickLinks.map(({ href, title, description, icon: Icon }) => (
-            <li key={href}>
-              <Link
-                href={href}
-                className="group bg-card hover:border-primary/40 hover:bg-accent/40 flex h-full gap-4 rounded-lg border p-4 shadow-sm transition-colors sm:p-5"
-              >
-                <span className="bg-accent text-accent-foreground flex size-9 shrink-0 items-center justify-center rounded-md">
-                  <Icon aria-hidden="true" className="size-4" />
-                </span>
-                <span className="flex min-w-0 flex-col gap-1">
-                  <span className="flex items-center gap-1 font-semibold">
-                    {title}
-                    <ArrowRight
-                      aria-hidden="true"
-                      className="text-muted-foreground size-4 transition-transform group-hover:translate-x-0.5"
-                    />
-                  </span>
-                  <span className="text-muted-foreground text-sm">{description}</span>
-                </span>
-              </Link>
-            </li>
-          ))}
-        </ul>
+        <WalletCards wallets={overview.wallets} />
       </section>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <RecentActivity activity={overview.activity} wallets={overview.wallets} />
+        <OpenAlerts alerts={overview.alerts} wallets={overview.wallets} />
+      </div>
 
       <Card>
         <CardHeader>

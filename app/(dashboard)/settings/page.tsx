@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { Building2, Webhook, type LucideIcon } from 'lucide-react';
+import { Building2, Download, Webhook, type LucideIcon } from 'lucide-react';
 import { toJson, subjectFor } from '@/lib/core';
 import { getViewer } from '@/lib/auth';
 import { BYOK_PROVIDERS, listByokActivity, listProviderKeys } from '@/lib/gateway';
@@ -13,8 +13,11 @@ import { alertSettingsView, getAlertSettings } from '@/lib/alerts';
 import { AutoRechargeForm } from '@/components/billing/auto-recharge-form';
 import { ThresholdSettings } from '@/components/notifications/threshold-settings';
 import { toPackageView } from '@/components/billing/views';
-import { Button } from '@/components/ui/button';
+import { Button, buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { DELETE_ACCOUNT_PHRASE, getDeletionImpact } from '@/lib/profile';
+import { formatCredits } from '@/lib/credits/format';
+import { DeleteAccountForm } from './delete-account';
 import { ProfileForm } from './profile-form';
 import { apiKeyViewSchema } from './api-keys-api';
 import { ApiKeys } from './api-keys-client';
@@ -40,7 +43,7 @@ export default async function SettingsPage() {
       .filter((org) => org.role === 'owner' || org.role === 'admin')
       .map((org) => ({ orgId: org.id, label: org.name })),
   ];
-  const [packages, autoRecharge, scopedApiKeys, scopedKeys] = await Promise.all([
+  const [packages, autoRecharge, scopedApiKeys, scopedKeys, impact] = await Promise.all([
     listPackages(session),
     getAutoRecharge(session, walletId),
     Promise.all(
@@ -63,6 +66,7 @@ export default async function SettingsPage() {
         return { ...scope, keys: initialKeys, activity };
       }),
     ),
+    getDeletionImpact(session),
   ]);
   // Alerts: the personal wallet, and each org wallet the viewer owns or administers.
   const alertScopes = await Promise.all(
@@ -214,6 +218,56 @@ export default async function SettingsPage() {
         icon={Building2}
         label="Manage organizations"
       />
+      <Card>
+        <CardHeader>
+          <CardTitle as="h2">Your data</CardTitle>
+          <CardDescription>
+            Download your profile, memberships, wallet history, AI usage and conversations as JSON.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <a
+            href="/api/me/export"
+            download
+            className={buttonVariants({ variant: 'outline', className: 'w-fit' })}
+          >
+            <Download aria-hidden="true" />
+            Export my data
+          </a>
+        </CardContent>
+      </Card>
+      <Card className="border-destructive/40">
+        <CardHeader>
+          <CardTitle as="h2">Delete account</CardTitle>
+          <CardDescription>
+            Your profile, memberships, conversations, templates, keys, webhooks and notifications
+            are removed and you are signed out everywhere. Transactions stay in the ledger under an
+            anonymous account, as accounting requires.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-col gap-4">
+          <ul className="list-disc space-y-1 pl-5 text-sm">
+            <li>
+              You forfeit the <strong>{formatCredits(impact.available)} credits</strong> left in
+              your personal wallet; they cannot be refunded or moved afterwards.
+            </li>
+            <li>
+              You leave {impact.memberships} organization{impact.memberships === 1 ? '' : 's'};
+              their wallets are not yours and stay with them.
+            </li>
+          </ul>
+          {impact.soleOwnerOf.length > 0 ? (
+            <p role="status" className="text-destructive text-sm">
+              You are the only owner of {impact.soleOwnerOf.join(', ')}. Hand each one to another
+              member or delete it first (in the organization’s settings).
+            </p>
+          ) : null}
+          <DeleteAccountForm
+            phrase={DELETE_ACCOUNT_PHRASE}
+            blocked={impact.soleOwnerOf.length > 0}
+          />
+        </CardContent>
+      </Card>
     </div>
   );
 }

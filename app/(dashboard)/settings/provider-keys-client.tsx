@@ -88,8 +88,8 @@ export function ProviderKeys({
       {keys.data.length === 0 ? (
         <p className="text-muted-foreground text-sm">No provider keys for {scopeLabel} yet.</p>
       ) : (
-        <div className="overflow-x-auto">
-          <Table aria-label={`Provider keys of ${scopeLabel}`}>
+        <div className="sm:overflow-x-auto">
+          <Table stack aria-label={`Provider keys of ${scopeLabel}`}>
             <TableHeader>
               <TableRow>
                 <TableHead>Provider</TableHead>
@@ -118,15 +118,23 @@ export function ProviderKeys({
                         {expired ? ' · expired' : ''}
                       </span>
                     </TableCell>
-                    <TableCell className="font-mono text-xs">••••{key.hint}</TableCell>
-                    <TableCell className="hidden whitespace-nowrap sm:table-cell">
+                    <TableCell data-label="Key" className="font-mono text-xs">
+                      ••••{key.hint}
+                    </TableCell>
+                    <TableCell
+                      data-label="Last used"
+                      className="hidden whitespace-nowrap sm:table-cell"
+                    >
                       {activityRow ? (
                         <LocalDate value={activityRow.lastUsedAt} format="date" />
                       ) : (
                         'Never'
                       )}
                     </TableCell>
-                    <TableCell className="hidden tabular-nums md:table-cell">
+                    <TableCell
+                      data-label="This month"
+                      className="hidden tabular-nums md:table-cell"
+                    >
                       <span data-testid="key-monthly-limit">
                         {limit === null
                           ? `${usd(spent)} · no limit`
@@ -139,7 +147,10 @@ export function ProviderKeys({
                         <Badge variant="warning">Limit reached</Badge>
                       ) : null}
                     </TableCell>
-                    <TableCell className="hidden whitespace-nowrap sm:table-cell">
+                    <TableCell
+                      data-label="Expires"
+                      className="hidden whitespace-nowrap sm:table-cell"
+                    >
                       {key.expiresAt ? (
                         <>
                           <LocalDate value={key.expiresAt} format="date" />

@@ -4,12 +4,33 @@ import 'server-only';
 import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import { action, type ActionResult } from '@/lib/api';
-import { aiSettingsForm, deleteFeatureFlag, flagKeyInput, saveAiSettings } from '@/lib/admin';
+import {
+  aiSettingsForm,
+  deleteFeatureFlag,
+  flagKeyInput,
+  isPlatformAdmin,
+  listFeatureFlags,
+  saveAiSettings,
+} from '@/lib/admin';
+import type { Session } from '@/lib/auth';
+import { errors } from '@/lib/core';
 import { flagInput, setFeatureFlag } from '@/lib/gateway';
+import { assertFlagTarget, type FlagScope } from './targets';
+
+async function isExistingFlag(session: Session, scope: FlagScope, key: string): Promise<boolean> {
+  const flags = await listFeatureFlags(session);
+  return flags.some((flag) => flag.scope === scope && flag.key === key);
+}
 
 // The catalog's SQL functions check that the caller is a platform admin (403 otherwise).
 
 const save = action(flagInput, async (input, session) => {
+  // A switch on an unknown key would block nothing: only existing targets (422 otherwise).
+  // Non-admins are refused first, by the SQL function, as before.
+  if (!(await isPlatformAdmin(session))) throw errors.forbidden();
+  if (!input.enabled || !(await isExistingFlag(session, input.scope, input.key))) {
+    await assertFlagTarget(session, input.scope, input.key);
+  }
   await setFeatureFlag(session, input);
   revalidatePath('/admin/flags');
   return { scope: input.scope, key: input.key, enabled: input.enabled };

@@ -24,9 +24,9 @@ export type FlagSuggestions = Record<FlagScope, string[]>;
 export const emptyFlag: FlagValues = { scope: 'feature', key: '', enabled: false, reason: '' };
 
 const scopeHelp: Record<FlagScope, string> = {
-  feature: 'A feature name sent with the call, e.g. assistant or lead_generation.',
-  model: 'A model id of the catalog, e.g. gpt-4o.',
-  plan: 'A plan id: every subscriber of that plan.',
+  feature: 'A feature that calls name: the assistant, the API endpoints, each product feature.',
+  model: 'A model of the catalog.',
+  plan: 'A plan: every subscriber of that plan.',
 };
 
 /** Creates a flag or edits the one picked from the list (scope and key name the flag). */
@@ -50,7 +50,7 @@ export function FlagForm({
     event.preventDefault();
     setError(null);
     if (values.key.trim() === '') {
-      setError('Name the feature, model or plan.');
+      setError(`Choose the ${values.scope} to switch.`);
       return;
     }
     startTransition(async () => {
@@ -99,21 +99,23 @@ export function FlagForm({
         </div>
         <div className="flex flex-col gap-2">
           <Label htmlFor="flag-key">Key</Label>
-          <Input
-            id="flag-key"
-            value={values.key}
-            readOnly={editing}
-            list="flag-key-options"
-            autoComplete="off"
-            maxLength={100}
-            onChange={(event) => setValues((v) => ({ ...v, key: event.target.value }))}
-            aria-describedby={describedBy}
-          />
-          <datalist id="flag-key-options">
-            {suggestions[values.scope].map((key) => (
-              <option key={key} value={key} />
-            ))}
-          </datalist>
+          {editing ? (
+            <Input id="flag-key" value={values.key} readOnly aria-describedby={describedBy} />
+          ) : (
+            <Select
+              id="flag-key"
+              value={values.key}
+              onChange={(event) => setValues((v) => ({ ...v, key: event.target.value }))}
+              aria-describedby={describedBy}
+            >
+              <option value="">Choose a {values.scope}…</option>
+              {suggestions[values.scope].map((key) => (
+                <option key={key} value={key}>
+                  {key}
+                </option>
+              ))}
+            </Select>
+          )}
           <p id="flag-key-help" className="text-muted-foreground text-xs">
             {scopeHelp[values.scope]}
           </p>

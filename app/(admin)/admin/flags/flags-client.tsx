@@ -123,11 +123,11 @@ export function FlagsClient({
             credits are held.
           </CardDescription>
         </CardHeader>
-        <CardContent className="overflow-x-auto">
+        <CardContent className="sm:overflow-x-auto">
           {flags.length === 0 ? (
             <p className="text-muted-foreground text-sm">No flags: every AI call is allowed.</p>
           ) : (
-            <Table data-testid="admin-flags">
+            <Table stack data-testid="admin-flags">
               <TableHeader>
                 <TableRow>
                   <TableHead>Scope</TableHead>
@@ -147,14 +147,21 @@ export function FlagsClient({
                     data-flag={`${flag.scope}:${flag.key}`}
                   >
                     <TableCell className="capitalize">{flag.scope}</TableCell>
-                    <TableCell className="font-medium">{flag.key}</TableCell>
-                    <TableCell>
+                    <TableCell data-label="Key" className="font-medium">
+                      {flag.key}
+                    </TableCell>
+                    <TableCell data-label="State">
                       <Badge variant={flag.enabled ? 'success' : 'destructive'}>
                         {flag.enabled ? 'Allowed' : 'Blocked'}
                       </Badge>
                     </TableCell>
-                    <TableCell className="min-w-40">{flag.reason || '—'}</TableCell>
-                    <TableCell className="text-muted-foreground hidden text-xs md:table-cell">
+                    <TableCell data-label="Reason" className="min-w-40">
+                      {flag.reason || '—'}
+                    </TableCell>
+                    <TableCell
+                      data-label="Updated"
+                      className="text-muted-foreground hidden text-xs md:table-cell"
+                    >
                       <LocalDate value={new Date(flag.updatedAt)} />
                       {flag.updatedBy ? ` · ${flag.updatedBy}` : ''}
                     </TableCell>

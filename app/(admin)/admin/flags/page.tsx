@@ -1,17 +1,13 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
-import { getAiSettingsForAdmin, listFeatureFlags, listModelCatalog } from '@/lib/admin';
-import { AI_FEATURES } from '@/lib/ai';
-import { listPlans } from '@/lib/plans';
+import { getAiSettingsForAdmin, listFeatureFlags } from '@/lib/admin';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { FlagsClient } from './flags-client';
 import { SettingsForm } from './settings-form';
+import { listFlagTargets } from './targets';
 
 export const metadata: Metadata = { title: 'Flags · Admin' };
-
-/** Features the gateway names on its own calls, besides the product features. */
-const GATEWAY_FEATURES = ['assistant', 'completions', 'embeddings'];
 
 function bpsText(bps: number, scale: number): string {
   return (bps / scale).toString();
@@ -23,11 +19,10 @@ export default async function AdminFlagsPage() {
   if (!viewer) redirect('/login');
   // The layout 404s too, but pages render alongside it: never reach the service reads.
   if (!viewer.isPlatformAdmin) notFound();
-  const [flags, settings, models, plans] = await Promise.all([
+  const [flags, settings, targets] = await Promise.all([
     listFeatureFlags(viewer.session),
     getAiSettingsForAdmin(viewer.session),
-    listModelCatalog(viewer.session),
-    listPlans(viewer.session),
+    listFlagTargets(viewer.session),
   ]);
 
   return (
@@ -47,11 +42,7 @@ export default async function AdminFlagsPage() {
           updatedAt: flag.updatedAt.toISOString(),
           updatedBy: flag.updatedBy,
         }))}
-        suggestions={{
-          feature: [...GATEWAY_FEATURES, ...Object.keys(AI_FEATURES)],
-          model: models.map((model) => model.id),
-          plan: plans.map((plan) => plan.id),
-        }}
+        suggestions={targets}
       />
       <Card>
         <CardHeader>

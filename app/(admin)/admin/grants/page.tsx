@@ -59,8 +59,8 @@ export default async function AdminGrantsPage() {
           {grants.length === 0 ? (
             <p className="text-muted-foreground text-sm">No admin grants yet.</p>
           ) : (
-            <div className="overflow-x-auto">
-              <Table data-testid="admin-grants">
+            <div className="sm:overflow-x-auto">
+              <Table stack data-testid="admin-grants">
                 <TableHeader>
                   <TableRow>
                     <TableHead>When</TableHead>
@@ -76,12 +76,16 @@ export default async function AdminGrantsPage() {
                       <TableCell className="whitespace-nowrap">
                         <LocalDate value={grant.createdAt} />
                       </TableCell>
-                      <TableCell>{grant.recipient}</TableCell>
-                      <TableCell className="text-right tabular-nums">
+                      <TableCell data-label="Wallet">{grant.recipient}</TableCell>
+                      <TableCell data-label="Credits" className="text-right tabular-nums">
                         {formatCredits(grant.amount)}
                       </TableCell>
-                      <TableCell className="min-w-48">{grant.reason}</TableCell>
-                      <TableCell className="text-muted-foreground">{grant.grantedBy}</TableCell>
+                      <TableCell data-label="Reason" className="min-w-48">
+                        {grant.reason}
+                      </TableCell>
+                      <TableCell data-label="By" className="text-muted-foreground">
+                        {grant.grantedBy}
+                      </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>

@@ -9,6 +9,8 @@ export interface PriceVersionView {
   output: string;
   perImage: string;
   perAudioSecond: string;
+  /** The per-second price times 60, as people compare audio prices. */
+  perAudioMinute: string;
   effectiveFrom: string;
   createdBy: string | null;
   status: 'scheduled' | 'current' | 'previous';
@@ -37,6 +39,7 @@ export function toCatalogView(models: AdminCatalogModel[]): CatalogModelView[] {
       output: microToUsd(price.outputPerMtok),
       perImage: microToUsd(price.perImage),
       perAudioSecond: microToUsd(price.perAudioSecond),
+      perAudioMinute: microToUsd(price.perAudioSecond * 60n),
       effectiveFrom: price.effectiveFrom.toISOString(),
       createdBy: price.createdBy,
       status: price.status,

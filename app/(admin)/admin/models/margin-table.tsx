@@ -34,8 +34,8 @@ export function MarginTable({
   testId: string;
 }) {
   return (
-    <div className="overflow-x-auto">
-      <Table data-testid={testId}>
+    <div className="sm:overflow-x-auto">
+      <Table stack data-testid={testId}>
         <TableHeader>
           <TableRow>
             <TableHead>{label}</TableHead>
@@ -58,19 +58,19 @@ export function MarginTable({
                   <span className="text-muted-foreground block text-xs">{row.provider}</span>
                 ) : null}
               </TableCell>
-              <TableCell className="text-right whitespace-nowrap tabular-nums">
+              <TableCell data-label="Calls" className="text-right whitespace-nowrap tabular-nums">
                 {row.events.toLocaleString('en-US')}
               </TableCell>
-              <TableCell className="text-right whitespace-nowrap tabular-nums">
+              <TableCell data-label="Cost" className="text-right whitespace-nowrap tabular-nums">
                 {formatUsd(row.costMicroUsd)}
               </TableCell>
-              <TableCell className="text-right whitespace-nowrap tabular-nums">
+              <TableCell data-label="Revenue" className="text-right whitespace-nowrap tabular-nums">
                 {formatUsd(row.revenueMicroUsd)}
                 <span className="text-muted-foreground block text-xs">
                   {formatCredits(row.creditsCharged)} credits
                 </span>
               </TableCell>
-              <TableCell className="text-right whitespace-nowrap tabular-nums">
+              <TableCell data-label="Margin" className="text-right whitespace-nowrap tabular-nums">
                 {formatUsd(row.marginMicroUsd)}
                 <span className="block">
                   <Badge variant={row.marginMicroUsd < 0n ? 'destructive' : 'success'}>

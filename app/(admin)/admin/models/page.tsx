@@ -117,8 +117,8 @@ export default async function AdminModelsPage() {
             {stats.health.length === 0 ? (
               <p className="text-muted-foreground text-sm">No AI calls in the last 24 hours.</p>
             ) : (
-              <div className="overflow-x-auto">
-                <Table data-testid="admin-provider-health">
+              <div className="sm:overflow-x-auto">
+                <Table stack data-testid="admin-provider-health">
                   <TableHeader>
                     <TableRow>
                       <TableHead>Provider</TableHead>
@@ -132,16 +132,25 @@ export default async function AdminModelsPage() {
                     {stats.health.map((row) => (
                       <TableRow key={row.provider} data-provider={row.provider}>
                         <TableCell className="font-medium">{row.provider}</TableCell>
-                        <TableCell className="text-right whitespace-nowrap tabular-nums">
+                        <TableCell
+                          data-label="Calls"
+                          className="text-right whitespace-nowrap tabular-nums"
+                        >
                           {row.events.toLocaleString('en-US')}
                         </TableCell>
-                        <TableCell className="text-right whitespace-nowrap tabular-nums">
+                        <TableCell
+                          data-label="p50"
+                          className="text-right whitespace-nowrap tabular-nums"
+                        >
                           {formatMs(row.p50LatencyMs)}
                         </TableCell>
-                        <TableCell className="text-right whitespace-nowrap tabular-nums">
+                        <TableCell
+                          data-label="p95"
+                          className="text-right whitespace-nowrap tabular-nums"
+                        >
                           {formatMs(row.p95LatencyMs)}
                         </TableCell>
-                        <TableCell className="text-right">
+                        <TableCell data-label="Errors" className="text-right">
                           <Badge variant={row.errorRateBps >= 500n ? 'destructive' : 'secondary'}>
                             {formatMarginPercent(row.errorRateBps)}
                           </Badge>

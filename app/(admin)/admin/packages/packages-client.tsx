@@ -38,8 +38,8 @@ export function PackagesClient({ rows }: { rows: PackageRowView[] }) {
             New package
           </Button>
         </CardHeader>
-        <CardContent className="overflow-x-auto">
-          <Table data-testid="admin-packages">
+        <CardContent className="sm:overflow-x-auto">
+          <Table stack data-testid="admin-packages">
             <TableHeader>
               <TableRow>
                 <TableHead>Name</TableHead>
@@ -58,12 +58,14 @@ export function PackagesClient({ rows }: { rows: PackageRowView[] }) {
                     <span className="font-medium">{row.values.name}</span>{' '}
                     <span className="text-muted-foreground text-xs">{row.values.slug}</span>
                   </TableCell>
-                  <TableCell className="text-right tabular-nums">
+                  <TableCell data-label="Credits" className="text-right tabular-nums">
                     {row.values.credits}
                     {row.values.bonusCredits !== '0' ? ` + ${row.values.bonusCredits}` : ''}
                   </TableCell>
-                  <TableCell className="text-right tabular-nums">{row.price}</TableCell>
-                  <TableCell className="hidden sm:table-cell">
+                  <TableCell data-label="Price" className="text-right tabular-nums">
+                    {row.price}
+                  </TableCell>
+                  <TableCell data-label="Status" className="hidden sm:table-cell">
                     <div className="flex flex-wrap gap-1">
                       <Badge variant={row.values.active ? 'success' : 'outline'}>
                         {row.values.active ? 'Active' : 'Hidden'}

@@ -79,7 +79,7 @@ export function MembersTable({
     });
 
   return (
-    <Table>
+    <Table stack>
       <TableHeader>
         <TableRow>
           <TableHead>Member</TableHead>
@@ -101,7 +101,7 @@ export function MembersTable({
                 </span>
                 <span className="text-muted-foreground block text-xs">{member.email}</span>
               </TableCell>
-              <TableCell>
+              <TableCell data-label="Role">
                 {manageable ? (
                   <div className="w-32">
                     <Select
@@ -125,11 +125,11 @@ export function MembersTable({
                   <RoleBadge role={member.role} />
                 )}
               </TableCell>
-              <TableCell>
+              <TableCell data-label="This month">
                 <Usage member={member} />
               </TableCell>
               {managing ? (
-                <TableCell>
+                <TableCell data-label="Actions">
                   <div className="flex justify-end gap-2">
                     {viewerRole === 'owner' || member.role !== 'owner' ? (
                       <MemberLimitDialog org={org} member={member} />

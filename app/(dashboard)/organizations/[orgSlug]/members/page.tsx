@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
-import { ArrowLeft } from 'lucide-react';
+import { ArrowLeft, Settings } from 'lucide-react';
 import { getViewer } from '@/lib/auth';
 import { getOrgBySlug, getOrgUsageByMember, listInvitations, listMembers } from '@/lib/orgs';
+import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { RoleBadge } from '@/components/orgs/role-badge';
 import { MemberUsageTable } from '@/components/orgs/member-usage-table';
@@ -67,7 +68,16 @@ export default async function MembersPage({ params }: { params: Promise<{ orgSlu
               organization’s credit wallet.
             </p>
           </div>
-          <LeaveButton org={ref} orgName={org.name} />
+          <div className="flex flex-wrap gap-2">
+            <Link
+              href={`/organizations/${org.slug}/settings`}
+              className={buttonVariants({ variant: 'outline' })}
+            >
+              <Settings aria-hidden="true" />
+              Settings
+            </Link>
+            <LeaveButton org={ref} orgName={org.name} />
+          </div>
         </div>
       </div>
 
@@ -133,7 +143,7 @@ export default async function MembersPage({ params }: { params: Promise<{ orgSlu
         </Card>
       ) : null}
 
-      <Card>
+      <Card id="move-credits">
         <CardHeader>
           <CardTitle as="h2">Move credits</CardTitle>
           <CardDescription>
