@@ -6,3 +6,4 @@ export { getLocalCheckout, completeLocalCheckout, type LocalCheckout } from './l
 export { getAutoRecharge, configureAutoRecharge, dispatchAutoRecharges } from './auto-recharge';
 export { listPayments, paymentsQuery, type Payment } from './payments';
 export { purchaseBody, autoRechargeBody, packageInput } from './schemas';
+export { listPlanPrices, savePlanPrice, type PlanPrice } from './plan-prices';

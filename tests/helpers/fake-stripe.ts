@@ -172,6 +172,22 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       objects.set(String(object.id), object);
       return { status: 200, body: object };
     }
+    if (resource === 'billing_portal' && id === 'configurations') {
+      const configId = path.split('/')[4];
+      if (method === 'GET' && !configId) {
+        const data = [...objects.values()].filter(
+          (o) => o.object === 'billing_portal.configuration',
+        );
+        return { status: 200, body: { object: 'list', data, has_more: false, url: path } };
+      }
+      if (method === 'POST') {
+        const object: Json = configId
+          ? { ...objects.get(configId), ...body }
+          : { id: nextId('bpc'), object: 'billing_portal.configuration', active: true, ...body };
+        objects.set(String(object.id), object);
+        return { status: 200, body: object };
+      }
+    }
     if (method === 'GET' && (resource === 'products' || resource === 'prices') && id) {
       const object = objects.get(id);
       return object
