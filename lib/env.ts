@@ -61,6 +61,10 @@ const schema = z.object({
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_URL: optionalUrl,
+  // Stripe Tax on subscription checkouts (automatic_tax); needs Stripe Tax set up in the dashboard.
+  STRIPE_AUTOMATIC_TAX: optionalString
+    .pipe(z.enum(['true', 'false']).optional())
+    .transform((value) => value === 'true'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   ANTHROPIC_API_KEY: optionalString,

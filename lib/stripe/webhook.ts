@@ -23,6 +23,12 @@ import {
   stripeEventEnvelope,
   type CheckoutSessionObject,
 } from './schemas';
+import {
+  mirrorSubscription,
+  openPaidPeriod,
+  subscriptionCheckoutCompleted,
+  subscriptionObject,
+} from './subscription-events';
 
 /**
  * The Stripe webhook (dub's shape, plus exactly-once): verify the signature on the raw body, a
@@ -65,6 +71,10 @@ async function fulfilCheckout(event: EventRef, session: CheckoutSessionObject): 
 
 const handlers: Record<string, Handler> = {
   'checkout.session.completed': async (event, object) => {
+    if (object.mode === 'subscription') {
+      await subscriptionCheckoutCompleted(event, object);
+      return;
+    }
     const session = checkoutSessionObject.parse(object);
     if (session.payment_status === 'unpaid') {
       // A delayed payment method: fulfilled by checkout.session.async_payment_succeeded.
@@ -132,6 +142,19 @@ const handlers: Record<string, Handler> = {
       intent.last_payment_error?.message ?? 'The card was declined.',
     );
   },
+  'customer.subscription.created': async (event, object) => {
+    await mirrorSubscription(event, subscriptionObject.parse(object));
+  },
+  'customer.subscription.updated': async (event, object) => {
+    await mirrorSubscription(event, subscriptionObject.parse(object));
+  },
+  'customer.subscription.deleted': async (event, object) => {
+    await mirrorSubscription(event, subscriptionObject.parse(object));
+  },
+  // A paid invoice opens its plan period. Kept apart so settling other invoice lines can sit beside it.
+  'invoice.paid': async (event, object) => {
+    await openPaidPeriod(event, object);
+  },
   'charge.refunded': async (event, object) => {
     const charge = chargeObject.parse(object);
     if (!charge.payment_intent) return ignoreEvent(event);
@@ -168,7 +191,11 @@ export async function handleStripeWebhook(
   if (!envelope.success) {
     return { status: 400, body: { error: 'The payload is not a Stripe event.' } };
   }
-  const event: EventRef = { id: envelope.data.id, type: envelope.data.type };
+  const event: EventRef = {
+    id: envelope.data.id,
+    type: envelope.data.type,
+    created: envelope.data.created,
+  };
   // A cheap early answer for replays; the SQL functions are what make a replay a no-op.
   if (await eventSeen(event.id)) {
     return { status: 200, body: { received: true, outcome: 'replayed' } };

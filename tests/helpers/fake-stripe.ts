@@ -64,6 +64,8 @@ export interface FakeStripe {
   declineCards: boolean;
   /** GET /v1/payment_intents/:id answers 500 while this is set (Stripe having a bad day). */
   failPaymentIntentLookups: boolean;
+  /** Every request answers 500 while this is set (Stripe down). */
+  down: boolean;
   /** What GET /v1/payment_intents/:id answers (defaults to a paid card payment). */
   paymentIntents: Map<string, Json>;
   close(): Promise<void>;
@@ -82,6 +84,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     requestsTo: (method, path) => requests.filter((r) => r.method === method && r.path === path),
     declineCards: false,
     failPaymentIntentLookups: false,
+    down: false,
     paymentIntents: new Map(),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -107,6 +110,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   }
 
   function answer(method: string, path: string, body: FormObject): { status: number; body: Json } {
+    if (fake.down) {
+      return { status: 500, body: { error: { type: 'api_error', message: 'Stripe is down.' } } };
+    }
     const [, , resource, id] = path.split('/');
     if (method === 'POST' && path === '/v1/customers') {
       return { status: 200, body: { id: nextId('cus'), object: 'customer', ...body } };
@@ -226,7 +232,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const reply =
         (replayKey ? replies.get(replayKey) : undefined) ??
         answer(request.method ?? 'GET', url.pathname, body);
-      if (replayKey) replies.set(replayKey, reply);
+      // Like Stripe, a server error is not saved as the key's answer: a retry runs again.
+      if (replayKey && reply.status < 500) replies.set(replayKey, reply);
       response.writeHead(reply.status, {
         'content-type': 'application/json',
         'request-id': `req_${counter}`,
