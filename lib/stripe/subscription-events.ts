@@ -62,6 +62,7 @@ export const invoiceObject = z.object({
   customer: ref('cus'),
   billing_reason: z.string().max(60).nullish(),
   amount_paid: z.number().int().nonnegative(),
+  amount_due: z.number().int().nonnegative().nullish(),
   currency: z.string().regex(/^[a-zA-Z]{3}$/),
   hosted_invoice_url: z.string().max(2048).nullish(),
   invoice_pdf: z.string().max(2048).nullish(),
@@ -144,6 +145,30 @@ export async function openPaidPeriod(event: EventRef, object: Record<string, unk
         ${planId}, ${invoice.billing_reason ?? null}, ${when(period.start)}, ${when(period.end)},
         ${invoice.amount_paid}::bigint, ${tax}::bigint, ${invoice.currency},
         ${invoice.hosted_invoice_url ?? null}, ${invoice.invoice_pdf ?? null}) as outcome`,
+  );
+  return row!.outcome;
+}
+
+/**
+ * invoice.payment_failed: the subscription is past due and its managers are told; the plan keeps
+ * working through the grace days, then falls back to the free plan unless a payment arrives.
+ */
+export async function recordFailedPayment(event: EventRef, object: Record<string, unknown>) {
+  const invoice = invoiceObject.parse(object);
+  const details = invoice.parent?.subscription_details;
+  if (!details?.subscription) return 'not_a_subscription';
+  const period = invoice.lines.data
+    .map((line) => line.period)
+    .sort((a, b) => b.end - a.end || a.start - b.start)[0];
+  if (!period) return 'no_period';
+  const [row] = await asService(
+    (tx) => tx<{ outcome: string }[]>`
+      select public.billing_invoice_failed(${event.id}, ${event.type}, ${invoice.id},
+        ${details.subscription ?? null},
+        ${z.uuid().safeParse(details.metadata.account_id).data ?? null}::uuid, ${invoice.customer},
+        ${details.metadata.plan_id ?? null}, ${when(period.start)}, ${when(period.end)},
+        ${invoice.amount_due ?? null}::bigint, ${invoice.currency},
+        ${invoice.hosted_invoice_url ?? null}) as outcome`,
   );
   return row!.outcome;
 }

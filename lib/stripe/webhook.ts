@@ -26,6 +26,7 @@ import {
 import {
   mirrorSubscription,
   openPaidPeriod,
+  recordFailedPayment,
   subscriptionCheckoutCompleted,
   subscriptionObject,
 } from './subscription-events';
@@ -154,6 +155,13 @@ const handlers: Record<string, Handler> = {
   // A paid invoice opens its plan period. Kept apart so settling other invoice lines can sit beside it.
   'invoice.paid': async (event, object) => {
     await openPaidPeriod(event, object);
+  },
+  'invoice.payment_failed': async (event, object) => {
+    await recordFailedPayment(event, object);
+  },
+  // Stripe's reminder three days before a trial ends: recorded; the invoice that follows acts.
+  'customer.subscription.trial_will_end': async (event, object) => {
+    await mirrorSubscription(event, subscriptionObject.parse(object));
   },
   'charge.refunded': async (event, object) => {
     const charge = chargeObject.parse(object);

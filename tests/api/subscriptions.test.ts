@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as subscribe } from '../../app/api/billing/subscribe/route';
 import { getSubscription } from '../../lib/plans';
 import { createOrg, createUser, db, request, type TestUser } from '../helpers/fixtures';
-import { CREDIT, ledgerCheck, walletOf } from '../helpers/ledger';
+import { allowTestClock, clocked, CREDIT, ledgerCheck, walletOf } from '../helpers/ledger';
 import { balances } from '../helpers/plans';
 import { deliver, stripeEvent, useFakeStripe, type FakeStripe } from '../helpers/stripe';
 
@@ -289,6 +289,67 @@ describe('the subscription lifecycle from webhooks', () => {
     );
     expect((await deliver(deleted)).status).toBe(200);
     expect((await getSubscription('service', { kind: 'user', id: buyer.id })).planId).toBe('free');
+    expect(await ledgerCheck()).toEqual([]);
+  });
+});
+
+describe('a failed renewal: past due, grace, the free plan, and recovery', () => {
+  it('keeps the plan through the grace days, then Free; a later payment restores Pro', async () => {
+    await allowTestClock();
+    const late = await createUser('Late payer');
+    const account = await walletOf({ userId: late.id });
+    const customer = 'cus_test_late0001';
+    await db()`select public.billing_customer_save(${account}, 'stripe', ${customer})`;
+    const now = Math.floor(Date.now() / 1000);
+    const end = now + 2 * DAY;
+    const next = end + 30 * DAY;
+    const sub = (status: string, period: [number, number]) => ({
+      ...subscription(account, customer, { status }, period),
+      id: 'sub_test_late0001',
+    });
+    const bill = (id: string, period: [number, number]) => {
+      const object = invoice(id, account, customer, period, 'subscription_cycle');
+      object.parent.subscription_details.subscription = 'sub_test_late0001';
+      return object;
+    };
+    await deliver(stripeEvent('customer.subscription.created', sub('active', [now, end])));
+    await deliver(stripeEvent('invoice.paid', bill('in_test_late_first', [now, end])));
+
+    const failed = stripeEvent('invoice.payment_failed', {
+      ...bill('in_test_late_renewal', [end, next]),
+      status: 'open',
+      amount_paid: 0,
+      amount_due: 2900,
+    });
+    for (let i = 0; i < 3; i += 1) expect((await deliver(failed)).status).toBe(200);
+    const [mirror] = await db()`
+      select status, past_due_since is not null as since from public.billing_subscriptions
+      where id = 'sub_test_late0001'`;
+    expect(mirror).toEqual({ status: 'past_due', since: true });
+    const notes = await db()`
+      select title from public.notifications where user_id = ${late.id} and kind = 'billing.payment_failed'`;
+    expect(notes).toEqual([{ title: 'A subscription payment failed' }]);
+
+    const planAt = async (seconds: number) =>
+      clocked(new Date(seconds * 1000), async (tx) => {
+        const [row] = await tx<{ plan_id: string }[]>`
+          select plan_id from public.subscription_current('user', ${late.id})`;
+        return row!.plan_id;
+      });
+    // Pro's grace is 7 days past the paid period: features keep working within it.
+    expect(await planAt(end + 3 * DAY)).toBe('pro');
+    expect(
+      (await balances('user', late.id, new Date((end + 3 * DAY) * 1000))).goal_generation!.balance,
+    ).toBe(300n);
+    expect(await planAt(end + 8 * DAY)).toBe('free');
+
+    // The card is fixed: the open invoice is paid and opens its period on Pro again.
+    const paid = stripeEvent('invoice.paid', bill('in_test_late_renewal', [end, next]));
+    expect((await deliver(paid)).status).toBe(200);
+    expect(await planAt(end + 9 * DAY)).toBe('pro');
+    const [restored] = await db()`
+      select status, past_due_since from public.billing_subscriptions where id = 'sub_test_late0001'`;
+    expect(restored).toEqual({ status: 'active', past_due_since: null });
     expect(await ledgerCheck()).toEqual([]);
   });
 });
