@@ -15,3 +15,10 @@ export {
   type LocalSubscriptionOffer,
 } from './subscribe';
 export { completeLocalSubscription } from './local-subscription';
+export {
+  getBillingSubscription,
+  listBillingInvoices,
+  type BillingSubscription,
+  type BillingInvoice,
+} from './billing-overview';
+export { openBillingPortal, runLocalPortalAction, type LocalPortalAction } from './portal';

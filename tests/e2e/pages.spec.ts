@@ -66,6 +66,7 @@ const PAGES: PageCase[] = [
     user: 'owner',
     heading: /Members of Acme AI/,
   },
+  { name: 'billing', path: '/billing', user: 'pro', heading: 'Billing' },
   { name: 'settings', path: '/settings', user: 'owner', heading: 'Settings' },
   { name: 'settings-webhooks', path: '/settings/webhooks', user: 'owner', heading: 'Webhooks' },
   { name: 'admin', path: '/admin', user: 'admin', heading: 'Platform overview' },
