@@ -1138,11 +1138,12 @@ grant select on public.plan_billing to authenticated, service_role;
 create policy plan_billing_select on public.plan_billing for select to authenticated using (true);
 
 -- ===================================================================== REFERENCE DATA
--- Free and Starter cost nothing; Pro and Enterprise are sold monthly and yearly (two months free).
+-- Free and Starter cost nothing; Pro and Enterprise are sold monthly and yearly (two months free);
+-- Enterprise starts with a 14-day trial.
 insert into public.plan_billing (plan_id, currency, monthly_amount, yearly_amount, trial_days, grace_days,
                                  rollover_cap)
-values ('pro', 'usd', 2900, 29000, 14, 7, 100000000),
-       ('enterprise', 'usd', 9900, 99000, 0, 14, 500000000);
+values ('pro', 'usd', 2900, 29000, 0, 7, 100000000),
+       ('enterprise', 'usd', 9900, 99000, 14, 14, 500000000);
 
 -- ===================================================================== TRIGGERS
 create trigger plan_billing_touch before update on public.plan_billing

@@ -42,12 +42,12 @@ describe('plan prices', () => {
       currency: 'usd',
       monthlyAmount: 2900n,
       yearlyAmount: 29000n,
-      trialDays: 14,
+      trialDays: 0,
       graceDays: 7,
       rolloverCap: 100n * CREDIT,
       syncedToStripe: false,
     });
-    expect(prices.get('enterprise')).toMatchObject({ monthlyAmount: 9900n, trialDays: 0 });
+    expect(prices.get('enterprise')).toMatchObject({ monthlyAmount: 9900n, trialDays: 14 });
   });
 
   it('platform admins edit prices; a plain user gets 403 and nothing changes', async () => {

@@ -131,7 +131,7 @@ describe('POST /api/billing/subscribe', () => {
     expect(rows[0]).toEqual({ subscriptions: 0, customers: 0 });
   });
 
-  it('creates a subscription-mode Checkout Session with trial, address and tax id collection', async () => {
+  it('creates a subscription-mode Checkout Session with address and tax id collection', async () => {
     const response = await start(buyer, { planId: 'pro', interval: 'month' });
     expect(response.status).toBe(200);
     expect((await json(response)).url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
@@ -146,23 +146,24 @@ describe('POST /api/billing/subscribe', () => {
           price_data: { currency: 'usd', unit_amount: '2900', recurring: { interval: 'month' } },
         },
       ],
-      subscription_data: {
-        metadata: { account_id: account, plan_id: 'pro' },
-        trial_period_days: '14',
-      },
+      subscription_data: { metadata: { account_id: account, plan_id: 'pro' } },
       billing_address_collection: 'required',
       tax_id_collection: { enabled: 'true' },
     });
     expect(session!.body.automatic_tax).toBeUndefined();
+    expect((session!.body.subscription_data as Record<string, unknown>).trial_period_days).toBe(
+      undefined,
+    );
   });
 
-  it('an org admin subscribes the org', async () => {
+  it('an org admin subscribes the org (Enterprise, with its trial)', async () => {
     const response = await start(admin, { planId: 'enterprise', orgId: org.id, interval: 'year' });
     expect(response.status).toBe(200);
     const [, session] = fake.requestsTo('POST', '/v1/checkout/sessions');
     expect(session!.body).toMatchObject({
       mode: 'subscription',
       line_items: [{ price_data: { unit_amount: '99000', recurring: { interval: 'year' } } }],
+      subscription_data: { trial_period_days: '14' },
       success_url: `https://app.tollgate.test/organizations/${org.slug}/billing?checkout=success`,
     });
   });
