@@ -4,13 +4,7 @@ import { getViewer } from '@/lib/auth';
 import { userSubject } from '@/lib/core';
 import { resolveWallet } from '@/lib/credits';
 import { getSubscription } from '@/lib/plans';
-import { getBillingSubscription, listBillingInvoices, listPayments } from '@/lib/stripe';
-import { PaymentsTable } from '@/components/billing/payments-table';
-import { ManageBillingForm } from '@/components/billing/portal-forms';
-import { InvoicesTable, SubscriptionSummary } from '@/components/billing/subscription-panel';
-import { toPaymentView } from '@/components/billing/views';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { openPortalAction } from './actions';
+import { BillingOverview } from './billing-overview';
 
 export const metadata: Metadata = { title: 'Billing' };
 
@@ -19,12 +13,7 @@ export default async function BillingPage() {
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
   const accountId = await resolveWallet(viewer.session, { type: 'personal' });
-  const [plan, subscription, invoices, payments] = await Promise.all([
-    getSubscription(viewer.session, userSubject(viewer.id)),
-    getBillingSubscription(viewer.session, accountId),
-    listBillingInvoices(viewer.session, accountId),
-    listPayments(viewer.session, accountId, { limit: 25 }),
-  ]);
+  const plan = await getSubscription(viewer.session, userSubject(viewer.id));
   return (
     <div className="flex flex-col gap-6">
       <div className="flex flex-col gap-1">
@@ -34,33 +23,13 @@ export default async function BillingPage() {
           page.
         </p>
       </div>
-      <SubscriptionSummary
+      <BillingOverview
+        session={viewer.session}
+        accountId={accountId}
         planName={plan.planName}
-        subscription={subscription}
-        portalForm={
-          <ManageBillingForm action={openPortalAction} orgId={null} returnPath="/billing" />
-        }
+        orgId={null}
+        returnPath="/billing"
       />
-      <Card>
-        <CardHeader>
-          <CardTitle as="h2">Invoices</CardTitle>
-          <CardDescription>
-            Subscription invoices, with tax and Stripe&apos;s links.
-          </CardDescription>
-        </CardHeader>
-        <CardContent>
-          <InvoicesTable invoices={invoices} />
-        </CardContent>
-      </Card>
-      <Card>
-        <CardHeader>
-          <CardTitle as="h2">One-off payments</CardTitle>
-          <CardDescription>Credit packages and automatic top-ups.</CardDescription>
-        </CardHeader>
-        <CardContent>
-          <PaymentsTable payments={payments.map(toPaymentView)} />
-        </CardContent>
-      </Card>
     </div>
   );
 }
