@@ -22,6 +22,8 @@ test.describe('subscribing to a plan', () => {
   test('Starter → Pro through the local checkout; the portal cancels at period end', async ({
     page,
   }) => {
+    // Four pages, each shot at two widths, on a cold server.
+    test.setTimeout(240_000);
     await page.goto('/features/forecast');
     await page
       .getByTestId('upgrade-block')
@@ -46,7 +48,7 @@ test.describe('subscribing to a plan', () => {
     await shots(page, 'billing-pro');
 
     await page.goto('/features/forecast');
-    await expect(page.getByRole('heading', { name: 'Forecast' })).toBeVisible();
+    await expect(page.getByTestId('allowance-forecast')).toBeVisible();
     await expect(page.getByTestId('upgrade-block')).toHaveCount(0);
 
     await page.goto('/billing');
