@@ -68,6 +68,10 @@ const schema = z.object({
       .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be a Stripe meter event name')
       .default('tollgate_postpaid_credits'),
   ),
+  // Stripe Tax on subscription checkouts (automatic_tax); needs Stripe Tax set up in the dashboard.
+  STRIPE_AUTOMATIC_TAX: optionalString
+    .pipe(z.enum(['true', 'false']).optional())
+    .transform((value) => value === 'true'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   ANTHROPIC_API_KEY: optionalString,

@@ -2,10 +2,13 @@ import Stripe from 'stripe';
 import { EnvError, loadEnv } from '../lib/env';
 import { createPool } from '../lib/db/pool';
 import { syncPackagesToStripe } from '../lib/stripe/package-sync';
+import { syncPlansToStripe } from '../lib/stripe/plan-sync';
 import { openDevDatabase } from './embedded-db';
 
 /**
- * npm run stripe:sync — creates or updates a Stripe product and price for every credit package.
+ * npm run stripe:sync — creates or updates a Stripe product and price for every credit package,
+ * a product with monthly and yearly recurring prices for every priced plan, and the Customer
+ * Portal configuration (which plans can be switched to).
  * Needs a real STRIPE_SECRET_KEY (test or live mode); works on DATABASE_URL when set, otherwise on
  * the embedded database.
  */
@@ -34,6 +37,13 @@ async function main(): Promise<void> {
         `${report.slug}: product ${report.product} (${report.productId}), price ${report.price} (${report.priceId})`,
       );
     }
+    const returnUrl = new URL('/billing', env.APP_URL).toString();
+    for (const report of await syncPlansToStripe(sql, stripe, returnUrl)) {
+      log(
+        `plan ${report.planId}: product ${report.product} (${report.productId}), monthly ${report.monthlyPriceId ?? '—'}, yearly ${report.yearlyPriceId ?? '—'}, ${report.pricesCreated} new price(s)`,
+      );
+    }
+    log('Customer Portal configuration written.');
   } finally {
     await sql.end();
     await database.close();

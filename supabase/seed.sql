@@ -241,3 +241,35 @@ set period_grant = greatest(private.available(p.account_id) + coalesce((
   select sum(t.amount) from public.transfers t
   where t.debit_account_id = p.account_id and t.created_at >= p.period_start), 0), 0);
 select private.arm_wallet_alerts(p.account_id, p) from public.wallet_alert_periods p;
+
+-- Priya (pro@) pays for Pro monthly through the local test checkout: mid-subscription, with two
+-- paid invoices (last period's and this one's). This period's plan credits were granted above;
+-- the mirror and invoices record how they were paid, and billed_until hands her periods to the
+-- invoices (the next one arrives with "Simulate renewal" on the local test portal).
+do $$
+declare
+  pro_wallet uuid := (select id from public.accounts where user_id = '00000000-0000-4000-8000-000000000001');
+  period_start timestamptz := (select s.current_period_start from public.subscriptions s
+                               where s.subject_kind = 'user' and s.subject_id = '00000000-0000-4000-8000-000000000001');
+  period_end timestamptz := (select s.current_period_end from public.subscriptions s
+                             where s.subject_kind = 'user' and s.subject_id = '00000000-0000-4000-8000-000000000001');
+begin
+  insert into public.billing_subscriptions (id, account_id, subject_kind, subject_id, provider, customer_id, plan_id,
+    price_id, billing_interval, status, current_period_start, current_period_end, synced_at, created_at)
+  values ('sub_local_5eed00000000000000000001', pro_wallet, 'user', '00000000-0000-4000-8000-000000000001', 'local',
+          'cus_local_' || replace(pro_wallet::text, '-', ''), 'pro', 'price_local_pro_month', 'month', 'active',
+          period_start, period_end, now(), period_start - interval '30 days')
+  on conflict (id) do nothing;
+  insert into public.billing_invoices (id, account_id, subscription_id, plan_id, status, billing_reason, amount_paid,
+    tax, currency, period_start, period_end, paid_at, created_at)
+  values
+    ('in_local_5eed00000000000000000001', pro_wallet, 'sub_local_5eed00000000000000000001', 'pro', 'paid',
+     'subscription_create', 2900, 0, 'usd', period_start - interval '30 days', period_start,
+     period_start - interval '30 days', period_start - interval '30 days'),
+    ('in_local_5eed00000000000000000002', pro_wallet, 'sub_local_5eed00000000000000000001', 'pro', 'paid',
+     'subscription_cycle', 2900, 0, 'usd', period_start, period_end, period_start, period_start)
+  on conflict (id) do nothing;
+  update public.subscriptions s set billed_until = period_end + interval '7 days'
+  where s.subject_kind = 'user' and s.subject_id = '00000000-0000-4000-8000-000000000001';
+end
+$$;

@@ -40,9 +40,14 @@ export default function LandingPage() {
           <Link href="/" className="rounded-md">
             <Brand />
           </Link>
-          <Link href="/login" className={buttonVariants({ variant: 'outline', size: 'sm' })}>
-            Sign in
-          </Link>
+          <nav className="flex items-center gap-2">
+            <Link href="/pricing" className={buttonVariants({ variant: 'ghost', size: 'sm' })}>
+              Pricing
+            </Link>
+            <Link href="/login" className={buttonVariants({ variant: 'outline', size: 'sm' })}>
+              Sign in
+            </Link>
+          </nav>
         </div>
       </header>
 
@@ -64,7 +69,10 @@ export default function LandingPage() {
                 Sign in
                 <ArrowRight aria-hidden="true" />
               </Link>
-              <a href="#features" className={buttonVariants({ variant: 'outline', size: 'lg' })}>
+              <Link href="/pricing" className={buttonVariants({ variant: 'outline', size: 'lg' })}>
+                See plans and pricing
+              </Link>
+              <a href="#features" className={buttonVariants({ variant: 'ghost', size: 'lg' })}>
                 See how it works
               </a>
             </div>

@@ -1,12 +1,14 @@
 import {
   Building2,
   Coins,
+  CreditCard,
   KeyRound,
   LayoutDashboard,
   ListChecks,
   Settings,
   ShieldCheck,
   Sparkles,
+  Tag,
   Wand2,
   type LucideIcon,
 } from 'lucide-react';
@@ -29,6 +31,8 @@ const navItems: readonly NavItem[] = [
   { label: 'AI features', href: '/features', icon: Wand2 },
   { label: 'AI batches', href: '/ai/batches', icon: ListChecks },
   { label: 'Organizations', href: '/organizations', icon: Building2 },
+  { label: 'Billing', href: '/billing', icon: CreditCard },
+  { label: 'Pricing', href: '/pricing', icon: Tag },
   { label: 'Settings', href: '/settings', icon: Settings },
   { label: 'Admin', href: '/admin', icon: ShieldCheck, platformAdminOnly: true },
 ];

@@ -11,6 +11,8 @@ import { stripeClient } from './client';
 export interface EventRef {
   id: string;
   type: string;
+  /** When Stripe created the event (seconds): orders updates to one subscription. */
+  created?: number;
 }
 
 interface PaymentDetails {

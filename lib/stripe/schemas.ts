@@ -19,6 +19,7 @@ const metadata = z
 export const stripeEventEnvelope = z.object({
   id: id('evt'),
   type: z.string().min(1).max(100),
+  created: z.number().int().nonnegative().optional(),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 
@@ -123,3 +124,9 @@ export const packageInput = z
     path: ['bonusExpiresDays'],
   });
 export type PackageInput = z.input<typeof packageInput>;
+
+export const subscribeBody = z.object({
+  planId: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'must be a plan id'),
+  interval: z.enum(['month', 'year']).default('month'),
+  orgId: z.uuid('must be an organization id').optional(),
+});

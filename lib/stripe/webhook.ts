@@ -25,6 +25,14 @@ import {
   stripeEventEnvelope,
   type CheckoutSessionObject,
 } from './schemas';
+import {
+  invoiceSubscription,
+  mirrorSubscription,
+  openPaidPeriod,
+  recordFailedPayment,
+  subscriptionCheckoutCompleted,
+  subscriptionObject,
+} from './subscription-events';
 
 /**
  * The Stripe webhook (dub's shape, plus exactly-once): verify the signature on the raw body, a
@@ -67,6 +75,10 @@ async function fulfilCheckout(event: EventRef, session: CheckoutSessionObject): 
 
 const handlers: Record<string, Handler> = {
   'checkout.session.completed': async (event, object) => {
+    if (object.mode === 'subscription') {
+      await subscriptionCheckoutCompleted(event, object);
+      return;
+    }
     const session = checkoutSessionObject.parse(object);
     if (session.payment_status === 'unpaid') {
       // A delayed payment method: fulfilled by checkout.session.async_payment_succeeded.
@@ -134,6 +146,35 @@ const handlers: Record<string, Handler> = {
       intent.last_payment_error?.message ?? 'The card was declined.',
     );
   },
+  'customer.subscription.created': async (event, object) => {
+    await mirrorSubscription(event, subscriptionObject.parse(object));
+  },
+  'customer.subscription.updated': async (event, object) => {
+    await mirrorSubscription(event, subscriptionObject.parse(object));
+  },
+  'customer.subscription.deleted': async (event, object) => {
+    await mirrorSubscription(event, subscriptionObject.parse(object));
+  },
+  // A paid invoice settles the postpaid usage it billed (once per invoice) and, for a
+  // subscription, opens its plan period. The settlement goes first and records no event, so if
+  // it fails Stripe's retry finds the event unseen and both steps run again.
+  'invoice.paid': async (event, object) => {
+    const invoice = postpaidInvoiceObject.parse(object);
+    if (!invoiceSubscription(object)) return void (await settlePostpaidInvoice(event, invoice));
+    await settlePostpaidInvoice(null, invoice);
+    await openPaidPeriod(event, object);
+  },
+  // A failed one freezes the credit line and, for a subscription, marks it past due.
+  'invoice.payment_failed': async (event, object) => {
+    const invoice = postpaidInvoiceObject.parse(object);
+    if (!invoiceSubscription(object)) return void (await freezePostpaidForInvoice(event, invoice));
+    await freezePostpaidForInvoice(null, invoice);
+    await recordFailedPayment(event, object);
+  },
+  // Stripe's reminder three days before a trial ends: recorded; the invoice that follows acts.
+  'customer.subscription.trial_will_end': async (event, object) => {
+    await mirrorSubscription(event, subscriptionObject.parse(object));
+  },
   'charge.refunded': async (event, object) => {
     const charge = chargeObject.parse(object);
     if (!charge.payment_intent) return ignoreEvent(event);
@@ -153,14 +194,6 @@ const handlers: Record<string, Handler> = {
     const dispute = disputeObject.parse(object);
     await disputeClosed(event, { id: dispute.id, status: dispute.status });
   },
-  // Pay-as-you-go: a paid invoice settles the postpaid usage it billed (once per invoice); a
-  // failed one freezes the credit line. Each records the event only if nothing else did.
-  'invoice.paid': async (event, object) => {
-    await settlePostpaidInvoice(event, postpaidInvoiceObject.parse(object));
-  },
-  'invoice.payment_failed': async (event, object) => {
-    await freezePostpaidForInvoice(event, postpaidInvoiceObject.parse(object));
-  },
 };
 
 /** Handles one webhook delivery. Throws on a real failure (the route answers 500). */
@@ -178,7 +211,11 @@ export async function handleStripeWebhook(
   if (!envelope.success) {
     return { status: 400, body: { error: 'The payload is not a Stripe event.' } };
   }
-  const event: EventRef = { id: envelope.data.id, type: envelope.data.type };
+  const event: EventRef = {
+    id: envelope.data.id,
+    type: envelope.data.type,
+    created: envelope.data.created,
+  };
   // A cheap early answer for replays; the SQL functions are what make a replay a no-op.
   if (await eventSeen(event.id)) {
     return { status: 200, body: { received: true, outcome: 'replayed' } };

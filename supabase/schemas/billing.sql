@@ -1099,3 +1099,551 @@ grant execute on function
   public.auto_recharge_claim(integer),
   public.auto_recharge_dispatched(uuid, text)
 to service_role;
+
+-- Billing, part 4: what plans cost. Each plan sold through Stripe Billing has a monthly price (and
+-- optionally a yearly one) in a currency's minor unit, a free trial, the grace days a failed
+-- renewal keeps the plan working, and how many unused plan credits roll into the next period.
+-- A plan with no row here (or no amount) is not for sale: checkout answers 422. `npm run
+-- stripe:sync` writes each priced plan's Stripe product and prices back here.
+--
+-- Who sees what: everyone signed in reads the prices (the public pricing page reads them as the
+-- service); platform admins edit them through plan_billing_set.
+
+-- ===================================================================== TABLES
+create table public.plan_billing (
+  plan_id text primary key references public.plans (id) on delete cascade,
+  currency text not null default 'usd' check (currency ~ '^[a-z]{3}$'),
+  -- Minor units (cents); null = not sold at that interval. Stripe's minimum charge is 50 cents.
+  monthly_amount bigint check (monthly_amount between 50 and 100000000),
+  yearly_amount bigint check (yearly_amount between 50 and 1000000000),
+  trial_days smallint not null default 0 check (trial_days between 0 and 365),
+  -- Days a past-due subscription keeps its plan before it falls back to the default plan.
+  grace_days smallint not null default 7 check (grace_days between 0 and 60),
+  -- Micro-credits of a period's unused plan credits carried into the next period (0 = none).
+  rollover_cap bigint not null default 0 check (rollover_cap between 0 and 1000000000000000),
+  stripe_product_id text check (stripe_product_id is null or stripe_product_id ~ '^prod_[A-Za-z0-9_]+$'),
+  -- Cleared when the amount or currency changes, so a checkout never charges a stale price.
+  stripe_monthly_price_id text check (stripe_monthly_price_id is null or stripe_monthly_price_id ~ '^price_[A-Za-z0-9_]+$'),
+  stripe_yearly_price_id text check (stripe_yearly_price_id is null or stripe_yearly_price_id ~ '^price_[A-Za-z0-9_]+$'),
+  updated_at timestamptz not null default now(),
+  constraint plan_billing_yearly_needs_monthly check (yearly_amount is null or monthly_amount is not null)
+);
+comment on table public.plan_billing is
+  'Prices (minor units), trial, grace and rollover cap of the plans sold through Stripe Billing. Edited via plan_billing_set.';
+
+-- ===================================================================== RLS
+alter table public.plan_billing enable row level security;
+revoke all on public.plan_billing from public, anon, authenticated, service_role;
+grant select on public.plan_billing to authenticated, service_role;
+create policy plan_billing_select on public.plan_billing for select to authenticated using (true);
+
+-- ===================================================================== REFERENCE DATA
+-- Free and Starter cost nothing; Pro and Enterprise are sold monthly and yearly (two months free);
+-- Enterprise starts with a 14-day trial.
+insert into public.plan_billing (plan_id, currency, monthly_amount, yearly_amount, trial_days, grace_days,
+                                 rollover_cap)
+values ('pro', 'usd', 2900, 29000, 0, 7, 100000000),
+       ('enterprise', 'usd', 9900, 99000, 14, 14, 500000000);
+
+-- ===================================================================== TRIGGERS
+create trigger plan_billing_touch before update on public.plan_billing
+  for each row execute function private.touch_updated_at();
+
+-- ===================================================================== FUNCTIONS
+/* Sets a plan's prices and billing terms. A changed amount or currency forgets its Stripe price. */
+create function public.plan_billing_set(
+  p_plan_id text, p_currency text, p_monthly_amount bigint, p_yearly_amount bigint, p_trial_days smallint,
+  p_grace_days smallint, p_rollover_cap bigint
+) returns public.plan_billing
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  saved public.plan_billing;
+begin
+  perform private.assert_plan_admin();
+  if not exists (select 1 from public.plans p where p.id = p_plan_id) then
+    perform private.fail('TG404', 'Plan not found.', jsonb_build_object('planId', p_plan_id));
+  end if;
+  if p_currency is null or lower(p_currency) !~ '^[a-z]{3}$' then
+    perform private.fail('TG422', 'A currency is a three-letter ISO code.', jsonb_build_object('field', 'currency'));
+  end if;
+  if p_yearly_amount is not null and p_monthly_amount is null then
+    perform private.fail('TG422', 'A yearly price needs a monthly price too.',
+      jsonb_build_object('field', 'yearly_amount'));
+  end if;
+  insert into public.plan_billing as b (plan_id, currency, monthly_amount, yearly_amount, trial_days, grace_days,
+                                        rollover_cap)
+  values (p_plan_id, lower(p_currency), p_monthly_amount, p_yearly_amount, coalesce(p_trial_days, 0),
+          coalesce(p_grace_days, 7), coalesce(p_rollover_cap, 0))
+  on conflict (plan_id) do update
+  set currency = excluded.currency, monthly_amount = excluded.monthly_amount,
+      yearly_amount = excluded.yearly_amount, trial_days = excluded.trial_days,
+      grace_days = excluded.grace_days, rollover_cap = excluded.rollover_cap,
+      stripe_monthly_price_id = case when b.monthly_amount is not distinct from excluded.monthly_amount
+                                      and b.currency = excluded.currency then b.stripe_monthly_price_id end,
+      stripe_yearly_price_id = case when b.yearly_amount is not distinct from excluded.yearly_amount
+                                     and b.currency = excluded.currency then b.stripe_yearly_price_id end
+  returning * into saved;
+  return saved;
+end
+$$;
+comment on function public.plan_billing_set(text, text, bigint, bigint, smallint, smallint, bigint) is
+  'Platform admins: a plan''s prices, trial, grace and rollover cap. A changed amount clears its Stripe price id.';
+
+create function public.plan_billing_set_stripe_ids(
+  p_plan_id text, p_product_id text, p_monthly_price_id text, p_yearly_price_id text
+) returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform private.assert_service();
+  update public.plan_billing b
+  set stripe_product_id = p_product_id, stripe_monthly_price_id = p_monthly_price_id,
+      stripe_yearly_price_id = p_yearly_price_id
+  where b.plan_id = p_plan_id;
+  if not found then
+    perform private.fail('TG404', 'This plan has no prices.', jsonb_build_object('planId', p_plan_id));
+  end if;
+end
+$$;
+comment on function public.plan_billing_set_stripe_ids(text, text, text, text) is
+  'Service only (npm run stripe:sync): records the Stripe product and prices of a plan.';
+
+-- ===================================================================== PRIVILEGES
+revoke all on function
+  public.plan_billing_set(text, text, bigint, bigint, smallint, smallint, bigint),
+  public.plan_billing_set_stripe_ids(text, text, text, text)
+from public, anon, authenticated, service_role;
+grant execute on function public.plan_billing_set(text, text, bigint, bigint, smallint, smallint, bigint)
+to authenticated, service_role;
+grant execute on function public.plan_billing_set_stripe_ids(text, text, text, text) to service_role;
+
+-- Billing, part 5: subscriptions sold through Stripe Billing (or the local test checkout).
+--
+-- Stripe is the truth for billing state: billing_subscriptions mirrors each Stripe subscription
+-- (status, price, period, cancel_at_period_end) from its webhook events, newest event wins.
+-- Postgres is the truth for entitlements: each paid invoice opens exactly one plan period in
+-- public.subscriptions, aligned to Stripe's billing period, with that period's plan credit lot
+-- (idempotency key invoice:<id>) and the allowance refresh. While billed_until is ahead, the
+-- 30-day clock of sync_subscription leaves the period to the invoices.
+--
+-- Every function here locks the subject's public.subscriptions row first, then records the event,
+-- so parallel deliveries (invoice.paid beside customer.subscription.updated, or a replay of
+-- either) queue on one row and a replay changes nothing.
+
+-- ===================================================================== TABLES
+create table public.billing_subscriptions (
+  id text primary key check (id ~ '^sub_[A-Za-z0-9_]+$'),
+  account_id uuid not null references public.accounts (id) on delete restrict,
+  subject_kind text not null check (subject_kind in ('user', 'org')),
+  subject_id uuid not null,
+  provider text not null check (provider in ('stripe', 'local')),
+  customer_id text not null check (customer_id ~ '^cus_[A-Za-z0-9_]+$'),
+  plan_id text not null references public.plans (id),
+  price_id text check (char_length(price_id) <= 255),
+  billing_interval text not null check (billing_interval in ('month', 'year')),
+  status text not null check (status in ('incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due',
+                                         'canceled', 'unpaid', 'paused')),
+  current_period_start timestamptz not null,
+  current_period_end timestamptz not null,
+  cancel_at_period_end boolean not null default false,
+  trial_end timestamptz,
+  -- When the last invoice payment failed (cleared by a paid one): the grace period counts from it.
+  past_due_since timestamptz,
+  -- The Stripe event time of the last update applied: an older event never overwrites a newer one.
+  synced_at timestamptz not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint billing_subscriptions_period check (current_period_end > current_period_start)
+);
+comment on table public.billing_subscriptions is
+  'Mirror of each Stripe subscription (status, price, period, cancel_at_period_end). Written by the webhook only.';
+
+create table public.billing_invoices (
+  id text primary key check (id ~ '^in_[A-Za-z0-9_]+$'),
+  account_id uuid not null references public.accounts (id) on delete restrict,
+  subscription_id text references public.billing_subscriptions (id) on delete set null,
+  plan_id text references public.plans (id),
+  status text not null check (status in ('draft', 'open', 'paid', 'void', 'uncollectible')),
+  billing_reason text check (char_length(billing_reason) <= 60),
+  -- Minor units (cents), as Stripe counts them.
+  amount_paid bigint not null default 0 check (amount_paid >= 0),
+  tax bigint not null default 0 check (tax >= 0),
+  currency text not null check (currency ~ '^[a-z]{3}$'),
+  period_start timestamptz not null,
+  period_end timestamptz not null,
+  hosted_invoice_url text check (char_length(hosted_invoice_url) <= 2048),
+  invoice_pdf text check (char_length(invoice_pdf) <= 2048),
+  -- The plan credit lot this invoice's period opened (null until paid, or when it opened none).
+  plan_lot_id bigint references public.lots (id),
+  paid_at timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+comment on table public.billing_invoices is
+  'Subscription invoices as Stripe reports them; a paid one opens one plan period, once.';
+
+alter table public.subscriptions add column billed_until timestamptz;
+comment on column public.subscriptions.billed_until is
+  'Set while a paid Stripe subscription carries the plan: periods come from paid invoices until then (plus grace).';
+
+-- ===================================================================== INDEXES
+create index billing_subscriptions_account_idx on public.billing_subscriptions (account_id, created_at desc);
+create index billing_subscriptions_plan_idx on public.billing_subscriptions (plan_id);
+create index billing_subscriptions_customer_idx on public.billing_subscriptions (customer_id);
+create index billing_invoices_account_idx on public.billing_invoices (account_id, created_at desc);
+create index billing_invoices_subscription_idx on public.billing_invoices (subscription_id);
+create index billing_invoices_plan_idx on public.billing_invoices (plan_id);
+create index billing_invoices_lot_idx on public.billing_invoices (plan_lot_id) where plan_lot_id is not null;
+
+-- ===================================================================== RLS
+alter table public.billing_subscriptions enable row level security;
+alter table public.billing_invoices enable row level security;
+revoke all on public.billing_subscriptions, public.billing_invoices from public, anon, authenticated, service_role;
+grant select on public.billing_subscriptions, public.billing_invoices to authenticated, service_role;
+create policy billing_subscriptions_select on public.billing_subscriptions for select to authenticated
+  using (account_id = any ((select private.billing_accounts())::uuid[]) or (select private.is_platform_admin()));
+create policy billing_invoices_select on public.billing_invoices for select to authenticated
+  using (account_id = any ((select private.billing_accounts())::uuid[]) or (select private.is_platform_admin()));
+
+-- ===================================================================== TRIGGERS
+create trigger billing_subscriptions_touch before update on public.billing_subscriptions
+  for each row execute function private.touch_updated_at();
+create trigger billing_invoices_touch before update on public.billing_invoices
+  for each row execute function private.touch_updated_at();
+
+-- ===================================================================== HELPERS
+/* The wallet's subject and its entitlement row, locked: always the first lock a billing event takes. */
+create function private.lock_billing_subject(account uuid) returns public.subscriptions
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  wallet record;
+  sub public.subscriptions;
+begin
+  select case when a.org_id is null then 'user' else 'org' end as kind, coalesce(a.org_id, a.user_id) as id
+  into wallet from public.accounts a where a.id = account and a.kind <> 'system';
+  if not found then
+    return null;
+  end if;
+  perform private.sync_subscription(wallet.kind, wallet.id);
+  select * into sub from public.subscriptions s
+  where s.subject_kind = wallet.kind and s.subject_id = wallet.id for no key update;
+  return sub;
+end
+$$;
+comment on function private.lock_billing_subject(uuid) is
+  'Settles and locks the entitlement row of a wallet''s user or org (null for an unknown wallet).';
+
+/* The wallet a billing event is about: by our metadata, else by its Stripe customer. */
+create function private.billing_account(account uuid, customer text) returns uuid
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce(
+    (select a.id from public.accounts a where a.id = account and a.kind <> 'system'),
+    (select c.account_id from public.billing_customers c where c.customer_id = customer))
+$$;
+comment on function private.billing_account(uuid, text) is 'The wallet named by metadata, else by Stripe customer id.';
+
+/*
+ * Moves the subject back to the default plan on the 30-day clock from now (a subscription that
+ * ended, or whose grace ran out). The current plan lot keeps its own expiry.
+ */
+create function private.end_paid_plan(sub public.subscriptions) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  at timestamptz := private.clock();
+begin
+  update public.subscriptions s
+  set plan_id = (select p.id from public.plans p where p.is_default), pending_plan_id = null, pending_at = null,
+      billed_until = null, anchor_at = at, current_period_start = at - interval '30 days', current_period_end = at,
+      period_credits_granted = 0
+  where s.id = sub.id;
+  perform private.sync_subscription(sub.subject_kind, sub.subject_id);
+end
+$$;
+comment on function private.end_paid_plan(public.subscriptions) is
+  'Back to the default plan from now (its first period is granted at once).';
+
+-- ===================================================================== FUNCTIONS
+/*
+ * Checks a subscription checkout before the customer is sent to Stripe: the caller manages the
+ * wallet's billing (a plain org member: TG403), the plan is sold at that interval (TG422), and
+ * the wallet has no live subscription yet (TG409: change the plan from the billing page).
+ */
+create function public.billing_subscribe_begin(p_account uuid, p_plan_id text, p_interval text)
+returns table (plan_name text, currency text, amount bigint, trial_days smallint, stripe_price_id text,
+               stripe_product_id text, customer_id text, subject_kind text, subject_id uuid)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  plan public.plans;
+  price public.plan_billing;
+  wallet record;
+begin
+  perform private.assert_billing_manager(p_account);
+  if p_interval is null or p_interval not in ('month', 'year') then
+    perform private.fail('TG422', 'The interval is month or year.', jsonb_build_object('field', 'interval'));
+  end if;
+  select * into plan from public.plans p where p.id = p_plan_id and p.is_active;
+  if not found then
+    perform private.fail('TG404', 'Plan not found.', jsonb_build_object('planId', p_plan_id));
+  end if;
+  select * into price from public.plan_billing b where b.plan_id = p_plan_id;
+  if (case p_interval when 'year' then price.yearly_amount else price.monthly_amount end) is null then
+    perform private.fail('TG422', format('The %s plan has no %sly price.', plan.name, p_interval),
+      jsonb_build_object('field', 'plan_id', 'planId', p_plan_id));
+  end if;
+  if exists (select 1 from public.billing_subscriptions s
+             where s.account_id = p_account and s.status not in ('canceled', 'incomplete_expired', 'incomplete')) then
+    perform private.fail('TG409', 'This wallet already has a subscription: change its plan from the billing page.',
+      jsonb_build_object('account', p_account));
+  end if;
+  select case when a.org_id is null then 'user' else 'org' end as kind, coalesce(a.org_id, a.user_id) as id
+  into wallet from public.accounts a where a.id = p_account;
+  return query
+  select plan.name, price.currency,
+         case p_interval when 'year' then price.yearly_amount else price.monthly_amount end,
+         price.trial_days,
+         case p_interval when 'year' then price.stripe_yearly_price_id else price.stripe_monthly_price_id end,
+         price.stripe_product_id,
+         (select c.customer_id from public.billing_customers c where c.account_id = p_account),
+         wallet.kind, wallet.id;
+end
+$$;
+comment on function public.billing_subscribe_begin(uuid, text, text) is
+  'Checks a subscription checkout (manager, priced plan, no live subscription) and returns its inputs.';
+
+/*
+ * Mirrors a Stripe subscription from customer.subscription.created|updated|deleted (and the
+ * subscription a completed checkout names). An older event than the one applied changes nothing.
+ * A deleted subscription returns the subject to the default plan.
+ */
+create function public.billing_subscription_sync(
+  p_event_id text, p_event_type text, p_event_created timestamptz, p_subscription_id text, p_account uuid,
+  p_customer_id text, p_provider text, p_plan_id text, p_price_id text, p_interval text, p_status text,
+  p_period_start timestamptz, p_period_end timestamptz, p_cancel_at_period_end boolean, p_trial_end timestamptz
+) returns text
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  account uuid;
+  sub public.subscriptions;
+  mirror public.billing_subscriptions;
+begin
+  perform private.assert_service();
+  account := private.billing_account(p_account, p_customer_id);
+  if account is null then
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null, 'No wallet matches this customer.');
+    return 'unknown';
+  end if;
+  sub := private.lock_billing_subject(account);
+  if not private.record_event(p_event_id, p_event_type, 'processed', null) then
+    return 'replayed';
+  end if;
+  if not exists (select 1 from public.plans p where p.id = p_plan_id) then
+    perform private.fail('TG422', 'The subscription names no known plan.', jsonb_build_object('planId', p_plan_id));
+  end if;
+  insert into public.billing_subscriptions as m (id, account_id, subject_kind, subject_id, provider, customer_id,
+    plan_id, price_id, billing_interval, status, current_period_start, current_period_end, cancel_at_period_end,
+    trial_end, synced_at)
+  values (p_subscription_id, account, sub.subject_kind, sub.subject_id, coalesce(p_provider, 'stripe'), p_customer_id,
+    p_plan_id, p_price_id, p_interval, p_status, p_period_start, p_period_end, coalesce(p_cancel_at_period_end, false),
+    p_trial_end, p_event_created)
+  on conflict (id) do update
+  set plan_id = excluded.plan_id, price_id = excluded.price_id, billing_interval = excluded.billing_interval,
+      status = excluded.status, current_period_start = excluded.current_period_start,
+      current_period_end = excluded.current_period_end, cancel_at_period_end = excluded.cancel_at_period_end,
+      trial_end = excluded.trial_end, synced_at = excluded.synced_at,
+      past_due_since = case when excluded.status = 'past_due' then coalesce(m.past_due_since, excluded.synced_at) end
+  where m.synced_at <= excluded.synced_at
+  returning * into mirror;
+  if mirror.id is null then
+    return 'stale';
+  end if;
+  -- A trial carries the plan without an invoice: the trial period is the first plan period.
+  if mirror.status = 'trialing' and sub.billed_until is null then
+    perform private.open_plan_period(sub, mirror.plan_id, mirror.current_period_start, mirror.current_period_end,
+                                     'trial:' || mirror.id);
+  elsif mirror.status in ('canceled', 'incomplete_expired', 'unpaid') and sub.billed_until is not null then
+    perform private.end_paid_plan(sub);
+  end if;
+  return 'processed';
+end
+$$;
+comment on function public.billing_subscription_sync(text, text, timestamptz, text, uuid, text, text, text, text, text, text, timestamptz, timestamptz, boolean, timestamptz) is
+  'Service only (webhook): mirrors a Stripe subscription; a deleted one returns the subject to the default plan.';
+
+/*
+ * Opens one plan period [period_start, period_end) for a subject: the plan, the period, the plan's
+ * credits as a lot expiring at its end (keyed by `grant_key`, so once), and the allowances
+ * refreshed at the next use. A later period never moves back.
+ */
+create function private.open_plan_period(
+  sub public.subscriptions, plan_id text, period_start timestamptz, period_end timestamptz, grant_key text
+) returns bigint
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  at timestamptz := private.clock();
+  plan public.plans;
+  grace smallint;
+  wallet uuid;
+  lot bigint;
+begin
+  select * into plan from public.plans p where p.id = plan_id;
+  select coalesce(b.grace_days, 0) into grace from public.plan_billing b where b.plan_id = plan.id;
+  if period_end <= at then
+    return null; -- a period already over (a late replay of an old invoice): nothing to open
+  end if;
+  wallet := (select a.id from public.accounts a
+             where (sub.subject_kind = 'user' and a.user_id = sub.subject_id)
+                or (sub.subject_kind = 'org' and a.org_id = sub.subject_id));
+  if plan.monthly_credit_grant > 0 then
+    select g.lot_id into lot from public.credit_grant(wallet, plan.monthly_credit_grant, 'plan', grant_key,
+      period_end, null, plan.name || ' plan credits',
+      jsonb_build_object('subscriptionId', sub.id, 'periodStart', period_start), 'subscription') g;
+  end if;
+  if sub.billed_until is not null and period_start < sub.current_period_start then
+    return lot;
+  end if;
+  update public.subscriptions s
+  set plan_id = plan.id, pending_plan_id = null, pending_at = null, anchor_at = period_start,
+      current_period_start = period_start, current_period_end = period_end,
+      period_credits_granted = plan.monthly_credit_grant,
+      billed_until = period_end + make_interval(days => coalesce(grace, 0))
+  where s.id = sub.id;
+  -- Every allowance refreshes at its next use, into the new plan and period.
+  update public.token_balances b
+  set period_start = least(b.period_start, at - interval '1 second'), refresh_at = at
+  where b.subject_kind = sub.subject_kind and b.subject_id = sub.subject_id and b.refresh_at > at;
+  return lot;
+end
+$$;
+comment on function private.open_plan_period(public.subscriptions, text, timestamptz, timestamptz, text) is
+  'Opens one paid plan period: plan, Stripe-aligned period, plan credit lot (once per key), allowance refresh.';
+
+/*
+ * invoice.paid: records the invoice and opens the plan period it paid for, exactly once per
+ * invoice. A payment after a failure clears past_due and restores the plan.
+ */
+create function public.billing_invoice_paid(
+  p_event_id text, p_event_type text, p_invoice_id text, p_subscription_id text, p_account uuid,
+  p_customer_id text, p_plan_id text, p_billing_reason text, p_period_start timestamptz,
+  p_period_end timestamptz, p_amount_paid bigint, p_tax bigint, p_currency text, p_hosted_invoice_url text,
+  p_invoice_pdf text
+) returns text
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  account uuid;
+  sub public.subscriptions;
+  invoice public.billing_invoices;
+  lot bigint;
+begin
+  perform private.assert_service();
+  account := private.billing_account(p_account, p_customer_id);
+  if account is null then
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null, 'No wallet matches this customer.');
+    return 'unknown';
+  end if;
+  sub := private.lock_billing_subject(account);
+  if not private.record_event(p_event_id, p_event_type, 'processed', null) then
+    return 'replayed';
+  end if;
+  if not exists (select 1 from public.plans p where p.id = p_plan_id) then
+    perform private.fail('TG422', 'The invoice names no known plan.', jsonb_build_object('planId', p_plan_id));
+  end if;
+  insert into public.billing_invoices as i (id, account_id, subscription_id, plan_id, status, billing_reason,
+    amount_paid, tax, currency, period_start, period_end, hosted_invoice_url, invoice_pdf)
+  values (p_invoice_id, account,
+          (select m.id from public.billing_subscriptions m where m.id = p_subscription_id), p_plan_id, 'open',
+          left(p_billing_reason, 60), coalesce(p_amount_paid, 0), coalesce(p_tax, 0), lower(p_currency),
+          p_period_start, p_period_end, p_hosted_invoice_url, p_invoice_pdf)
+  on conflict (id) do nothing;
+  select * into invoice from public.billing_invoices i where i.id = p_invoice_id;
+  if invoice.status = 'paid' then
+    return 'replayed'; -- another event already opened this invoice's period
+  end if;
+  lot := private.open_plan_period(sub, p_plan_id, p_period_start, p_period_end, 'invoice:' || p_invoice_id);
+  update public.billing_invoices i
+  set status = 'paid', paid_at = now(), plan_lot_id = lot, amount_paid = coalesce(p_amount_paid, i.amount_paid),
+      tax = coalesce(p_tax, i.tax), hosted_invoice_url = coalesce(p_hosted_invoice_url, i.hosted_invoice_url),
+      invoice_pdf = coalesce(p_invoice_pdf, i.invoice_pdf)
+  where i.id = p_invoice_id;
+  update public.billing_subscriptions m set past_due_since = null,
+    status = case when m.status = 'past_due' then 'active' else m.status end
+  where m.id = p_subscription_id;
+  return 'processed';
+end
+$$;
+comment on function public.billing_invoice_paid(text, text, text, text, uuid, text, text, text, timestamptz, timestamptz, bigint, bigint, text, text, text) is
+  'Service only (webhook): records a paid invoice and opens its plan period (credit lot, allowance refresh) once.';
+
+-- ===================================================================== PRIVILEGES
+revoke all on function
+  private.lock_billing_subject(uuid), private.billing_account(uuid, text), private.end_paid_plan(public.subscriptions),
+  private.open_plan_period(public.subscriptions, text, timestamptz, timestamptz, text),
+  public.billing_subscribe_begin(uuid, text, text),
+  public.billing_subscription_sync(text, text, timestamptz, text, uuid, text, text, text, text, text, text, timestamptz, timestamptz, boolean, timestamptz),
+  public.billing_invoice_paid(text, text, text, text, uuid, text, text, text, timestamptz, timestamptz, bigint, bigint, text, text, text)
+from public, anon, authenticated, service_role;
+grant execute on function public.billing_subscribe_begin(uuid, text, text) to authenticated, service_role;
+grant execute on function
+  public.billing_subscription_sync(text, text, timestamptz, text, uuid, text, text, text, text, text, text, timestamptz, timestamptz, boolean, timestamptz),
+  public.billing_invoice_paid(text, text, text, text, uuid, text, text, text, timestamptz, timestamptz, bigint, bigint, text, text, text)
+to service_role;
+
+/*
+ * invoice.payment_failed: the invoice is recorded as open, the subscription is past due from
+ * now (the grace days the plan sets count from its paid period's end, billed_until), and the
+ * people who manage the wallet are told. A later invoice.paid for it restores everything.
+ */
+create function public.billing_invoice_failed(
+  p_event_id text, p_event_type text, p_invoice_id text, p_subscription_id text, p_account uuid,
+  p_customer_id text, p_plan_id text, p_period_start timestamptz, p_period_end timestamptz,
+  p_amount_due bigint, p_currency text, p_hosted_invoice_url text
+) returns text
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  account uuid;
+  sub public.subscriptions;
+begin
+  perform private.assert_service();
+  account := private.billing_account(p_account, p_customer_id);
+  if account is null then
+    perform private.record_event(p_event_id, p_event_type, 'ignored', null, 'No wallet matches this customer.');
+    return 'unknown';
+  end if;
+  sub := private.lock_billing_subject(account);
+  if not private.record_event(p_event_id, p_event_type, 'processed', null) then
+    return 'replayed';
+  end if;
+  insert into public.billing_invoices as i (id, account_id, subscription_id, plan_id, status, billing_reason,
+    amount_paid, currency, period_start, period_end, hosted_invoice_url)
+  values (p_invoice_id, account,
+          (select m.id from public.billing_subscriptions m where m.id = p_subscription_id),
+          (select p.id from public.plans p where p.id = p_plan_id), 'open', 'payment_failed', 0,
+          lower(p_currency), p_period_start, p_period_end, p_hosted_invoice_url)
+  on conflict (id) do nothing;
+  update public.billing_subscriptions m
+  set status = 'past_due', past_due_since = coalesce(m.past_due_since, now())
+  where m.id = p_subscription_id and m.status in ('active', 'trialing', 'past_due');
+  if found then
+    perform private.notify_wallet_managers(account, 'billing.payment_failed', 'A subscription payment failed',
+      format('We could not charge %s for your plan. Features keep working until %s; update your card from '
+             'the billing page to keep the plan.',
+             coalesce(p_amount_due::text || ' ' || upper(p_currency) || ' minor units', 'the invoice'),
+             to_char(coalesce(sub.billed_until, now()) at time zone 'UTC', 'FMMonth FMDD, YYYY')));
+  end if;
+  return 'processed';
+end
+$$;
+comment on function public.billing_invoice_failed(text, text, text, text, uuid, text, text, timestamptz, timestamptz, bigint, text, text) is
+  'Service only (webhook): a failed subscription payment: past due, managers notified; the plan holds through its grace days.';
+revoke all on function public.billing_invoice_failed(text, text, text, text, uuid, text, text, timestamptz, timestamptz, bigint, text, text)
+from public, anon, authenticated, service_role;
+grant execute on function public.billing_invoice_failed(text, text, text, text, uuid, text, text, timestamptz, timestamptz, bigint, text, text)
+to service_role;

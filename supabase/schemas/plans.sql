@@ -347,6 +347,24 @@ begin
   if not found then
     perform private.fail('TG404', 'No plan is available for this subject.', jsonb_build_object('subjectId', subject));
   end if;
+  if sub.billed_until > at then
+    -- A paid subscription's periods come from its paid invoices (billing.sql). Until the renewal
+    -- is paid, or its grace runs out, the current period and its allowances stay open.
+    if sub.current_period_end <= at then
+      update public.token_balances b set refresh_at = sub.billed_until
+      where b.subject_kind = kind and b.subject_id = subject and b.refresh_at = sub.current_period_end;
+      update public.subscriptions s set current_period_end = sub.billed_until where s.id = sub.id
+      returning * into sub;
+    end if;
+    return sub;
+  elsif sub.billed_until is not null then
+    -- Unpaid past the grace days: the default plan, on the 30-day clock from now.
+    sub.plan_id := (select p.id from public.plans p where p.is_default);
+    sub.pending_plan_id := null;
+    sub.pending_at := null;
+    sub.anchor_at := at;
+    sub.billed_until := null;
+  end if;
   bounds := private.period_bounds(sub.anchor_at, at);
   if bounds.period_start <= sub.current_period_start then
     return sub; -- settled meanwhile by a concurrent caller
@@ -361,6 +379,7 @@ begin
                                      bounds.period_start, bounds.period_end, plan.name);
   update public.subscriptions s
   set plan_id = sub.plan_id, pending_plan_id = sub.pending_plan_id, pending_at = sub.pending_at,
+      anchor_at = sub.anchor_at, billed_until = sub.billed_until,
       current_period_start = bounds.period_start, current_period_end = bounds.period_end,
       period_credits_granted = plan.monthly_credit_grant
   where s.id = sub.id

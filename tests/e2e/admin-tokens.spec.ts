@@ -111,7 +111,7 @@ test.describe('tokens for Starter', () => {
     const block = page.getByTestId('upgrade-block');
     await expect(block).toBeVisible();
     await expect(block.getByRole('heading', { name: 'Upgrade to use AI features' })).toBeVisible();
-    await expect(block.getByRole('link', { name: 'Request an upgrade' })).toBeVisible();
+    await expect(block.getByRole('link', { name: 'See plans and upgrade' })).toBeVisible();
     await expect(page.getByTestId('allowance-general')).toHaveCount(0);
     await shots(page, 'tokens-starter');
   });

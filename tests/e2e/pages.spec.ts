@@ -23,6 +23,8 @@ const FEATURES = ['goal_generation', 'strategy_analysis', 'forecast', 'lead_gene
 const PAGES: PageCase[] = [
   { name: 'landing', path: '/', user: null, heading: 'Credits and metering for AI products' },
   { name: 'login', path: '/login', user: null, heading: 'Sign in to Tollgate' },
+  { name: 'pricing', path: '/pricing', user: null, heading: 'Plans and pricing' },
+  { name: 'pricing-owner', path: '/pricing', user: 'owner', heading: 'Plans and pricing' },
   { name: 'dashboard', path: '/dashboard', user: 'pro', heading: 'Welcome back, Priya' },
   { name: 'credits-usage', path: '/credits', user: 'pro', heading: 'Credits' },
   { name: 'credits-history', path: '/credits?tab=history', user: 'pro', heading: 'Credits' },
@@ -71,6 +73,7 @@ const PAGES: PageCase[] = [
     heading: /Acme AI settings/,
   },
   { name: 'dashboard-owner', path: '/dashboard', user: 'owner', heading: 'Welcome back, Omar' },
+  { name: 'billing', path: '/billing', user: 'pro', heading: 'Billing' },
   { name: 'settings', path: '/settings', user: 'owner', heading: 'Settings' },
   { name: 'settings-webhooks', path: '/settings/webhooks', user: 'owner', heading: 'Webhooks' },
   { name: 'admin', path: '/admin', user: 'admin', heading: 'Platform overview' },

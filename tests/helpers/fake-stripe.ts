@@ -64,6 +64,8 @@ export interface FakeStripe {
   declineCards: boolean;
   /** GET /v1/payment_intents/:id answers 500 while this is set (Stripe having a bad day). */
   failPaymentIntentLookups: boolean;
+  /** Every request answers 500 while this is set (Stripe down). */
+  down: boolean;
   /** What GET /v1/payment_intents/:id answers (defaults to a paid card payment). */
   paymentIntents: Map<string, Json>;
   /** Billing meter events Stripe recorded, by identifier (a duplicate identifier adds nothing). */
@@ -88,6 +90,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     requestsTo: (method, path) => requests.filter((r) => r.method === method && r.path === path),
     declineCards: false,
     failPaymentIntentLookups: false,
+    down: false,
     paymentIntents: new Map(),
     meterEvents: new Map(),
     failMeterEvents: 0,
@@ -116,6 +119,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   }
 
   function answer(method: string, path: string, body: FormObject): { status: number; body: Json } {
+    if (fake.down) {
+      return { status: 500, body: { error: { type: 'api_error', message: 'Stripe is down.' } } };
+    }
     const [, , resource, id] = path.split('/');
     if (method === 'POST' && path === '/v1/customers') {
       return { status: 200, body: { id: nextId('cus'), object: 'customer', ...body } };
@@ -215,6 +221,22 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       objects.set(String(object.id), object);
       return { status: 200, body: object };
     }
+    if (resource === 'billing_portal' && id === 'configurations') {
+      const configId = path.split('/')[4];
+      if (method === 'GET' && !configId) {
+        const data = [...objects.values()].filter(
+          (o) => o.object === 'billing_portal.configuration',
+        );
+        return { status: 200, body: { object: 'list', data, has_more: false, url: path } };
+      }
+      if (method === 'POST') {
+        const object: Json = configId
+          ? { ...objects.get(configId), ...body }
+          : { id: nextId('bpc'), object: 'billing_portal.configuration', active: true, ...body };
+        objects.set(String(object.id), object);
+        return { status: 200, body: object };
+      }
+    }
     if (method === 'GET' && (resource === 'products' || resource === 'prices') && id) {
       const object = objects.get(id);
       return object
@@ -253,7 +275,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const reply =
         (replayKey ? replies.get(replayKey) : undefined) ??
         answer(request.method ?? 'GET', url.pathname, body);
-      if (replayKey) replies.set(replayKey, reply);
+      // Like Stripe, a server error is not saved as the key's answer: a retry runs again.
+      if (replayKey && reply.status < 500) replies.set(replayKey, reply);
       response.writeHead(reply.status, {
         'content-type': 'application/json',
         'request-id': `req_${counter}`,

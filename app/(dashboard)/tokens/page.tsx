@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import { getTokenStats } from '@/lib/aiTokens';
@@ -41,7 +42,10 @@ export default async function TokensPage({
         <h1 className="text-2xl font-semibold tracking-tight">Tokens</h1>
         <p className="text-muted-foreground text-sm">
           {org ? `${org.name}'s` : 'Your'} AI feature allowances this period, on the{' '}
-          {subscription.planName} plan.
+          {subscription.planName} plan.{' '}
+          <Link href="/pricing" className="text-primary underline-offset-4 hover:underline">
+            Compare plans
+          </Link>
         </p>
       </div>
       <TokensClient

@@ -5,7 +5,9 @@ import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import { action, type ActionResult } from '@/lib/api';
 import { savePlan, saveTokenType, setPlanAllowance } from '@/lib/plans';
+import { savePlanPrice } from '@/lib/stripe';
 import { allowancesForm, planForm, tokenTypeForm } from './plan-form-schema';
+import { priceForm } from './price-form-schema';
 
 // lib/plans' SQL functions check that the caller is a platform admin.
 
@@ -47,4 +49,18 @@ export async function saveTokenTypeAction(
   input: z.input<typeof tokenTypeForm>,
 ): Promise<ActionResult<{ name: string }>> {
   return tokenType(input);
+}
+
+const price = action(priceForm, async (input, session) => {
+  await savePlanPrice(session, input);
+  revalidatePath('/admin/plans');
+  revalidatePath('/pricing');
+  return { planId: input.planId };
+});
+
+/** Prices apply to new subscriptions once stripe:sync has created them in Stripe. */
+export async function savePlanPriceAction(
+  input: z.input<typeof priceForm>,
+): Promise<ActionResult<{ planId: string }>> {
+  return price(input);
 }

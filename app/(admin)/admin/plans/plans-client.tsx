@@ -9,12 +9,16 @@ import { Select } from '@/components/ui/select';
 import { AllowancesForm } from './allowances-form';
 import { PlanForm } from './plan-form';
 import type { PlanFormValues } from './plan-form-schema';
+import { PriceForm } from './price-form';
+import type { PriceFormValues } from './price-form-schema';
 import { TokenTypesEditor } from './token-types-editor';
 
 export interface PlanView {
   isDefault: boolean;
   allowances: Record<string, number>;
   values: PlanFormValues;
+  prices: PriceFormValues;
+  pricesSynced: boolean;
 }
 
 const NEW = '__new__';
@@ -79,6 +83,24 @@ export function PlansClient({
           />
         </CardContent>
       </Card>
+      {plan ? (
+        <Card>
+          <CardHeader>
+            <CardTitle as="h2">Prices of {plan.values.name}</CardTitle>
+            <CardDescription>
+              What the plan costs through Stripe Billing, its trial, grace days and rollover.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <PriceForm
+              key={plan.values.id}
+              planId={plan.values.id}
+              initial={plan.prices}
+              synced={plan.pricesSynced}
+            />
+          </CardContent>
+        </Card>
+      ) : null}
       {plan ? (
         <Card>
           <CardHeader>

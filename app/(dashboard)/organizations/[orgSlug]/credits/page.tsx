@@ -58,9 +58,17 @@ export default async function OrgCreditsPage({ params, searchParams }: Props) {
         <div className="flex flex-wrap items-center gap-2">
           <h1 className="text-2xl font-semibold tracking-tight">{org.name} credits</h1>
           <RoleBadge role={org.role} />
+          {canBuy ? (
+            <Link
+              href={`/organizations/${org.slug}/billing`}
+              className="text-primary ml-auto text-sm font-medium hover:underline"
+            >
+              Billing
+            </Link>
+          ) : null}
           <Link
             href={`/organizations/${org.slug}/members`}
-            className="text-primary ml-auto text-sm font-medium hover:underline"
+            className={`text-primary text-sm font-medium hover:underline ${canBuy ? '' : 'ml-auto'}`}
           >
             Members
           </Link>

@@ -1,0 +1,66 @@
+import { expect, test, type Page } from '@playwright/test';
+import { screenshot, storageState } from './users';
+
+/**
+ * Plans sold through the local test checkout and portal: a Starter user opens /pricing,
+ * subscribes to Pro, an AI feature unlocks, the billing page shows the invoice, and the local
+ * portal cancels at the period end.
+ */
+
+async function shots(page: Page, name: string) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: width === 1280 ? 800 : 844 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: screenshot(`${name}-${width}`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+test.describe('subscribing to a plan', () => {
+  test.use({ storageState: storageState('starter') });
+
+  test('Starter → Pro through the local checkout; the portal cancels at period end', async ({
+    page,
+  }) => {
+    // Four pages, each shot at two widths, on a cold server.
+    test.setTimeout(240_000);
+    await page.goto('/features/forecast');
+    await page
+      .getByTestId('upgrade-block')
+      .getByRole('link', { name: 'See plans and upgrade' })
+      .click();
+    await expect(page).toHaveURL(/\/pricing$/);
+    await expect(page.getByTestId('plan-starter').getByText('Current plan')).toBeVisible();
+    await expect(page.getByTestId('plan-pro')).toContainText('about 100 goal generations a month');
+    await shots(page, 'pricing-starter');
+
+    await page.getByTestId('plan-pro').getByRole('button', { name: 'Upgrade to Pro' }).click();
+    await expect(page).toHaveURL(/\/checkout\/subscribe\?offer=/);
+    await expect(page.getByText('Test checkout — no real payment')).toBeVisible();
+    await shots(page, 'checkout-subscribe');
+    await page.getByRole('button', { name: 'Subscribe for $29.00 (test)' }).click();
+
+    await expect(page).toHaveURL(/\/billing\?checkout=success$/);
+    await expect(page.getByTestId('subscription-summary')).toContainText('Pro plan');
+    await expect(page.getByTestId('invoice-row')).toHaveCount(1);
+    await expect(page.getByTestId('invoice-row')).toContainText('$29.00');
+    await expect(page.getByTestId('subscription-next')).toContainText('Next invoice on');
+    await shots(page, 'billing-pro');
+
+    await page.goto('/features/forecast');
+    await expect(page.getByTestId('allowance-forecast')).toBeVisible();
+    await expect(page.getByTestId('upgrade-block')).toHaveCount(0);
+
+    await page.goto('/billing');
+    await page.getByRole('button', { name: 'Manage billing' }).click();
+    await expect(page).toHaveURL(/\/billing\/portal$/);
+    await expect(page.getByText('Test billing portal — no real payment')).toBeVisible();
+    await shots(page, 'billing-portal');
+    await page.getByRole('button', { name: 'Cancel at period end' }).click();
+    await expect(page).toHaveURL(/\/billing$/);
+    await expect(page.getByTestId('subscription-next')).toContainText(
+      'Cancels at the end of the period',
+    );
+    await shots(page, 'billing-cancelled');
+  });
+});
