@@ -1,6 +1,7 @@
 import 'server-only';
 import type { JobHandlers } from '@/lib/jobs';
 import { batchJobs } from '@/lib/ai';
+import { emailJobs } from '@/lib/mailer';
 import { maintenanceJobs } from '@/lib/maintenance';
 import { webhookJobs } from '@/lib/webhooks';
 
@@ -9,4 +10,9 @@ import { webhookJobs } from '@/lib/webhooks';
  * the job. lib/jobs only queues and runs jobs and imports no domain, so a domain can enqueue its
  * own jobs without a cycle; this module sits above them and nothing in lib imports it.
  */
-export const jobHandlers: JobHandlers = { ...maintenanceJobs, ...webhookJobs, ...batchJobs };
+export const jobHandlers: JobHandlers = {
+  ...maintenanceJobs,
+  ...webhookJobs,
+  ...batchJobs,
+  ...emailJobs,
+};

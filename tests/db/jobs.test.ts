@@ -125,7 +125,13 @@ describe('pg-boss worker', () => {
     const root = path.resolve(import.meta.dirname, '../..');
     const worker = spawn(
       process.execPath,
-      ['--conditions=react-server', '--import', 'tsx', path.join('scripts', 'worker.ts')],
+      [
+        '--import',
+        'tsx',
+        '--import',
+        './scripts/server-only.mjs',
+        path.join('scripts', 'worker.ts'),
+      ],
       { cwd: root, env: { ...process.env, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -10,6 +10,8 @@ import { resolveWallet } from '@/lib/credits';
 import { listApiKeys } from '@/lib/api-keys';
 import { billingMode, getAutoRecharge, listPackages } from '@/lib/stripe';
 import { alertSettingsView, getAlertSettings } from '@/lib/alerts';
+import { getEmailPreferences } from '@/lib/email';
+import { EmailPreferencesForm } from '@/components/email/email-preferences-form';
 import { AutoRechargeForm } from '@/components/billing/auto-recharge-form';
 import { ThresholdSettings } from '@/components/notifications/threshold-settings';
 import { toPackageView } from '@/components/billing/views';
@@ -40,7 +42,7 @@ export default async function SettingsPage() {
       .filter((org) => org.role === 'owner' || org.role === 'admin')
       .map((org) => ({ orgId: org.id, label: org.name })),
   ];
-  const [packages, autoRecharge, scopedApiKeys, scopedKeys] = await Promise.all([
+  const [packages, autoRecharge, scopedApiKeys, scopedKeys, emailPreferences] = await Promise.all([
     listPackages(session),
     getAutoRecharge(session, walletId),
     Promise.all(
@@ -63,6 +65,7 @@ export default async function SettingsPage() {
         return { ...scope, keys: initialKeys, activity };
       }),
     ),
+    getEmailPreferences(session),
   ]);
   // Alerts: the personal wallet, and each org wallet the viewer owns or administers.
   const alertScopes = await Promise.all(
@@ -138,6 +141,17 @@ export default async function SettingsPage() {
               />
             </section>
           ))}
+        </CardContent>
+      </Card>
+      <Card id="email">
+        <CardHeader>
+          <CardTitle as="h2">Email</CardTitle>
+          <CardDescription>
+            What we email to {viewer.email}, besides the notifications in the bell.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <EmailPreferencesForm initial={emailPreferences} />
         </CardContent>
       </Card>
       <Card>
