@@ -43,10 +43,11 @@ async function finished(name: string, id: string, timeoutMs = 30_000) {
 }
 
 describe('pg-boss worker', () => {
-  it('creates its schema and schedules the maintenance tick and dispatch every minute', async () => {
+  it('creates its schema and schedules the maintenance tick, email and dispatch every minute', async () => {
     const schedules = await db()<{ name: string; cron: string }[]>`
       select name, cron from pgboss.schedule order by name`;
     expect(schedules).toEqual([
+      { name: 'email.send', cron: '* * * * *' },
       { name: 'maintenance.tick', cron: '* * * * *' },
       { name: 'webhooks.dispatch', cron: '* * * * *' },
     ]);
