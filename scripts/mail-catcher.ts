@@ -41,8 +41,9 @@ export async function startMailCatcher(options: {
           // Sortable by name: newest last.
           const id = `${receivedAt.getTime()}-${randomUUID().slice(0, 8)}`;
           const headers: Record<string, string> = {};
-          for (const [name, value] of mail.headers) {
-            if (typeof value === 'string') headers[name] = value;
+          // As sent (mailparser turns some, like List-Unsubscribe, into objects).
+          for (const { key, line } of mail.headerLines) {
+            headers[key] = line.slice(line.indexOf(':') + 1).trim();
           }
           const record = {
             id,

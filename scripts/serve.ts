@@ -99,7 +99,10 @@ async function main(): Promise<void> {
   // Email: without SMTP_URL, `npm run dev` catches every message locally (shown at /dev/mail).
   let catcher: MailCatcher | undefined;
   if (!process.env.SMTP_URL && (mode === 'dev' || process.env.LOCAL_MAIL === '1')) {
-    const dir = path.join(process.cwd(), '.data', 'mail');
+    // Beside the database's data directory (a throwaway one in the end-to-end tests).
+    const dir = process.env.TOLLGATE_DATA_DIR
+      ? path.join(path.dirname(process.env.TOLLGATE_DATA_DIR), 'mail')
+      : path.join(process.cwd(), '.data', 'mail');
     catcher = await startMailCatcher({ dir, port: Number(process.env.LOCAL_SMTP_PORT ?? 0) });
     childEnv.SMTP_URL = catcher.url;
     childEnv.LOCAL_MAIL_DIR = dir;

@@ -139,7 +139,8 @@ begin
   perform private.notify(recipient, 'credits.granted',
     format('%s credits added%s', private.format_credits(new.amount),
            case when wallet.org_id is null then '' else ' to ' || wallet.org_name end),
-    coalesce('Reason: ' || nullif(btrim(reason), ''), 'Granted by the Tollgate team.')
+    coalesce('Reason: ' || nullif(btrim(reason), '') || case when btrim(reason) ~ '[.!?]$' then '' else '.' end,
+             'Granted by the Tollgate team.')
       || case when new.expires_at is null then ''
          else ' They expire on ' || to_char(new.expires_at at time zone 'UTC', 'FMMonth FMDD, YYYY') || '.' end,
     case when wallet.org_id is null then '/credits' else '/organizations/' || wallet.slug || '/credits' end)

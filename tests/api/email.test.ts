@@ -286,7 +286,7 @@ describe('credits granted, unsubscribe and preferences', () => {
     await run(); // idempotent per row: no second grant, no second notification
     const mine = await notificationsOf(first, 'credits.granted');
     expect(mine.map((n) => [n.title, n.body])).toEqual([
-      ['7.00 credits added', 'Reason: Launch week bonus'],
+      ['7.00 credits added', 'Reason: Launch week bonus.'],
     ]);
     const ownerRows = (await notificationsOf(owner, 'credits.granted')).filter((n) =>
       n.title.includes(team.slug),

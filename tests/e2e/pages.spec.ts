@@ -74,6 +74,8 @@ const PAGES: PageCase[] = [
   { name: 'admin-payments', path: '/admin/payments', user: 'admin', heading: 'Payments' },
   { name: 'admin-plans', path: '/admin/plans', user: 'admin', heading: 'Plans' },
   { name: 'not-found', path: '/no-such-page', user: 'pro', heading: 'Page not found' },
+  { name: 'dev-mail', path: '/dev/mail', user: null, heading: 'Local mail' },
+  { name: 'unsubscribe', path: '/unsubscribe', user: null, heading: 'This link is not valid' },
 ];
 
 const WIDTHS = [
