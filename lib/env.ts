@@ -69,7 +69,9 @@ const schema = z.object({
       )
       .optional(),
   ),
-  EMAIL_FROM: z.string().trim().min(3).default('Tollgate <no-reply@tollgate.localhost>'),
+  EMAIL_FROM: optionalString.transform(
+    (value) => value ?? 'Tollgate <no-reply@tollgate.localhost>',
+  ),
   // Set by `npm run dev` when it starts the local SMTP catcher: where caught mail is kept.
   LOCAL_MAIL_DIR: optionalString,
   // 1: show /dev/mail in a production build too (end-to-end tests of the built app only).
