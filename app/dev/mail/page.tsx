@@ -92,7 +92,7 @@ export default async function LocalMailPage({
               <iframe
                 title={`Message: ${open.subject}`}
                 src={`/dev/mail/${open.id}`}
-                sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
+                sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
                 className="h-[36rem] w-full rounded-md border bg-white"
               />
               <section aria-label="Links in this message" className="flex min-w-0 flex-col gap-1">

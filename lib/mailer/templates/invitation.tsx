@@ -25,7 +25,10 @@ export function InvitationEmail(props: InvitationEmailProps) {
         Accept the invitation
       </Button>
       <Text style={{ ...styles.muted, marginTop: '16px' }}>
-        Or open this link: <Link href={props.acceptUrl}>{props.acceptUrl}</Link>
+        Or open this link:{' '}
+        <Link href={props.acceptUrl} style={{ wordBreak: 'break-all' }}>
+          {props.acceptUrl}
+        </Link>
       </Text>
       <Text style={styles.muted}>The link works once and expires on {expires}.</Text>
     </EmailLayout>

@@ -3,7 +3,7 @@ import { localMailbox, readLocalMail } from '@/lib/email';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** One caught message's HTML, for the /dev/mail frame (sandboxed: no scripts run). */
+/** One caught message's HTML, for the /dev/mail frame (sandboxed; no script runs). */
 export async function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
   const { id } = await context.params;
   if (!localMailbox()) return new Response('Not found', { status: 404 });
@@ -14,8 +14,9 @@ export async function GET(_request: Request, context: { params: Promise<{ id: st
   return new Response(body, {
     headers: {
       'content-type': 'text/html; charset=utf-8',
+      // No script runs (CSP), in an opaque origin (sandbox without allow-same-origin).
       'content-security-policy':
-        "sandbox allow-popups allow-top-navigation-by-user-activation; script-src 'none'",
+        "sandbox allow-scripts allow-popups allow-top-navigation-by-user-activation; script-src 'none'; object-src 'none'",
       'x-frame-options': 'SAMEORIGIN',
     },
   });
