@@ -76,7 +76,7 @@ test.describe('invitation email', () => {
     await expect(
       page
         .getByRole('dialog', { name: 'Notifications' })
-        .getByRole('button', { name: new RegExp(`${invitee.name} joined Acme AI`) }),
+        .getByRole('button', { name: new RegExp(`^${invitee.name} joined Acme AI`) }),
     ).toBeVisible();
   });
 });
