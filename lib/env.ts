@@ -58,6 +58,24 @@ const schema = z.object({
   ),
   // Which keys this deployment accepts: tg_live_… or tg_test_….
   API_KEY_ENVIRONMENT: z.enum(['live', 'test']).default('test'),
+  // Email: SMTP server (smtp://user:pass@host:587, smtps://… for TLS) and the From address.
+  // Unset SMTP_URL under `npm run dev` means the local catcher (LOCAL_MAIL_DIR, /dev/mail).
+  SMTP_URL: optionalString.pipe(
+    z
+      .url()
+      .refine(
+        (value) => /^smtps?:$/.test(new URL(value).protocol),
+        'must be an smtp:// or smtps:// URL',
+      )
+      .optional(),
+  ),
+  EMAIL_FROM: optionalString.transform(
+    (value) => value ?? 'Tollgate <no-reply@tollgate.localhost>',
+  ),
+  // Set by `npm run dev` when it starts the local SMTP catcher: where caught mail is kept.
+  LOCAL_MAIL_DIR: optionalString,
+  // 1: show /dev/mail in a production build too (end-to-end tests of the built app only).
+  LOCAL_MAIL: z.enum(['0', '1']).default('0'),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_URL: optionalUrl,

@@ -13,6 +13,7 @@ import {
   startEmbeddedPostgres,
   type EmbeddedDatabase,
 } from './embedded-db';
+import { startMailCatcher, type MailCatcher } from './mail-catcher';
 import { prepareDatabase } from './prepare-db';
 
 /**
@@ -20,7 +21,8 @@ import { prepareDatabase } from './prepare-db';
  * in .data/ between runs), migrate, seed demo data when empty, then run Next.js; stop the
  * database when Next.js exits, crashes, or on Ctrl-C. With DATABASE_URL: migrate nothing
  * implicitly, start nothing, just run Next.js against it. Either way the background worker
- * (scripts/worker.ts) runs beside Next.js and stops with it.
+ * (scripts/worker.ts) runs beside Next.js and stops with it. Without SMTP_URL, `dev` also starts
+ * a local SMTP catcher (scripts/mail-catcher.ts) whose mail the app shows at /dev/mail.
  */
 
 const mode = process.argv[2] === 'start' ? 'start' : 'dev';
@@ -92,6 +94,22 @@ async function main(): Promise<void> {
   }
 
   const port = process.env.PORT ?? '3000';
+  childEnv.APP_URL ??= `http://localhost:${port}`;
+
+  // Email: without SMTP_URL, `npm run dev` catches every message locally (shown at /dev/mail).
+  let catcher: MailCatcher | undefined;
+  if (!process.env.SMTP_URL && (mode === 'dev' || process.env.LOCAL_MAIL === '1')) {
+    // Beside the database's data directory (a throwaway one in the end-to-end tests).
+    const dir = process.env.TOLLGATE_DATA_DIR
+      ? path.join(path.dirname(process.env.TOLLGATE_DATA_DIR), 'mail')
+      : path.join(process.cwd(), '.data', 'mail');
+    catcher = await startMailCatcher({ dir, port: Number(process.env.LOCAL_SMTP_PORT ?? 0) });
+    childEnv.SMTP_URL = catcher.url;
+    childEnv.LOCAL_MAIL_DIR = dir;
+    log(`local mail catcher on ${catcher.url}; caught mail at ${childEnv.APP_URL}/dev/mail`);
+  } else if (!process.env.SMTP_URL) {
+    log('SMTP_URL is not set: emails are queued but not sent');
+  }
   const next = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
   const child: ChildProcess = spawn(process.execPath, [next, mode, '--port', port], {
     stdio: 'inherit',
@@ -103,7 +121,7 @@ async function main(): Promise<void> {
   // loader, not its CLI wrapper), so waiting for its exit really waits for running jobs.
   const worker: ChildProcess = spawn(
     process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', path.join('scripts', 'worker.ts')],
+    ['--import', 'tsx', '--import', './scripts/server-only.mjs', path.join('scripts', 'worker.ts')],
     { stdio: 'inherit', env: childEnv },
   );
 
@@ -118,6 +136,7 @@ async function main(): Promise<void> {
       // Let running jobs finish before the database goes away (at most 10 s).
       await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     }
+    await catcher?.close().catch(() => {});
     await database?.stop().catch(() => {});
     if (database) log('embedded PostgreSQL stopped');
     process.exit(code);

@@ -5,7 +5,7 @@ import { jobHandlers } from '../lib/worker';
 
 /**
  * `npm run worker`: runs the background jobs (maintenance tick every minute, webhook dispatch and
- * delivery, batch AI jobs) on pg-boss, against DATABASE_URL. `npm run dev` starts it next to the
+ * delivery, batch AI jobs, email) on pg-boss, against DATABASE_URL. `npm run dev` starts it next to the
  * app; in production run it as its own long-lived process (one or more).
  */
 
@@ -32,8 +32,15 @@ async function main(): Promise<void> {
       .then(() => nudgeWorker('webhooks.dispatch'))
       .catch((error: unknown) => log(`could not queue a dispatch: ${String(error)}`));
   });
+  // Queued email goes out at once too (at most one queued send run per second).
+  const mailListener = await session.listen('tollgate_email', () => {
+    enqueue('email.send', {}, { singletonKey: 'email', singletonSeconds: 1 })
+      .then(() => nudgeWorker('email.send'))
+      .catch((error: unknown) => log(`could not queue an email run: ${String(error)}`));
+  });
   // Whatever was written while no worker ran goes out now.
   await enqueue('webhooks.dispatch', {});
+  await enqueue('email.send', {});
   log('ready');
 
   let stopping = false;
@@ -42,6 +49,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: finishing running jobs`);
     await listener.unlisten().catch(() => undefined);
+    await mailListener.unlisten().catch(() => undefined);
     await session.end({ timeout: 5 }).catch(() => undefined);
     await stopWorker().catch((error: unknown) => console.error(error));
     await closePool().catch(() => undefined);

@@ -233,6 +233,38 @@ begin
 end
 $$;
 
+-- ===================================================================== NOTIFICATIONS (demo)
+-- A few real events, so each bell has something to show (the purchase above and Sam's
+-- invitation notify too): Mei joined Acme AI through Omar's invitation a month ago (Omar hears of
+-- it), and platform grants to Priya and Ada. Each notification also queues its email, which
+-- `npm run dev` catches at /dev/mail.
+do $$
+declare
+  joined uuid;
+begin
+  insert into public.organization_invitations (org_id, email, role, token_hash, invited_by, created_at, expires_at)
+  values ('00000000-0000-4000-9000-000000000001', 'member@tollgate.dev', 'member',
+          encode(sha256(convert_to('AcmeDemoInvite_MeiJoinedAcme_0123456789abc', 'UTF8')), 'hex'),
+          '00000000-0000-4000-8000-000000000002', now() - interval '30 days', now() - interval '23 days')
+  on conflict (token_hash) do nothing
+  returning id into joined;
+  if joined is not null then
+    update public.organization_invitations
+    set accepted_at = now() - interval '30 days', accepted_by = '00000000-0000-4000-8000-000000000003'
+    where id = joined;
+    -- Long since accepted: Mei's own "you were invited" is read.
+    update public.notifications set read_at = now()
+    where user_id = '00000000-0000-4000-8000-000000000003' and kind = 'org.invitation_received';
+  end if;
+  perform public.credit_grant((select id from public.accounts where user_id = '00000000-0000-4000-8000-000000000001'),
+    20000000, 'admin', 'seed-pro-admin-feedback', null, null, 'Thanks for the beta feedback',
+    '{"reason": "Thanks for the beta feedback"}', 'other');
+  perform public.credit_grant((select id from public.accounts where user_id = '00000000-0000-4000-8000-000000000005'),
+    10000000, 'admin', 'seed-admin-admin-trial', now() + interval '30 days', null, 'Trial credits for testing',
+    '{"reason": "Trial credits for testing"}', 'other');
+end
+$$;
+
 -- The demo history above is dated over the past weeks, but its credits arrived as the seed ran:
 -- open each wallet's alert period (this UTC month) as if that history had happened in real time,
 -- so "used this month" counts only this month's spending, and arm the next alert from there.

@@ -25,12 +25,13 @@ const MICRO = /^\d{1,19}$/;
 /**
  * Called where the ledger refuses a spend (ledgerError, the one place its SQL errors are typed):
  * an insufficient-credits refusal that names the wallet, what was needed and what was available
- * is recorded in the background. Member limits and allowances are other refusals and are not
- * recorded here. Never throws.
+ * is recorded in the background, and so is a member's first refusal at their monthly limit on an
+ * org wallet (an alert and notification for them, once a month). Never throws.
  */
 export function noteRefusedSpend(error: AppError): Promise<boolean> | null {
   if (error.code !== 'insufficient_credits') return null;
-  const { wallet, needed, available, reason } = error.extensions;
+  const { wallet, needed, available, reason, member } = error.extensions;
+  if (reason === 'member_limit') return noteMemberLimit(wallet, member);
   if (reason !== undefined || typeof wallet !== 'string' || !UUID.test(wallet)) return null;
   if (typeof needed !== 'string' || !MICRO.test(needed)) return null;
   const left = typeof available === 'string' && MICRO.test(available) ? BigInt(available) : 0n;
@@ -38,4 +39,19 @@ export function noteRefusedSpend(error: AppError): Promise<boolean> | null {
     console.error('recording a refused spend failed', failure);
     return false;
   });
+}
+
+/** A member refused at their monthly limit: recorded once per member, wallet and month (in SQL). */
+function noteMemberLimit(wallet: unknown, member: unknown): Promise<boolean> | null {
+  if (typeof wallet !== 'string' || !UUID.test(wallet)) return null;
+  if (typeof member !== 'string' || !UUID.test(member)) return null;
+  return asService(
+    (tx) => tx<{ recorded: boolean }[]>`
+      select public.member_limit_reached(${wallet}, ${member}) as recorded`,
+  )
+    .then(([row]) => row?.recorded ?? false)
+    .catch((failure: unknown) => {
+      console.error('recording a member limit failed', failure);
+      return false;
+    });
 }

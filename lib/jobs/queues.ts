@@ -24,6 +24,8 @@ export const JOB_QUEUES = {
     retryBackoff: true,
     expireInSeconds: 2 * 60,
   },
+  // Sends every due email; one run at a time (each email is claimed, so overlap would only idle).
+  'email.send': { policy: 'singleton', retryLimit: 2, retryDelay: 10, expireInSeconds: 5 * 60 },
   // A batch runs until no item is left; a crashed run is retried and resumes where it stopped.
   'ai.batch': { policy: 'standard', retryLimit: 2, retryDelay: 30, expireInSeconds: 60 * 60 },
   // Pay-as-you-go usage to Stripe's meter; each usage row retries on its own backoff in SQL, and

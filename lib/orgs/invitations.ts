@@ -3,6 +3,7 @@ import { one } from '@/lib/core';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { withUser, type DbSession } from '@/lib/db';
+import { queueInvitationEmail } from '@/lib/email';
 import { invitationToken, inviteInput } from './schemas';
 
 /**
@@ -23,6 +24,8 @@ interface CreatedInvitation {
   expiresAt: Date;
   /** Path of the accept page; prefix the app's URL to share it. */
   path: string;
+  /** The invitation's email is queued (false only when no key is configured to seal its link). */
+  emailed: boolean;
 }
 
 export async function inviteMember(
@@ -33,21 +36,23 @@ export async function inviteMember(
 ): Promise<CreatedInvitation> {
   const { email, role } = inviteInput.parse(input);
   const token = randomBytes(32).toString('base64url');
-  const row = one(
-    await withUser(
-      session,
-      (tx) => tx<{ invitation_id: string; expires_at: Date }[]>`
-      select * from public.org_invite(${z.uuid().parse(orgId)}, ${email}, ${role}, ${hashToken(token)},
-        ${ttlHours})`,
-    ),
-    'result of org_invite',
-  );
+  // The invitation and its email are written together: one email per invitation, exactly.
+  const { row, emailed } = await withUser(session, async (tx) => {
+    const created = one(
+      await tx<{ invitation_id: string; expires_at: Date }[]>`
+        select * from public.org_invite(${z.uuid().parse(orgId)}, ${email}, ${role},
+          ${hashToken(token)}, ${ttlHours})`,
+      'result of org_invite',
+    );
+    return { row: created, emailed: await queueInvitationEmail(tx, created.invitation_id, token) };
+  });
   return {
     invitationId: row.invitation_id,
     email,
     role,
     expiresAt: row.expires_at,
     path: `/invitations/${token}`,
+    emailed,
   };
 }
 

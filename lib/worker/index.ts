@@ -1,6 +1,7 @@
 import 'server-only';
 import type { JobHandlers } from '@/lib/jobs';
 import { batchJobs } from '@/lib/ai';
+import { emailJobs } from '@/lib/mailer';
 import { maintenanceJobs } from '@/lib/maintenance';
 import { postpaidJobs } from '@/lib/stripe';
 import { webhookJobs } from '@/lib/webhooks';
@@ -15,4 +16,5 @@ export const jobHandlers: JobHandlers = {
   ...webhookJobs,
   ...batchJobs,
   ...postpaidJobs,
+  ...emailJobs,
 };

@@ -160,7 +160,7 @@ begin
              amount, counted, cap),
       jsonb_build_object('reason', 'member_limit', 'limit', cap::text, 'used', counted::text,
                          'needed', amount::text, 'available', greatest(cap - counted, 0)::text,
-                         'wallet', account));
+                         'wallet', account, 'member', member));
   end if;
   return true;
 end

@@ -43,10 +43,11 @@ async function finished(name: string, id: string, timeoutMs = 30_000) {
 }
 
 describe('pg-boss worker', () => {
-  it('creates its schema and schedules the maintenance tick, dispatch and meter events every minute', async () => {
+  it('creates its schema and schedules the maintenance tick, email, dispatch and meter events every minute', async () => {
     const schedules = await db()<{ name: string; cron: string }[]>`
       select name, cron from pgboss.schedule order by name`;
     expect(schedules).toEqual([
+      { name: 'email.send', cron: '* * * * *' },
       { name: 'maintenance.tick', cron: '* * * * *' },
       { name: 'stripe.meter_events', cron: '* * * * *' },
       { name: 'webhooks.dispatch', cron: '* * * * *' },
@@ -126,7 +127,13 @@ describe('pg-boss worker', () => {
     const root = path.resolve(import.meta.dirname, '../..');
     const worker = spawn(
       process.execPath,
-      ['--conditions=react-server', '--import', 'tsx', path.join('scripts', 'worker.ts')],
+      [
+        '--import',
+        'tsx',
+        '--import',
+        './scripts/server-only.mjs',
+        path.join('scripts', 'worker.ts'),
+      ],
       { cwd: root, env: { ...process.env, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -23,7 +23,7 @@ it('the demo seed creates the demo people, an org, true balances, and balanced b
   expect(stats!.days).toBeGreaterThanOrEqual(20);
   expect(stats!.future).toBe(0);
   const sources = await db()`select distinct source from public.lots order by source`;
-  expect(sources.map((row) => row.source)).toEqual(['plan', 'promo', 'purchase']);
+  expect(sources.map((row) => row.source)).toEqual(['admin', 'plan', 'promo', 'purchase']);
   // Nimbus Labs spends on a pay-as-you-go credit line: 75 credits used of 20, 55 owed.
   const [nimbus] = await db()`
     select s.available, p.owed, p.credit_limit
@@ -35,6 +35,14 @@ it('the demo seed creates the demo people, an org, true balances, and balanced b
     owed: 55_000_000n,
     credit_limit: 250_000_000n,
   });
+  // Every demo person has something unread in the bell.
+  const unread = await db()`
+    select p.email, count(n.id)::int as n from public.profiles p
+    left join public.notifications n on n.user_id = p.id and n.read_at is null
+    group by p.email order by p.email`;
+  expect(unread.filter((row) => row.n === 0).map((row) => row.email)).toEqual([
+    'member@tollgate.dev',
+  ]);
   expect(await db()`select * from public.ledger_check()`).toEqual([]);
   // The seed's back-dated clock is switched off again.
   expect(await db()`select * from private.test_clock`).toEqual([]);

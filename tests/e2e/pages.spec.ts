@@ -90,6 +90,8 @@ const PAGES: PageCase[] = [
     heading: 'Plan overrides',
   },
   { name: 'not-found', path: '/no-such-page', user: 'pro', heading: 'Page not found' },
+  { name: 'dev-mail', path: '/dev/mail', user: null, heading: 'Local mail' },
+  { name: 'unsubscribe', path: '/unsubscribe', user: null, heading: 'This link is not valid' },
 ];
 
 const WIDTHS = [

@@ -75,6 +75,9 @@ export default defineConfig({
       DATABASE_URL: '', // always the throwaway embedded database below
       TOLLGATE_DATA_DIR: path.join(process.env.E2E_DATA_DIR, 'postgres'),
       APP_URL: baseURL,
+      // The local SMTP catcher and its /dev/mail page, in this production build too.
+      LOCAL_MAIL: '1',
+      SMTP_URL: '',
     },
   },
 });

@@ -10,6 +10,8 @@ import { resolveWallet } from '@/lib/credits';
 import { listApiKeys } from '@/lib/api-keys';
 import { billingMode, getAutoRecharge, listPackages } from '@/lib/stripe';
 import { alertSettingsView, getAlertSettings } from '@/lib/alerts';
+import { getEmailPreferences } from '@/lib/email';
+import { EmailPreferencesForm } from '@/components/email/email-preferences-form';
 import { AutoRechargeForm } from '@/components/billing/auto-recharge-form';
 import { ThresholdSettings } from '@/components/notifications/threshold-settings';
 import { toPackageView } from '@/components/billing/views';
@@ -43,31 +45,33 @@ export default async function SettingsPage() {
       .filter((org) => org.role === 'owner' || org.role === 'admin')
       .map((org) => ({ orgId: org.id, label: org.name })),
   ];
-  const [packages, autoRecharge, scopedApiKeys, scopedKeys, impact] = await Promise.all([
-    listPackages(session),
-    getAutoRecharge(session, walletId),
-    Promise.all(
-      keyScopes.map(async (scope) => ({
-        ...scope,
-        // Through the API's JSON so the first render and every refetch share one shape.
-        keys: z
-          .array(apiKeyViewSchema)
-          .parse(JSON.parse(toJson(await listApiKeys(session, scope.orgId)))),
-      })),
-    ),
-    Promise.all(
-      keyScopes.map(async (scope) => {
-        const [keys, activity] = await Promise.all([
-          listProviderKeys(session, scope.orgId),
-          listByokActivity(session, subjectFor(session, scope.orgId)),
-        ]);
-        // Through the API's JSON so the first render and every refetch share one shape.
-        const initialKeys = z.array(storedKeySchema).parse(JSON.parse(toJson(keys)));
-        return { ...scope, keys: initialKeys, activity };
-      }),
-    ),
-    getDeletionImpact(session),
-  ]);
+  const [packages, autoRecharge, scopedApiKeys, scopedKeys, impact, emailPreferences] =
+    await Promise.all([
+      listPackages(session),
+      getAutoRecharge(session, walletId),
+      Promise.all(
+        keyScopes.map(async (scope) => ({
+          ...scope,
+          // Through the API's JSON so the first render and every refetch share one shape.
+          keys: z
+            .array(apiKeyViewSchema)
+            .parse(JSON.parse(toJson(await listApiKeys(session, scope.orgId)))),
+        })),
+      ),
+      Promise.all(
+        keyScopes.map(async (scope) => {
+          const [keys, activity] = await Promise.all([
+            listProviderKeys(session, scope.orgId),
+            listByokActivity(session, subjectFor(session, scope.orgId)),
+          ]);
+          // Through the API's JSON so the first render and every refetch share one shape.
+          const initialKeys = z.array(storedKeySchema).parse(JSON.parse(toJson(keys)));
+          return { ...scope, keys: initialKeys, activity };
+        }),
+      ),
+      getDeletionImpact(session),
+      getEmailPreferences(session),
+    ]);
   // Alerts: the personal wallet, and each org wallet the viewer owns or administers.
   const alertScopes = await Promise.all(
     keyScopes.map(async (scope) => {
@@ -142,6 +146,17 @@ export default async function SettingsPage() {
               />
             </section>
           ))}
+        </CardContent>
+      </Card>
+      <Card id="email">
+        <CardHeader>
+          <CardTitle as="h2">Email</CardTitle>
+          <CardDescription>
+            What we email to {viewer.email}, besides the notifications in the bell.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <EmailPreferencesForm initial={emailPreferences} />
         </CardContent>
       </Card>
       <Card>

@@ -32,6 +32,7 @@ const invite = action(
       url: new URL(created.path, env().APP_URL).toString(),
       path: created.path,
       expiresAt: created.expiresAt.toISOString(),
+      emailed: created.emailed,
     };
   },
 );
@@ -41,7 +42,9 @@ export async function inviteAction(input: {
   orgSlug: string;
   email: string;
   role: 'admin' | 'member';
-}): Promise<ActionResult<{ email: string; url: string; path: string; expiresAt: string }>> {
+}): Promise<
+  ActionResult<{ email: string; url: string; path: string; expiresAt: string; emailed: boolean }>
+> {
   return invite(input);
 }
 

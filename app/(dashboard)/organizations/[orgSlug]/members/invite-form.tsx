@@ -11,14 +11,14 @@ import { inviteAction } from './actions';
 import type { OrgRef } from './types';
 
 /**
- * Invite by email. The link is shown once (only its hash is stored): copy it and send it to the
- * person; it works for 7 days and only for the invited address.
+ * Invite by email. The invitation is emailed; its link is also shown once (only its hash is
+ * stored) to copy and send another way; it works for 7 days and only for the invited address.
  */
 export function InviteForm({ org, canInviteAdmins }: { org: OrgRef; canInviteAdmins: boolean }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<'admin' | 'member'>('member');
   const [error, setError] = useState<string | null>(null);
-  const [link, setLink] = useState<{ email: string; url: string } | null>(null);
+  const [link, setLink] = useState<{ email: string; url: string; emailed: boolean } | null>(null);
   const [copied, setCopied] = useState(false);
   const [pending, startTransition] = useTransition();
 
@@ -31,7 +31,7 @@ export function InviteForm({ org, canInviteAdmins }: { org: OrgRef; canInviteAdm
         setError(result.error.detail);
         return;
       }
-      setLink({ email: result.data.email, url: result.data.url });
+      setLink({ email: result.data.email, url: result.data.url, emailed: result.data.emailed });
       setCopied(false);
       setEmail('');
     });
@@ -85,8 +85,10 @@ export function InviteForm({ org, canInviteAdmins }: { org: OrgRef; canInviteAdm
           <AlertTitle>Invitation for {link.email} created</AlertTitle>
           <AlertDescription>
             <span className="block">
-              Send them this link. It is shown only now, works for 7 days, and only for that
-              address.
+              {link.emailed
+                ? 'We emailed them the invitation. You can also send this link'
+                : 'Send them this link'}
+              . It is shown only now, works for 7 days, and only for that address.
             </span>
             <span className="mt-2 flex items-center gap-2">
               <code className="bg-background min-w-0 flex-1 truncate rounded border px-2 py-1 text-xs">
