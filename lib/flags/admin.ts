@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { AppError, parseInput, runAs, type Actor } from '@/lib/core';
 import { asService, withUser, type DbSession } from '@/lib/db';
+import { invalidateFlagConfig } from './config';
 import { FLAG_KINDS, ORG_ROLES, RULE_KINDS, type Flag, type FlagKind } from './evaluate';
 
 /**
@@ -43,8 +44,9 @@ export async function saveFlag(actor: Actor, input: z.input<typeof flagInput>): 
     actor,
     (tx) => tx`
       select public.flag_save(${f.kind}, ${f.target}, ${f.description}, ${f.defaultEnabled},
-        ${f.rolloutPercent}::smallint, ${JSON.stringify(f.rules)}::jsonb)`,
+        ${f.rolloutPercent}::smallint, ${tx.json(f.rules)})`,
   );
+  invalidateFlagConfig();
 }
 
 export const flagRefInput = z.object({
@@ -62,6 +64,7 @@ export async function deleteFlag(
     (tx) => tx<{ deleted: boolean }[]>`
       select public.flag_delete(${f.kind}, ${f.target}) as deleted`,
   );
+  invalidateFlagConfig();
   return row?.deleted === true;
 }
 
@@ -76,6 +79,7 @@ export async function setPlanModels(
 ): Promise<void> {
   const p = parseInput(planModelsInput, input);
   await runAs(actor, (tx) => tx`select public.plan_models_set(${p.planId}, ${p.models}::text[])`);
+  invalidateFlagConfig();
 }
 
 export interface AdminFlag extends Flag {

@@ -112,6 +112,11 @@ export function getFlagConfig(): Promise<FlagConfig> {
   return cache.get();
 }
 
+/** Drops this instance's copy at once (after its own edit; others hear the NOTIFY). */
+export function invalidateFlagConfig(): void {
+  cache.invalidate();
+}
+
 /** Resolves once this instance listens for changes (tests wait before editing). */
 export function flagConfigReady(): Promise<void> {
   return cache.ready();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { one, parseInput, runAs, type Actor } from '@/lib/core';
 import { asService, withUser, type DbSession } from '@/lib/db';
 import { requireAdmin } from './admin';
+import { invalidateFlagConfig } from './config';
 
 /**
  * Experiments between models: a platform admin splits one feature's calls between models by
@@ -39,10 +40,11 @@ export async function startExperiment(
     await runAs(
       actor,
       (tx) => tx<{ id: string }[]>`
-        select public.ai_experiment_start(${e.name}, ${e.feature}, ${JSON.stringify(e.arms)}::jsonb) as id`,
+        select public.ai_experiment_start(${e.name}, ${e.feature}, ${tx.json(e.arms)}) as id`,
     ),
     'result of ai_experiment_start',
   );
+  invalidateFlagConfig();
   return { id: row.id };
 }
 

@@ -27,6 +27,7 @@ export {
 export {
   getFlagConfig,
   flagConfigReady,
+  invalidateFlagConfig,
   loadFlagConfig,
   decide,
   CONFIG_CHANNEL,
