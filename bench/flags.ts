@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     await sql`insert into public.plan_models select p.id, m.id from public.plans p cross join public.ai_models m`;
     await sql`insert into public.ai_feature_flags (scope, key, enabled) values ('feature', 'bench_199', false)`;
 
-    const config = await flags.getFlagConfig();
+    await flags.getFlagConfig();
     const profileOf = (i: number): import('../lib/flags').AccessProfile => ({
       flagSubject: {
         userId: users[i % users.length]!,
