@@ -1,7 +1,7 @@
 import 'server-only';
 import { AppError, type Subject } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
-import { decide, type FlagConfig } from './config';
+import { decide, getFlagConfig, type FlagConfig } from './config';
 import type { FlagDecision, FlagSubject } from './evaluate';
 
 /**
@@ -106,4 +106,25 @@ export function assertCallAllowed(
       capability: call.capability,
     });
   }
+}
+
+/**
+ * The features the user may run in any of their contexts (personally or on one of their orgs'
+ * wallets): what pages show. Each call is still checked for its own wallet.
+ */
+export async function featuresOn(
+  session: DbSession,
+  orgIds: string[],
+  features: readonly string[],
+): Promise<Set<string>> {
+  const [config, ...profiles] = await Promise.all([
+    getFlagConfig(),
+    loadAccessProfile(session, { kind: 'user', id: session.userId }),
+    ...orgIds.map((id) => loadAccessProfile(session, { kind: 'org', id })),
+  ]);
+  return new Set(
+    features.filter((feature) =>
+      profiles.some((profile) => decide(config, 'feature', feature, profile.flagSubject).on),
+    ),
+  );
 }

@@ -38,6 +38,7 @@ export {
   modelDenial,
   assertModelAllowed,
   assertCallAllowed,
+  featuresOn,
   type AccessProfile,
   type ModelFacts,
 } from './access';
