@@ -13,6 +13,8 @@ const links = [
   { href: '/admin/plan-overrides', label: 'Plan overrides' },
   { href: '/admin/models', label: 'Models' },
   { href: '/admin/flags', label: 'Flags' },
+  { href: '/admin/rollouts', label: 'Rollouts' },
+  { href: '/admin/experiments', label: 'Experiments' },
 ] as const;
 
 /** The admin area's own tabs, under the dashboard chrome. */

@@ -2,6 +2,7 @@ import { Bot, User } from 'lucide-react';
 import type { ChatMessage as Message } from '@/lib/gateway/chat-types';
 import { formatCredits } from '@/lib/credits/format';
 import { cn } from '@/lib/utils';
+import { FeedbackButtons } from './feedback-buttons';
 
 /** One message; an assistant reply shows its tokens and the exact credits it cost. */
 export function ChatMessage({ message }: { message: Message }) {
@@ -42,8 +43,12 @@ export function ChatMessage({ message }: { message: Message }) {
             {meta.status === 'held' ? ' (usage unknown: reserved amount charged)' : ''}
             {meta.status === 'cached' ? ' (cached answer)' : ''}
             {meta.status === 'byok' ? ' (your own API key)' : ''}
+            {meta.modelChoice && meta.modelChoice.reason !== 'requested'
+              ? ` · ${meta.model}: ${meta.modelChoice.detail}`
+              : ''}
           </p>
         ) : null}
+        {!mine && meta?.callId ? <FeedbackButtons callId={meta.callId} /> : null}
       </div>
     </li>
   );

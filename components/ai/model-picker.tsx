@@ -5,7 +5,7 @@ import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import type { ModelOption } from './model-options';
 
-/** Chooses the model; each option shows its price in credits per 1K tokens. */
+/** Chooses the model (or auto); each model shows its price in credits per 1K tokens. */
 export function ModelPicker({
   models,
   value,
@@ -28,6 +28,9 @@ export function ModelPicker({
         onChange={(event) => onChange(event.target.value)}
         aria-describedby="ai-model-price"
       >
+        <option value="auto">Auto: cheapest fit (standard)</option>
+        <option value="auto:simple">Auto: simple tasks</option>
+        <option value="auto:complex">Auto: complex tasks</option>
         {models.map((model) => (
           <option key={model.id} value={model.id} disabled={!model.available}>
             {model.displayName}
@@ -35,6 +38,11 @@ export function ModelPicker({
           </option>
         ))}
       </Select>
+      {value.startsWith('auto') ? (
+        <p id="ai-model-price" className="text-muted-foreground text-xs">
+          The cheapest model you may use that fits the task; each reply says which one ran.
+        </p>
+      ) : null}
       {current ? (
         <p id="ai-model-price" className="text-muted-foreground text-xs tabular-nums">
           {formatCredits(current.inputPer1k, { decimals: 4 })} credits per 1K input tokens ·{' '}

@@ -23,7 +23,9 @@ interface MeteredActionInput {
 interface MeteredActionResult {
   text: string;
   model: string;
-  credits: Pick<CallOutcome, 'status' | 'creditsUsed' | 'available' | 'usage'>;
+  credits: Pick<CallOutcome, 'callId' | 'status' | 'creditsUsed' | 'available' | 'usage'>;
+  /** Why this model ran (asked for, auto, an experiment's arm). */
+  modelReason: string;
   allowance: Omit<FeatureOutcome<unknown>, 'result'>;
 }
 
@@ -49,11 +51,12 @@ export async function meteredAction(
       }),
     { feature: tokenType, rateLimit: false },
   );
-  const { status, creditsUsed, available, usage } = result.outcome;
+  const { callId, status, creditsUsed, available, usage } = result.outcome;
   return {
     text: result.text,
     model: result.model,
-    credits: { status, creditsUsed, available, usage },
+    credits: { callId, status, creditsUsed, available, usage },
+    modelReason: result.choice.detail,
     allowance,
   };
 }

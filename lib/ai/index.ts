@@ -6,7 +6,7 @@ import 'server-only';
  */
 
 export { runAiFeature, featureInput, AI_FEATURES, type AiFeature } from './features';
-export { chooseModel, expectedCredits } from './choose-model';
+export { chooseModel, expectedCredits } from '@/lib/gateway';
 export {
   listTemplates,
   getTemplate,

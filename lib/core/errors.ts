@@ -15,6 +15,10 @@ type ErrorCode =
   | 'insufficient_credits'
   | 'insufficient_allowance'
   | 'upgrade_required'
+  | 'flag_off'
+  | 'model_not_in_plan'
+  | 'model_restricted_by_org'
+  | 'no_model_available'
   | 'idempotency_conflict'
   | 'conflict'
   | 'rate_limited'
@@ -41,6 +45,10 @@ const TITLES: Record<ErrorCode, [number, string]> = {
   insufficient_credits: [402, 'Insufficient credits'],
   insufficient_allowance: [402, 'Insufficient allowance'],
   upgrade_required: [403, 'Upgrade required'],
+  flag_off: [403, 'Not available to you'],
+  model_not_in_plan: [403, 'Model not in your plan'],
+  model_restricted_by_org: [403, 'Model restricted by your organization'],
+  no_model_available: [403, 'No model available'],
   idempotency_conflict: [409, 'Idempotency key reused'],
   conflict: [409, 'Conflict'],
   rate_limited: [429, 'Too many requests'],

@@ -124,6 +124,8 @@ export function listen(channel: string, onNotify: () => void, onListen?: () => v
   return getPool().listen(channel, onNotify, onListen);
 }
 
+export { hotConfig, type HotConfig } from './hot-config';
+
 /** A liveness probe that needs no role: used by /api/health. */
 export async function pingDatabase(): Promise<boolean> {
   // A dead or frozen server must not hold the health check: 503 within the deadline.

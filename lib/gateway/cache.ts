@@ -11,6 +11,7 @@ import { generateChat } from './chat';
 import { meteredCallInput, type CallOutcome, type MeteredCallInput } from './metered-call';
 import { creditsFor, type MeteredUsage } from './pricing';
 import { redactPii } from './redact';
+import { assertAccess, type ModelChoice } from './routing';
 
 /**
  * The response cache: an exact match on model + normalized input + parameters, scoped to the
@@ -51,9 +52,14 @@ async function serveHit(
   subject: Subject,
   input: MeteredCallInput,
   hit: Hit,
-): Promise<{ text: string; outcome: CallOutcome; model: string }> {
+): Promise<{ text: string; outcome: CallOutcome; model: string; choice: ModelChoice }> {
   const args = meteredCallInput.parse(input);
-  const context = await loadCallContext(session, subject, args.model, args.feature);
+  // The model that answered ("auto" may have resolved to any): its switches and access apply.
+  const context = await loadCallContext(session, subject, hit.model_id, args.feature);
+  const choice = await assertAccess(session, subject, context, {
+    feature: args.feature,
+    capability: args.operation,
+  });
   await enforceRateLimit(session, subject);
   const walletId = await resolveWallet(
     session,
@@ -99,6 +105,7 @@ async function serveHit(
   return {
     text: hit.response,
     model: context.modelId,
+    choice,
     outcome: {
       callId,
       status: 'cached',
@@ -116,7 +123,7 @@ export async function generateChatCached(
   session: DbSession,
   input: MeteredCallInput,
   clientSignal?: AbortSignal,
-): Promise<{ text: string; outcome: CallOutcome; model: string }> {
+): Promise<{ text: string; outcome: CallOutcome; model: string; choice: ModelChoice }> {
   const args = meteredCallInput.parse(input);
   const subject = subjectFor(session, args.orgId);
   const key = cacheKey(input);

@@ -76,7 +76,7 @@ export async function loadCallContext(
   };
 }
 
-interface CatalogModel {
+export interface CatalogModel {
   id: string;
   provider: Provider;
   displayName: string;
@@ -90,6 +90,8 @@ interface CatalogModel {
   /** Micro-credits per 1K tokens, markup included. */
   creditsPer1k: { input: bigint; cachedInput: bigint; output: bigint };
   priceEffectiveFrom: Date;
+  /** The hardest task "auto" gives it: 1 simple, 2 standard, 3 complex. */
+  quality: number;
 }
 
 interface CatalogRow {
@@ -105,6 +107,7 @@ interface CatalogRow {
   effective_from: Date;
   credits_per_usd: bigint;
   markup_bps: number;
+  quality: number;
 }
 
 /** Active models with the price in force now, cheapest-first within the catalog order. */
@@ -113,7 +116,7 @@ export async function listModels(session: DbSession): Promise<CatalogModel[]> {
     session,
     (tx) => tx<CatalogRow[]>`
       select m.id, m.provider, m.display_name, m.capabilities, m.context_window, m.max_output_tokens,
-             p.input_per_mtok, p.cached_input_per_mtok, p.output_per_mtok, p.effective_from,
+             m.quality, p.input_per_mtok, p.cached_input_per_mtok, p.output_per_mtok, p.effective_from,
              s.credits_per_usd, s.markup_bps
       from public.ai_models m
       cross join lateral (
@@ -147,6 +150,7 @@ export async function listModels(session: DbSession): Promise<CatalogModel[]> {
       },
       creditsPer1k: creditsPer1k(price),
       priceEffectiveFrom: row.effective_from,
+      quality: row.quality,
     };
   });
 }

@@ -8,6 +8,10 @@ import { z } from 'zod';
 
 export interface ChatMetadata {
   model: string;
+  /** The call's id: feedback (thumbs up / down) names it. */
+  callId?: string;
+  /** Why this model ran: asked for, auto, or an experiment's arm. */
+  modelChoice?: { reason: string; detail: string };
   /** How the call was settled: see CallOutcome in lib/ai/metered-call. */
   status?: 'charged' | 'voided' | 'counted' | 'held' | 'cached' | 'byok';
   creditsUsed?: string;
@@ -30,7 +34,9 @@ const chatMessage = z.object({
 });
 
 export const chatRequest = z.object({
+  /** A model id, or "auto" (with `complexity`, or "auto:simple" …). */
   model: z.string().trim().min(1).max(64),
+  complexity: z.enum(['simple', 'standard', 'complex']).optional(),
   orgId: z.uuid().nullish(),
   maxOutputTokens: z.number().int().min(1).max(100_000).optional(),
   messages: z.array(chatMessage).min(1).max(200),

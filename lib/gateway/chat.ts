@@ -10,6 +10,7 @@ import { AppError } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
 import type { ChatMessage, ChatMetadata, ChatRequest } from './chat-types';
 import { beginMeteredCall, type CallOutcome, type MeteredCallInput } from './metered-call';
+import { choiceHeaders, type ModelChoice } from './routing';
 import type { PromptMessage } from './tokenizer';
 
 /** Chat over the metered call: streamed (UI message protocol) or as one answer. */
@@ -42,9 +43,11 @@ function modelPrompt(prompt: PromptMessage[]): { system?: string; messages: Mode
   };
 }
 
-function metadataOf(model: string, outcome: CallOutcome): ChatMetadata {
+function metadataOf(model: string, outcome: CallOutcome, choice: ModelChoice): ChatMetadata {
   return {
     model,
+    callId: outcome.callId,
+    modelChoice: { reason: choice.reason, detail: choice.detail },
     status: outcome.status,
     creditsUsed: outcome.creditsUsed.toString(),
     balance: outcome.available.toString(),
@@ -101,13 +104,17 @@ export async function streamChat(
       await hooks.onSettled?.({ text, model, outcome }).catch((error: unknown) => {
         console.error('[ai] storing the reply failed', call.callId, errorName(error));
       });
-      writer.write({ type: 'finish', messageMetadata: metadataOf(model, outcome) });
+      writer.write({ type: 'finish', messageMetadata: metadataOf(model, outcome, call.choice) });
     },
     onError: () => 'The reply could not be completed.',
   });
   return createUIMessageStreamResponse({
     stream,
-    headers: { 'x-call-id': call.callId, 'cache-control': 'no-store' },
+    headers: {
+      'x-call-id': call.callId,
+      'cache-control': 'no-store',
+      ...choiceHeaders(call.choice),
+    },
   });
 }
 
@@ -116,7 +123,7 @@ export async function generateChat(
   session: DbSession,
   input: MeteredCallInput,
   clientSignal?: AbortSignal,
-): Promise<{ text: string; outcome: CallOutcome; model: string }> {
+): Promise<{ text: string; outcome: CallOutcome; model: string; choice: ModelChoice }> {
   const call = await beginMeteredCall(session, input, clientSignal);
   try {
     const result = await generateText({
@@ -126,7 +133,12 @@ export async function generateChat(
       abortSignal: call.signal,
       maxRetries: 0,
     });
-    return { text: result.text, outcome: await call.settled, model: call.context.modelId };
+    return {
+      text: result.text,
+      outcome: await call.settled,
+      model: call.context.modelId,
+      choice: call.choice,
+    };
   } catch (error) {
     const outcome = await call.settled.catch(() => null);
     throw new AppError('unavailable', 'The model provider failed; unused credits were released.', {

@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { AppError, parseInput } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
+import type { ModelChoice } from './routing';
 import { openMeteredCall, type CallOutcome } from './metered-call';
 import { embeddingModelFor } from './providers';
 import { countTokens } from './tokenizer';
@@ -20,7 +21,12 @@ export async function embedMetered(
   session: DbSession,
   input: EmbedInput,
   clientSignal?: AbortSignal,
-): Promise<{ embeddings: number[][]; outcome: CallOutcome; model: string }> {
+): Promise<{
+  embeddings: number[][];
+  outcome: CallOutcome;
+  model: string;
+  modelChoice: ModelChoice;
+}> {
   const args = parseInput(embedInput, input);
   const call = await openMeteredCall(
     session,
@@ -58,6 +64,7 @@ export async function embedMetered(
       embeddings: result.embeddings,
       outcome: await call.settled,
       model: call.context.modelId,
+      modelChoice: call.choice,
     };
   } catch (error) {
     await call.meter.end(error);

@@ -3,6 +3,7 @@ import { generateImage } from 'ai';
 import { z } from 'zod';
 import { AppError, parseInput } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
+import type { ModelChoice } from './routing';
 import { openMeteredCall, type CallOutcome } from './metered-call';
 import { imageModelFor } from './providers';
 import { countTokens } from './tokenizer';
@@ -41,7 +42,12 @@ export async function generateImageMetered(
   session: DbSession,
   input: ImageInput,
   clientSignal?: AbortSignal,
-): Promise<{ images: GeneratedImage[]; outcome: CallOutcome; model: string }> {
+): Promise<{
+  images: GeneratedImage[];
+  outcome: CallOutcome;
+  model: string;
+  modelChoice: ModelChoice;
+}> {
   const args = parseInput(imageInput, input);
   const promptTokens = countTokens(args.prompt);
   const call = await openMeteredCall(
@@ -87,6 +93,7 @@ export async function generateImageMetered(
       images: images.map((file) => ({ mediaType: file.mediaType, base64: file.base64 })),
       outcome: await call.settled,
       model: call.context.modelId,
+      modelChoice: call.choice,
     };
   } catch (error) {
     await call.meter.end(error);

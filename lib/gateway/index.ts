@@ -9,7 +9,17 @@ import 'server-only';
 
 export { type CallOutcome } from './metered-call';
 export { streamChat, generateChat, promptOf } from './chat';
-export { listModels, loadCallContext } from './catalog';
+export { listModels, loadCallContext, type CatalogModel } from './catalog';
+export { chooseModel, expectedCredits } from './choose-model';
+export {
+  modelsFor,
+  parseModelRequest,
+  choiceHeaders,
+  complexityInput,
+  COMPLEXITIES,
+  type Complexity,
+  type ModelChoice,
+} from './routing';
 export { setModelPrice, setFeatureFlag, setAiSettings, flagInput, settingsInput } from './admin';
 export {
   creditsFor,

@@ -14,6 +14,13 @@ import { Meter, meteredModel } from './meter';
 import { assertInputAllowed, moderationKeyFor, withOutputModeration } from './moderation';
 import { creditsFor } from './pricing';
 import { isProviderConfigured, languageModelFor } from './providers';
+import {
+  choiceNotes,
+  complexityInput,
+  routeModel,
+  type Complexity,
+  type ModelChoice,
+} from './routing';
 import { settle, type CallOutcome } from './settle';
 import { minTokensForBytes } from './token-count';
 import { countPromptTokens, estimateInputTokens, type PromptMessage } from './tokenizer';
@@ -22,7 +29,7 @@ export type { CallOutcome } from './settle';
 
 /**
  * The one metered call every AI route uses:
- *   session → kill switches → rate limit → plan limit → worst-case estimate → hold on the right
+ *   session → model routing (experiment arm, "auto", access by plan / org / flags) → kill switches → rate limit → plan limit → worst-case estimate → hold on the right
  *   wallet → provider call → settle (exactly once, however the call ends) → record usage.
  * Settlement: error before any output voids the hold; known usage is charged price × usage,
  * rounded up to the micro-credit; unknown usage (a stopped stream, a dropped connection) is
@@ -37,6 +44,8 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 
 export const meteredCallInput = z.object({
   model: z.string().trim().min(1).max(64),
+  /** With model "auto": how hard the task is (default standard). */
+  complexity: complexityInput,
   orgId: z.uuid().nullish(),
   feature: z.string().trim().min(1).max(100).default('assistant'),
   operation: z.enum(['chat', 'completion']).default('chat'),
@@ -52,6 +61,8 @@ export type MeteredCallInput = z.input<typeof meteredCallInput>;
 interface MeteredCall {
   callId: string;
   context: CallContext;
+  /** Which model runs the call and why (the model asked for, auto, an experiment arm). */
+  choice: ModelChoice;
   subject: Subject;
   walletId: string;
   /** null for a BYOK call: the subject pays the provider, no credits are held. */
@@ -69,7 +80,9 @@ interface MeteredCall {
 
 /** What the gateway needs to open any metered call (chat, completion, embedding). */
 interface CallSpec {
+  /** A model id, or "auto" / "auto:<complexity>". */
   model: string;
+  complexity?: Complexity;
   orgId?: string | null;
   feature: string;
   operation: Operation;
@@ -110,11 +123,23 @@ export async function openMeteredCall(
   clientSignal?: AbortSignal,
 ): Promise<OpenCall> {
   const subject = subjectFor(session, spec.orgId);
-  // The catalog row and the subject's own key are independent: read them side by side.
+  const inputBytes =
+    spec.inputBytes ??
+    prompt.reduce((sum, message) => sum + Buffer.byteLength(message.content, 'utf8'), 0);
+  const route = await routeModel(session, subject, {
+    model: spec.model,
+    complexity: spec.complexity,
+    feature: spec.feature,
+    capability: spec.capability,
+    inputTokens: Math.ceil(inputBytes / 4),
+    outputTokens: spec.maxOutputTokens,
+  });
+  // The catalog row, the subject's own key and the access check are independent: side by side.
   const [context, subjectKey] = await Promise.all([
-    loadCallContext(session, subject, spec.model, spec.feature),
+    loadCallContext(session, subject, route.modelId, spec.feature),
     subjectKeys(subject),
   ]);
+  await route.check(context);
   if (!context.capabilities.includes(spec.capability)) {
     throw new AppError(
       'validation_failed',
@@ -134,9 +159,6 @@ export async function openMeteredCall(
   }
   // A large input is counted only once the rate limit, the plan and the wallet could admit it
   // at the least it can cost: a refused caller never makes the server count 100,000 characters.
-  const inputBytes =
-    spec.inputBytes ??
-    prompt.reduce((sum, message) => sum + Buffer.byteLength(message.content, 'utf8'), 0);
   if (typeof spec.inputTokens === 'function' && inputBytes > EAGER_COUNT_BYTES) {
     const leastTokens = minTokensForBytes(inputBytes);
     await precheckAdmission(session, subject, {
@@ -203,7 +225,8 @@ export async function openMeteredCall(
       : prompt.length > 0
         ? () => countPromptTokens(prompt)
         : null;
-  const base = { callId, context, subject, walletId, hold, byok, prompt, maxOutputTokens };
+  const choice = route.choice;
+  const base = { callId, context, choice, subject, walletId, hold, byok, prompt, maxOutputTokens };
   let resolveOutcome: (outcome: CallOutcome) => void = () => {};
   let rejectOutcome: (error: unknown) => void = () => {};
   const settled = new Promise<CallOutcome>((resolve, reject) => {
@@ -231,6 +254,7 @@ export async function openMeteredCall(
   guard.unref();
   void settled.finally(() => clearTimeout(guard)).catch(() => {});
   if (moderationKey) meter.state.notes.moderation = 'passed';
+  Object.assign(meter.state.notes, choiceNotes(choice));
   return { ...base, meter, apiKey, moderationKey, signal, settled };
 }
 
@@ -245,6 +269,7 @@ export async function beginMeteredCall(
     session,
     {
       model: args.model,
+      complexity: args.complexity,
       orgId: args.orgId,
       feature: args.feature,
       operation: args.operation,

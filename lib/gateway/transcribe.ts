@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, parseInput } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
 import { wavDurationSeconds } from './local-media';
+import type { ModelChoice } from './routing';
 import { openMeteredCall, type CallOutcome } from './metered-call';
 import { transcriptionModelFor } from './providers';
 
@@ -70,7 +71,12 @@ export async function transcribeMetered(
   session: DbSession,
   input: TranscribeInput,
   clientSignal?: AbortSignal,
-): Promise<{ transcript: Transcript; outcome: CallOutcome; model: string }> {
+): Promise<{
+  transcript: Transcript;
+  outcome: CallOutcome;
+  model: string;
+  modelChoice: ModelChoice;
+}> {
   const args = parseInput(transcribeInput, input);
   if (args.audio.length > MAX_AUDIO_BYTES) {
     throw new AppError('validation_failed', 'The audio file is larger than 25 MB.', {
@@ -135,6 +141,7 @@ export async function transcribeMetered(
       },
       outcome: await call.settled,
       model: call.context.modelId,
+      modelChoice: call.choice,
     };
   } catch (error) {
     await call.meter.end(error);

@@ -83,6 +83,8 @@ describe('POST /api/ai/chat (local model)', () => {
     expect(charge).toBeGreaterThan(0n);
     expect(finishMetadata(chunks)).toEqual({
       model: 'local-demo',
+      callId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      modelChoice: { reason: 'requested', detail: 'The model asked for.' },
       status: 'charged',
       creditsUsed: charge.toString(),
       balance: (before - charge).toString(),

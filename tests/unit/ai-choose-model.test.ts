@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseModel, expectedCredits } from '../../lib/ai/choose-model';
+import { chooseModel, expectedCredits } from '../../lib/gateway/choose-model';
 
 const model = (id: string, input: bigint, output: bigint, extra: Record<string, unknown> = {}) => ({
   id,

@@ -9,6 +9,8 @@ export const runFeatureAction = action(featureInput, async (input, session) => {
   return {
     text: outcome.text,
     model: outcome.model,
+    modelReason: outcome.modelReason,
+    callId: outcome.credits.callId,
     creditsUsed: outcome.credits.creditsUsed.toString(),
     balance: outcome.credits.available.toString(),
     allowanceRemaining: outcome.allowance.remaining,

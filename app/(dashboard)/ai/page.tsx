@@ -2,8 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
+import { userSubject } from '@/lib/core';
 import { getConversationWithMessages, listConversations, type Conversation } from '@/lib/ai';
-import { listModels } from '@/lib/gateway';
+import { modelsFor } from '@/lib/gateway';
 import { toAppError } from '@/lib/core';
 import type { ConversationSummary, StoredMessage } from '@/components/ai/conversation-api';
 import type { ModelOption } from '@/components/ai/model-options';
@@ -48,7 +49,7 @@ export default async function AiPage({
   if (!viewer) redirect('/login');
   const { c } = await searchParams;
   const [catalog, conversations, initialConversation] = await Promise.all([
-    listModels(viewer.session),
+    modelsFor(viewer.session, userSubject(viewer.id)),
     listConversations(viewer.session, { limit: 100 }),
     openConversation(viewer.session, typeof c === 'string' ? c : undefined),
   ]);

@@ -17,6 +17,7 @@ import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Label } from '@/components/ui/label';
+import { FeedbackButtons } from '@/components/ai/feedback-buttons';
 import { runFeatureAction } from '../../ai/actions';
 
 type RunResult = Extract<Awaited<ReturnType<typeof runFeatureAction>>, { ok: true }>['data'];
@@ -183,6 +184,7 @@ function RunOutcome({ result }: { result: RunResult }) {
           <dd className="font-medium tabular-nums">
             {formatCredits(result.creditsUsed)} credits on {result.model}
           </dd>
+          <dd className="text-muted-foreground text-xs">{result.modelReason}</dd>
         </div>
         <div>
           <dt className="text-muted-foreground">Allowance left</dt>
@@ -195,6 +197,7 @@ function RunOutcome({ result }: { result: RunResult }) {
           <dd className="font-medium tabular-nums">{formatCredits(result.balance)} credits</dd>
         </div>
       </dl>
+      <FeedbackButtons callId={result.callId} />
     </section>
   );
 }

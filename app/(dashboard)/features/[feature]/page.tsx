@@ -2,9 +2,10 @@ import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import { AI_FEATURES, type AiFeature } from '@/lib/ai';
-import { listModels } from '@/lib/gateway';
+import { modelsFor } from '@/lib/gateway';
 import { getTokenStats } from '@/lib/aiTokens';
 import { toJson, userSubject } from '@/lib/core';
+import { featuresOn } from '@/lib/flags';
 import { getSubscription } from '@/lib/plans';
 import type { ModelOption } from '@/components/ai/model-options';
 import { tokenStatsSchema } from '@/components/tokens/stats-schema';
@@ -26,15 +27,24 @@ export default async function FeaturePage({ params }: { params: Promise<{ featur
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
   const subject = userSubject(viewer.id);
-  const [stats, subscription, catalog] = await Promise.all([
+  const [stats, subscription, catalog, enabled] = await Promise.all([
     getTokenStats(viewer.session, subject, '30d'),
     getSubscription(viewer.session, subject),
-    listModels(viewer.session),
+    modelsFor(viewer.session, userSubject(viewer.id)),
+    featuresOn(
+      viewer.session,
+      viewer.orgs.map((org) => org.id),
+      FEATURES,
+    ),
   ]);
   // Through the API's JSON so the first render and every refetch share one shape.
   const initial = tokenStatsSchema.parse(JSON.parse(toJson(stats)));
   const labels = new Map(initial.balances.map((row) => [row.tokenType, row.label]));
-  const tabs = FEATURES.map((key) => ({ key, label: labels.get(key) ?? key.replace('_', ' ') }));
+  // A feature behind a flag that is off for the viewer is not offered at all.
+  const tabs = FEATURES.filter((key) => enabled.has(key)).map((key) => ({
+    key,
+    label: labels.get(key) ?? key.replace('_', ' '),
+  }));
   const models: ModelOption[] = catalog
     .filter((model) => model.capabilities.includes('chat'))
     .map((model) => ({
@@ -57,16 +67,22 @@ export default async function FeaturePage({ params }: { params: Promise<{ featur
         </p>
       </div>
       <FeatureTabs tabs={tabs} current={feature} />
-      <FeatureClient
-        key={feature}
-        feature={feature}
-        label={label}
-        models={models}
-        initialModel={models.find((model) => model.available)?.id ?? ''}
-        orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name }))}
-        planName={subscription.planName}
-        initialStats={initial}
-      />
+      {!enabled.has(feature) ? (
+        <p className="text-muted-foreground text-sm" data-testid="feature-unavailable">
+          {label} is not available to you yet.
+        </p>
+      ) : (
+        <FeatureClient
+          key={feature}
+          feature={feature}
+          label={label}
+          models={models}
+          initialModel={models.find((model) => model.available)?.id ?? ''}
+          orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name }))}
+          planName={subscription.planName}
+          initialStats={initial}
+        />
+      )}
     </div>
   );
 }

@@ -44,7 +44,13 @@ export const POST = route({ body: chatRequest }, async ({ session, body, request
   try {
     const response = await streamChat(
       session,
-      { model: body.model, orgId: body.orgId, maxOutputTokens: body.maxOutputTokens, prompt },
+      {
+        model: body.model,
+        complexity: body.complexity,
+        orgId: body.orgId,
+        maxOutputTokens: body.maxOutputTokens,
+        prompt,
+      },
       request.signal,
       turn ? { onSettled: (reply) => recordReply(turn.conversationId, reply) } : {},
     );

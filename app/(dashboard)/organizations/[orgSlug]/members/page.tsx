@@ -57,6 +57,12 @@ export default async function MembersPage({ params }: { params: Promise<{ orgSlu
           <ArrowLeft aria-hidden="true" className="size-4" />
           {org.name} credits
         </Link>
+        <Link
+          href={`/organizations/${org.slug}/models`}
+          className="text-muted-foreground hover:text-foreground w-fit text-sm underline-offset-4 hover:underline"
+        >
+          Models members may use
+        </Link>
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div className="flex flex-col gap-1">
             <h1 className="flex items-center gap-3 text-2xl font-semibold tracking-tight">

@@ -9,9 +9,14 @@ export const runtime = 'nodejs';
  */
 export const POST = route({}, async ({ session, request }) => {
   const input = await readTranscribeRequest(request);
-  const { transcript, outcome, model } = await transcribeMetered(session, input, request.signal);
+  const { transcript, outcome, model, modelChoice } = await transcribeMetered(
+    session,
+    input,
+    request.signal,
+  );
   return {
     model,
+    modelChoice,
     ...transcript,
     status: outcome.status,
     usage: { audioSeconds: (outcome.usage?.audioMilliseconds ?? 0) / 1000 },

@@ -5,9 +5,14 @@ export const runtime = 'nodejs';
 
 /** Metered image generation: base64 images, credits used (n × per-image price) and the balance. */
 export const POST = route({ body: imageInput }, async ({ session, body, request }) => {
-  const { images, outcome, model } = await generateImageMetered(session, body, request.signal);
+  const { images, outcome, model, modelChoice } = await generateImageMetered(
+    session,
+    body,
+    request.signal,
+  );
   return {
     model,
+    modelChoice,
     images,
     status: outcome.status,
     usage: { images: outcome.usage?.images ?? 0 },

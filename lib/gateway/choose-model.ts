@@ -1,5 +1,5 @@
 /**
- * Picks a model from the catalog for a task: available (its provider has a key), able to do
+ * Picks a model (what `model: "auto"` runs, over the models the caller may use) from the catalog for a task: available (its provider has a key), able to do
  * what is asked, with room for the request, then the cheapest by credits for the expected token
  * mix (or the priciest — a proxy for quality — when asked). Pure: pass listModels()' answer.
  */
@@ -11,6 +11,8 @@ interface ChoosableModel {
   contextWindow: number;
   maxOutputTokens: number;
   creditsPer1k: { input: bigint; output: bigint };
+  /** The hardest task the model is fit for: 1 simple, 2 standard, 3 complex. */
+  quality?: number;
 }
 
 interface ModelNeeds {
@@ -18,6 +20,8 @@ interface ModelNeeds {
   inputTokens?: number;
   outputTokens?: number;
   prefer?: 'cheapest' | 'best';
+  /** Skip models fit only for easier tasks than this (see ChoosableModel.quality). */
+  minQuality?: number;
   /** Skip models whose expected cost (micro-credits) is above this. */
   maxCredits?: bigint;
 }
@@ -41,6 +45,7 @@ export function chooseModel<M extends ChoosableModel>(
       model.capabilities.includes(capability) &&
       output <= model.maxOutputTokens &&
       input + output <= model.contextWindow &&
+      (model.quality ?? 2) >= (needs.minQuality ?? 1) &&
       (needs.maxCredits === undefined || expectedCredits(model, needs) <= needs.maxCredits),
   );
   const direction = needs.prefer === 'best' ? -1 : 1;
