@@ -19,7 +19,7 @@ export function UpgradeBlock({ planName }: { planName: string }) {
       </CardHeader>
       <CardContent className="flex flex-wrap gap-2">
         <Button asChild>
-          <a href="mailto:sales@tollgate.dev?subject=Upgrade%20to%20Pro">Request an upgrade</a>
+          <Link href="/pricing">See plans</Link>
         </Button>
         <Button asChild variant="outline">
           <Link href="/credits">Keep paying with credits</Link>

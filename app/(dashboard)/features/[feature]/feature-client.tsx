@@ -8,6 +8,12 @@ import { formatTokens } from '@/lib/aiTokens/format';
 import { formatCredits } from '@/lib/credits/format';
 import type { ModelOption } from '@/components/ai/model-options';
 import { ModelPicker } from '@/components/ai/model-picker';
+import {
+  RefusalNotice,
+  creditsHref,
+  isRefusal,
+  type Refusal,
+} from '@/components/ai/refusal-notice';
 import { WalletPicker } from '@/components/ai/wallet-picker';
 import { invalidateCredits } from '@/components/credits/queries';
 import { AllowanceCard } from '@/components/tokens/allowance-card';
@@ -22,12 +28,11 @@ import { runFeatureAction } from '../../ai/actions';
 type RunResult = Extract<Awaited<ReturnType<typeof runFeatureAction>>, { ok: true }>['data'];
 
 class FeatureRunError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
+  readonly code: string;
+  constructor(readonly problem: Refusal) {
+    super(problem.detail ?? 'The run did not complete.');
     this.name = 'FeatureRunError';
+    this.code = problem.code;
   }
 }
 
@@ -45,7 +50,7 @@ export function FeatureClient({
   label: string;
   models: ModelOption[];
   initialModel: string;
-  orgs: { id: string; name: string }[];
+  orgs: { id: string; name: string; slug?: string }[];
   planName: string;
   initialStats: TokenStatsView;
 }) {
@@ -64,7 +69,7 @@ export function FeatureClient({
   const run = useMutation({
     mutationFn: async (): Promise<RunResult> => {
       const result = await runFeatureAction({ feature, brief, model, orgId: scope });
-      if (!result.ok) throw new FeatureRunError(result.error.detail, result.error.code);
+      if (!result.ok) throw new FeatureRunError(result.error);
       return result.data;
     },
     onSettled: () => {
@@ -140,7 +145,9 @@ export function FeatureClient({
                   </Button>
                 </div>
               </form>
-              {run.isError && !upgradeNeeded ? (
+              {run.error instanceof FeatureRunError && isRefusal(run.error.problem) ? (
+                <RefusalNotice refusal={run.error.problem} creditsHref={creditsHref(orgs, orgId)} />
+              ) : run.isError && !upgradeNeeded ? (
                 <Alert variant="destructive" role="alert">
                   <AlertTitle>The run did not complete</AlertTitle>
                   <AlertDescription>{run.error.message}</AlertDescription>
