@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { useWalletChoice } from '@/components/credits/wallet-choice';
 import type { BatchView } from '@/components/ai/batch-api';
 import { BatchDetail } from '@/components/ai/batch-detail';
 import { BatchForm } from '@/components/ai/batch-form';
@@ -19,7 +20,7 @@ export function BatchesClient({
   orgs: { id: string; name: string }[];
   initialBatches: BatchView[];
 }) {
-  const [orgId, setOrgId] = useState('');
+  const [orgId, setOrgId] = useState(useWalletChoice().orgId);
   const [selected, setSelected] = useState<string | null>(initialBatches[0]?.id ?? null);
 
   return (

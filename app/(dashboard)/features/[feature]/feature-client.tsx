@@ -15,6 +15,7 @@ import {
   type Refusal,
 } from '@/components/ai/refusal-notice';
 import { WalletPicker } from '@/components/ai/wallet-picker';
+import { useWalletChoice } from '@/components/credits/wallet-choice';
 import { invalidateCredits } from '@/components/credits/queries';
 import { AllowanceCard } from '@/components/tokens/allowance-card';
 import { fetchTokenStats, tokensKeys, type TokenStatsView } from '@/components/tokens/queries';
@@ -55,7 +56,7 @@ export function FeatureClient({
   initialStats: TokenStatsView;
 }) {
   const queryClient = useQueryClient();
-  const [orgId, setOrgId] = useState('');
+  const [orgId, setOrgId] = useState(useWalletChoice().orgId);
   const [model, setModel] = useState(initialModel);
   const [brief, setBrief] = useState('');
   const scope = orgId || null;
