@@ -22,8 +22,8 @@ const quickLinks: { href: string; title: string; description: string; icon: Luci
     icon: Coins,
   },
   {
-    href: '/tokens',
-    title: 'Tokens',
+    href: '/allowances',
+    title: 'Allowances',
     description: 'Your per-feature AI allowances and when they refresh.',
     icon: KeyRound,
   },

@@ -182,7 +182,7 @@ function RunOutcome({ result }: { result: RunResult }) {
             data-tokens={charged.source === 'allowance' ? charged.tokens : 0}
           >
             {charged.source === 'allowance'
-              ? `${formatTokens(charged.tokens)} tokens`
+              ? `${formatTokens(charged.tokens)} allowance units`
               : `${formatCredits(charged.credits)} credits (allowance spent)`}
           </dd>
         </div>
@@ -195,7 +195,7 @@ function RunOutcome({ result }: { result: RunResult }) {
         <div>
           <dt className="text-muted-foreground">Allowance left</dt>
           <dd className="font-medium tabular-nums" data-testid="feature-allowance-left">
-            {formatTokens(result.allowanceRemaining)} tokens
+            {formatTokens(result.allowanceRemaining)} units
           </dd>
         </div>
         <div>
