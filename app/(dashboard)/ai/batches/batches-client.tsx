@@ -17,7 +17,7 @@ export function BatchesClient({
 }: {
   models: ModelOption[];
   initialModel: string;
-  orgs: { id: string; name: string }[];
+  orgs: { id: string; name: string; slug?: string }[];
   initialBatches: BatchView[];
 }) {
   const [orgId, setOrgId] = useState(useWalletChoice().orgId);
