@@ -6,6 +6,7 @@ import { ListChecks } from 'lucide-react';
 import { formatCredits } from '@/lib/credits/format';
 import { invalidateCredits } from '@/components/credits/queries';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { RefusalNotice, creditsHref, isRefusal } from './refusal-notice';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Label } from '@/components/ui/label';
@@ -29,7 +30,7 @@ export function BatchForm({
 }: {
   models: ModelOption[];
   initialModel: string;
-  orgs: { id: string; name: string }[];
+  orgs: { id: string; name: string; slug?: string }[];
   orgId: string;
   onOrgChange: (orgId: string) => void;
   onSubmitted: (batchId: string) => void;
@@ -158,7 +159,12 @@ export function BatchForm({
                 : `Run ${items.length > 0 ? items.length.toLocaleString('en-US') : ''} item${items.length === 1 ? '' : 's'}`}
             </Button>
           </div>
-          {submit.isError ? (
+          {problem && isRefusal({ code: problem.problem.code }) ? (
+            <RefusalNotice
+              refusal={{ ...problem.problem, code: String(problem.problem.code) }}
+              creditsHref={creditsHref(orgs, orgId)}
+            />
+          ) : submit.isError ? (
             <Alert variant="destructive" role="alert">
               <AlertTitle>The batch was not started</AlertTitle>
               <AlertDescription>

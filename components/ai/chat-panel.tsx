@@ -13,11 +13,11 @@ import { Card, CardContent } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Label } from '@/components/ui/label';
 import { cn } from '@/lib/utils';
-import { BuyCreditsPrompt } from './buy-credits-prompt';
 import { ChatMessage } from './chat-message';
 import { conversationsApi, type ConversationSummary } from './conversation-api';
 import { ModelPicker } from './model-picker';
 import { problemOf, type ModelOption } from './model-options';
+import { RefusalNotice, creditsHref, isRefusal } from './refusal-notice';
 import { TemplatePicker } from './template-picker';
 import { WalletPicker } from './wallet-picker';
 
@@ -57,7 +57,7 @@ export function ChatPanel({
   models: ModelOption[];
   initialModel: string;
   initialOrgId: string;
-  orgs: { id: string; name: string }[];
+  orgs: { id: string; name: string; slug?: string }[];
   onConversationCreated: (conversation: ConversationSummary) => void;
   onTurnSettled: () => void;
   onBusyChange?: (busy: boolean) => void;
@@ -69,7 +69,7 @@ export function ChatPanel({
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const conversationId = useRef(initialConversationId);
-  const { messages, sendMessage, status, error, stop, clearError } = useChat<Message>({
+  const { messages, setMessages, sendMessage, status, error, stop, clearError } = useChat<Message>({
     id: chatId,
     messages: initialMessages,
     transport,
@@ -78,7 +78,17 @@ export function ChatPanel({
       onTurnSettled();
       onBusyChange?.(false);
     },
-    onError: () => {
+    onError: (failure) => {
+      // A refused prompt is not kept (the server deletes it too): it goes back to the composer.
+      if (problemOf(failure)) {
+        setMessages((current) => {
+          const last = current.at(-1);
+          if (last?.role !== 'user') return current;
+          const text = last.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+          setDraft((draft) => draft || text);
+          return current.slice(0, -1);
+        });
+      }
       void invalidateCredits(queryClient);
       onTurnSettled();
       onBusyChange?.(false);
@@ -139,8 +149,8 @@ export function ChatPanel({
               ))}
             </ol>
           )}
-          {problem?.code === 'insufficient_credits' ? (
-            <BuyCreditsPrompt problem={problem} />
+          {problem && isRefusal(problem) ? (
+            <RefusalNotice refusal={problem} creditsHref={creditsHref(orgs, orgId)} />
           ) : error || startError ? (
             <Alert variant="destructive" role="alert">
               <AlertDescription>

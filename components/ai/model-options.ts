@@ -13,7 +13,7 @@ export interface ModelOption {
 }
 
 /** A problem+json body the chat API answered with (the transport puts it in error.message). */
-const chatProblem = z.object({
+const chatProblem = z.looseObject({
   code: z.string(),
   detail: z.string().optional(),
   needed: z.string().optional(),

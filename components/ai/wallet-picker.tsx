@@ -2,8 +2,12 @@
 
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
+import { useWalletChoice } from '@/components/credits/wallet-choice';
 
-/** Which wallet pays: personal, or an org the viewer belongs to (never a fallback between them). */
+/**
+ * Which wallet pays: personal, or an org the viewer belongs to (never a fallback between them).
+ * Pages start from the wallet in use (useWalletChoice); a change here becomes it.
+ */
 export function WalletPicker({
   orgs,
   value,
@@ -16,6 +20,7 @@ export function WalletPicker({
   onChange: (orgId: string) => void;
   disabled?: boolean;
 }) {
+  const { choose } = useWalletChoice();
   if (orgs.length === 0) return null;
   return (
     <div className="flex min-w-0 flex-col gap-1.5">
@@ -24,7 +29,11 @@ export function WalletPicker({
         id="ai-wallet"
         value={value}
         disabled={disabled}
-        onChange={(event) => onChange(event.target.value)}
+        onChange={(event) => {
+          // The choice is remembered: the header shows this wallet, and it is the next default.
+          choose(event.target.value);
+          onChange(event.target.value);
+        }}
       >
         <option value="">Your credits</option>
         {orgs.map((org) => (

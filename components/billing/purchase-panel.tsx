@@ -43,7 +43,7 @@ export async function PurchasePanel({
   return (
     <div className="flex flex-col gap-6">
       <Suspense fallback={null}>
-        <CheckoutMessage />
+        <CheckoutMessage paymentsEndpoint={`${base}/payments`} />
       </Suspense>
       <section aria-labelledby="buy-credits-heading" className="flex flex-col gap-3">
         <h2 id="buy-credits-heading" className="text-lg font-semibold">

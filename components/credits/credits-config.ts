@@ -11,3 +11,9 @@ export type WalletScope = WalletRef;
 export const USAGE_PERIODS = ['7d', '30d', '90d'] as const satisfies readonly UsagePeriod[];
 export const DEFAULT_USAGE_PERIOD: UsagePeriod = '30d';
 export const HISTORY_PAGE_SIZE = 25;
+
+/**
+ * The cookie that remembers which wallet the viewer pays from outside an org's pages: an org id,
+ * or `personal`. Written when they choose in "Pay from"; read by the dashboard layout.
+ */
+export const WALLET_COOKIE = 'tollgate-wallet';

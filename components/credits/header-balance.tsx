@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
-import { CircleAlert, Coins, TriangleAlert } from 'lucide-react';
+import { Building2, CircleAlert, Coins, TriangleAlert } from 'lucide-react';
 import { formatCredits } from '@/lib/credits/format';
 import { cn } from '@/lib/utils';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -11,6 +11,7 @@ import type { BalanceLevel } from './labels';
 import type { WalletScope } from './credits-config';
 import { creditSeverity, headerLevel, limitNotices } from './limits';
 import { creditsKeys, fetchGrantProgress, fetchSummary } from './queries';
+import { useWalletChoice } from './wallet-choice';
 
 const REFRESH_MS = 60_000;
 
@@ -27,27 +28,38 @@ interface HeaderOrg {
   name: string;
 }
 
-/** Inside /organizations/[slug]/… the org wallet is the context; everywhere else, personal. */
-function useWalletContext(orgs: HeaderOrg[]): { scope: WalletScope; href: string; label: string } {
+/**
+ * Inside /organizations/[slug]/… that org's wallet is the context; elsewhere the wallet the viewer
+ * is using (chosen in "Pay from", or their org's when their own is empty: ./wallet-choice).
+ */
+function useWalletContext(orgs: HeaderOrg[]): {
+  scope: WalletScope;
+  href: string;
+  orgName: string | null;
+} {
   const slug = /^\/organizations\/([^/]+)/.exec(usePathname() ?? '')?.[1];
-  const org = orgs.find((candidate) => candidate.slug === slug);
+  const { orgId } = useWalletChoice();
+  const org =
+    orgs.find((candidate) => candidate.slug === slug) ??
+    (slug === undefined ? orgs.find((candidate) => candidate.id === orgId) : undefined);
   return org
     ? {
         scope: { type: 'org', orgId: org.id },
         href: `/organizations/${org.slug}/credits`,
-        label: org.name,
+        orgName: org.name,
       }
-    : { scope: { type: 'personal' }, href: '/credits', label: 'Your' };
+    : { scope: { type: 'personal' }, href: '/credits', orgName: null };
 }
 
 /**
- * Available credits in the dashboard header, personal or the org's by context, refreshed every
+ * Available credits in the dashboard header, of the wallet in use (an org's names it), refreshed every
  * minute. Other pages refresh it at once after a spend with `invalidateCredits` from ./queries.
  * Its low and critical tones are the limit banner's verdict (./limits): a low balance or 95 % of
  * the period's plan credits is low; an almost empty wallet or a used-up grant is critical.
  */
 export function HeaderBalance({ orgs }: { orgs: HeaderOrg[] }) {
-  const { scope, href, label } = useWalletContext(orgs);
+  const { scope, href, orgName } = useWalletContext(orgs);
+  const label = orgName ?? 'Your';
   const { data, isPending, isError } = useQuery({
     queryKey: creditsKeys.summary(scope),
     queryFn: ({ signal }) => fetchSummary(scope, signal),
@@ -101,6 +113,15 @@ export function HeaderBalance({ orgs }: { orgs: HeaderOrg[] }) {
     >
       {/* On a phone the plain coin gives way to the amount; warning icons always show. */}
       <Icon aria-hidden="true" className={cn('size-4', level === 'ok' && 'hidden sm:block')} />
+      {orgName ? (
+        <span
+          className="text-muted-foreground flex min-w-0 items-center gap-1 font-normal"
+          data-testid="header-balance-wallet"
+        >
+          <Building2 aria-hidden="true" className="size-3.5 shrink-0" />
+          <span className="hidden max-w-32 truncate sm:inline">{orgName}</span>
+        </span>
+      ) : null}
       <span data-testid="header-balance-amount">{amount}</span>
       <span className="hidden sm:inline">credits</span>
     </Link>

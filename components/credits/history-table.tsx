@@ -9,7 +9,8 @@ import {
   TableHeader,
   TableRow,
 } from '@/components/ui/table';
-import { CATEGORY_LABELS, KIND_LABELS } from './labels';
+import { featureLabel } from '@/lib/credits/kinds';
+import { ACTIVITY_LABELS, CATEGORY_LABELS } from './labels';
 import { LocalDate } from './local-date';
 import type { Transaction, TransferKind } from './queries';
 
@@ -43,6 +44,29 @@ function counterpartyNote(item: Transaction): string | null {
   return item.direction === 'credit' ? `From ${party}` : `To ${party}`;
 }
 
+/** What the row was: a feature run names its feature even when its description does not. */
+function descriptionOf(item: Transaction): string {
+  const text = item.description ?? ACTIVITY_LABELS[item.activity];
+  if (item.activity !== 'feature_run' || !item.feature) return text;
+  const feature = featureLabel(item.feature);
+  return text.startsWith(feature) ? text : `${feature} · ${text}`;
+}
+
+// "Other" says nothing: a row the ledger files there is named by what it was.
+const OTHER_CATEGORY: Partial<Record<Transaction['activity'], string>> = {
+  purchase: 'Purchases',
+  payment_refund: 'Purchases',
+  plan_grant: 'Subscription',
+  bonus: 'Grants',
+  admin_grant: 'Grants',
+  grant: 'Grants',
+};
+
+function categoryOf(item: Transaction): string {
+  if (item.category !== 'other') return CATEGORY_LABELS[item.category];
+  return OTHER_CATEGORY[item.activity] ?? CATEGORY_LABELS.other;
+}
+
 /**
  * Five columns from the sm breakpoint up. On a phone the date, type and category fold under the
  * description, so the amount stays in view without scrolling sideways.
@@ -68,20 +92,20 @@ export function HistoryTable({ items }: { items: Transaction[] }) {
                 <LocalDate value={item.createdAt} />
               </TableCell>
               <TableCell>
-                <span className="block font-medium">
-                  {item.description ?? KIND_LABELS[item.kind]}
-                </span>
+                <span className="block font-medium">{descriptionOf(item)}</span>
                 {note ? <span className="text-muted-foreground block text-xs">{note}</span> : null}
                 <span className="text-muted-foreground mt-0.5 block text-xs sm:hidden">
-                  <LocalDate value={item.createdAt} /> · {KIND_LABELS[item.kind]} ·{' '}
-                  {CATEGORY_LABELS[item.category]}
+                  <LocalDate value={item.createdAt} /> · {ACTIVITY_LABELS[item.activity]} ·{' '}
+                  {categoryOf(item)}
                 </span>
               </TableCell>
               <TableCell className="hidden sm:table-cell">
-                <Badge variant={kindBadge[item.kind]}>{KIND_LABELS[item.kind]}</Badge>
+                <Badge variant={kindBadge[item.kind]} data-testid="history-activity">
+                  {ACTIVITY_LABELS[item.activity]}
+                </Badge>
               </TableCell>
               <TableCell className="hidden whitespace-nowrap sm:table-cell">
-                {CATEGORY_LABELS[item.category]}
+                {categoryOf(item)}
               </TableCell>
               <TableCell
                 className={cn(

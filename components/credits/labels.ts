@@ -1,4 +1,4 @@
-import type { Category, TransferKind } from '@/lib/credits';
+import type { Activity, Category, TransferKind } from '@/lib/credits';
 import { MICRO_PER_CREDIT } from '@/lib/credits/format';
 
 /** How the credits UI names ledger values for people. The ledger's own codes stay in lib. */
@@ -11,6 +11,24 @@ export const KIND_LABELS: Record<TransferKind, string> = {
   refund: 'Refund',
   expire: 'Expired',
   clawback: 'Clawback',
+  adjustment: 'Adjustment',
+};
+
+/** A history row's type as people read it: where credits came from, what they went to. */
+export const ACTIVITY_LABELS: Record<Activity, string> = {
+  purchase: 'Purchase',
+  plan_grant: 'Plan credits',
+  bonus: 'Bonus',
+  admin_grant: 'Granted',
+  grant: 'Credits added',
+  transfer_in: 'Transfer in',
+  transfer_out: 'Transfer out',
+  feature_run: 'Feature run',
+  ai_usage: 'AI usage',
+  spend: 'Spend',
+  refund: 'Refund',
+  payment_refund: 'Payment refunded',
+  expired: 'Expired',
   adjustment: 'Adjustment',
 };
 

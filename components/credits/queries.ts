@@ -195,6 +195,8 @@ function decodeTransactionPage(wire: Wire<TransactionPage>): TransactionPage {
       id: rowId(item.id),
       createdAt: instant(item.createdAt),
       kind: item.kind,
+      activity: item.activity,
+      feature: item.feature,
       category: item.category,
       direction: item.direction,
       amount: micro(item.amount),

@@ -26,7 +26,7 @@ interface NavItem {
 const navItems: readonly NavItem[] = [
   { label: 'Dashboard', href: '/dashboard', icon: LayoutDashboard },
   { label: 'Credits', href: '/credits', icon: Coins },
-  { label: 'Tokens', href: '/tokens', icon: KeyRound },
+  { label: 'Allowances', href: '/allowances', icon: KeyRound },
   { label: 'AI Assistant', href: '/ai', icon: Sparkles },
   { label: 'AI features', href: '/features', icon: Wand2 },
   { label: 'AI batches', href: '/ai/batches', icon: ListChecks },

@@ -33,7 +33,7 @@ export function AllowanceCard({ balance }: { balance: TokenBalanceView }) {
         <div className="flex min-w-0 flex-col gap-1">
           <CardTitle as="h3">{balance.label}</CardTitle>
           <p className="text-muted-foreground text-xs">
-            {formatTokens(balance.costPerAction)} {balance.costPerAction === 1 ? 'token' : 'tokens'}{' '}
+            {formatTokens(balance.costPerAction)} {balance.costPerAction === 1 ? 'unit' : 'units'}{' '}
             per action
           </p>
         </div>
@@ -47,7 +47,7 @@ export function AllowanceCard({ balance }: { balance: TokenBalanceView }) {
           max={balance.allowance}
           variant={view.bar}
           label={`${balance.label} allowance used`}
-          valueText={`${formatTokens(used)} of ${formatTokens(balance.allowance)} tokens used`}
+          valueText={`${formatTokens(used)} of ${formatTokens(balance.allowance)} units used`}
         />
         <div className="flex flex-wrap items-baseline justify-between gap-x-3 text-sm tabular-nums">
           <span>

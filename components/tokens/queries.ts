@@ -44,7 +44,7 @@ function withOrg(path: string, orgId: string | null, extra = ''): string {
 }
 
 export function fetchTokenStats(orgId: string | null, signal?: AbortSignal) {
-  return getJson(withOrg('/api/v1/tokens/stats', orgId, 'period=30d'), isTokenStats, signal);
+  return getJson(withOrg('/api/v1/allowances/stats', orgId, 'period=30d'), isTokenStats, signal);
 }
 
 export type UsageLevel = 'ok' | 'warning' | 'critical' | 'exhausted';

@@ -40,7 +40,7 @@ export function UsageWidget() {
   const warn = data.percentUsed !== null && data.percentUsed >= WARN_AT;
   return (
     <Link
-      href="/tokens"
+      href="/allowances"
       data-testid="usage-widget"
       data-warning={warn}
       className={cn(
@@ -57,7 +57,7 @@ export function UsageWidget() {
         AI usage
       </span>
       {data.limit === null ? (
-        <span className="tabular-nums">{formatTokens(data.used)} tokens · unlimited</span>
+        <span className="tabular-nums">{formatTokens(data.used)} LLM tokens · unlimited</span>
       ) : (
         <>
           <Progress
@@ -65,10 +65,11 @@ export function UsageWidget() {
             max={data.limit}
             variant={warn ? 'warning' : 'default'}
             label="LLM tokens used this period"
-            valueText={`${formatTokens(data.used)} of ${formatTokens(data.limit)} tokens`}
+            valueText={`${formatTokens(data.used)} of ${formatTokens(data.limit)} LLM tokens`}
           />
           <span className="tabular-nums">
-            {formatTokens(data.used)} of {formatTokens(data.limit)} tokens ({data.percentUsed} %)
+            {formatTokens(data.used)} of {formatTokens(data.limit)} LLM tokens ({data.percentUsed}{' '}
+            %)
           </span>
         </>
       )}

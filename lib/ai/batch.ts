@@ -1,5 +1,5 @@
 import 'server-only';
-import { AppError } from '@/lib/core';
+import { AppError, toAppError } from '@/lib/core';
 import { asService } from '@/lib/db';
 import { type Provider } from '@/lib/gateway';
 import { type BatchStatus } from './batch-submit';
@@ -106,8 +106,14 @@ async function currentTarget(job: BatchJob): Promise<Target | { blocked: string 
     >`
       select model_id, provider, provider_model_id, blocked_scope, blocked_reason
       from public.ai_call_context(${job.subject.kind}, ${job.subject.id}, ${job.model}, ${job.feature})`,
-  );
+  ).catch((error: unknown) => {
+    // The plan no longer includes the feature (the paywall, TG413): the rest is cancelled.
+    const known = toAppError(error);
+    if (known?.code === 'upgrade_required') return [{ refused: known.message }];
+    throw error;
+  });
   if (!row) return { blocked: 'The model is no longer available.' };
+  if ('refused' in row) return { blocked: row.refused };
   if (row.blocked_scope) {
     return {
       blocked: row.blocked_reason ?? `AI calls are turned off for this ${row.blocked_scope}.`,

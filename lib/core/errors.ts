@@ -14,11 +14,13 @@ type ErrorCode =
   | 'not_found'
   | 'insufficient_credits'
   | 'insufficient_allowance'
+  | 'member_limit_reached'
   | 'upgrade_required'
   | 'flag_off'
   | 'model_not_in_plan'
   | 'model_restricted_by_org'
   | 'no_model_available'
+  | 'ai_disabled'
   | 'idempotency_conflict'
   | 'conflict'
   | 'rate_limited'
@@ -44,11 +46,13 @@ const TITLES: Record<ErrorCode, [number, string]> = {
   not_found: [404, 'Not found'],
   insufficient_credits: [402, 'Insufficient credits'],
   insufficient_allowance: [402, 'Insufficient allowance'],
+  member_limit_reached: [402, 'Member monthly limit reached'],
   upgrade_required: [403, 'Upgrade required'],
   flag_off: [403, 'Not available to you'],
   model_not_in_plan: [403, 'Model not in your plan'],
   model_restricted_by_org: [403, 'Model restricted by your organization'],
   no_model_available: [403, 'No model available'],
+  ai_disabled: [403, 'AI calls turned off'],
   idempotency_conflict: [409, 'Idempotency key reused'],
   conflict: [409, 'Conflict'],
   rate_limited: [429, 'Too many requests'],
@@ -153,13 +157,38 @@ export function toAppError(error: unknown): AppError | null {
     const custom = error.code.startsWith('TG');
     const detail = custom ? (error.message ?? 'Request refused.') : defaultDetail(code);
     const extensions = parseHint(error.hint);
+    const refinedCode = refineCode(code, extensions);
+    if (refinedCode === 'member_limit_reached') {
+      extensions.resetsAt = nextUtcMonth(new Date()).toISOString();
+    }
     const headers: Record<string, string> = {};
     if (code === 'rate_limited' && typeof extensions.retryAfter === 'number') {
       headers['Retry-After'] = String(Math.max(1, Math.ceil(extensions.retryAfter)));
     }
-    return new AppError(code, detail, extensions, headers);
+    return new AppError(refinedCode, detail, extensions, headers);
   }
   return null;
+}
+
+const KILL_SWITCH_SCOPES = new Set(['feature', 'model', 'plan']);
+
+/**
+ * Each refusal has its own code, so clients can say why and what to do: the ledger's TG402 is a
+ * member's monthly limit when its hint says so, and a TG403 that names a kill switch's scope is
+ * the switch.
+ */
+function refineCode(code: ErrorCode, extensions: Record<string, unknown>): ErrorCode {
+  if (code === 'insufficient_credits' && extensions.reason === 'member_limit') {
+    return 'member_limit_reached';
+  }
+  if (code === 'forbidden' && KILL_SWITCH_SCOPES.has(String(extensions.scope)))
+    return 'ai_disabled';
+  return code;
+}
+
+/** Member limits count by UTC month (private.usage_month); the next one starts afresh. */
+export function nextUtcMonth(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
 }
 
 function defaultDetail(code: ErrorCode): string {

@@ -6,7 +6,7 @@ import 'server-only';
  * one-row helper. It imports nothing above lib/db.
  */
 
-export { AppError, errors, toAppError, type Problem } from './errors';
+export { AppError, errors, nextUtcMonth, toAppError, type Problem } from './errors';
 export { parseInput } from './input';
 export { assertStorableText } from './text';
 export { subjectSchema, userSubject, orgSubject, subjectFor, type Subject } from './subject';

@@ -2,7 +2,14 @@ import 'server-only';
 import { z } from 'zod';
 import { withUser, type DbSession } from '@/lib/db';
 import { AppError } from '@/lib/core';
-import { CATEGORIES, TRANSFER_KINDS, type Category, type TransferKind } from './schemas';
+import {
+  CATEGORIES,
+  TRANSFER_KINDS,
+  activityOf,
+  type Activity,
+  type Category,
+  type TransferKind,
+} from './schemas';
 
 /** History and usage of one wallet, read under the caller's RLS. */
 
@@ -10,6 +17,10 @@ export interface Transaction {
   id: bigint;
   createdAt: Date;
   kind: TransferKind;
+  /** What it was, in the reader's words (a purchase, a plan grant, a feature run, …). */
+  activity: Activity;
+  /** The product feature a run was for (lead_generation, …), when it was one. */
+  feature: string | null;
   category: Category;
   direction: 'credit' | 'debit';
   /** Signed from the wallet's point of view: credits positive, debits negative. */
@@ -60,6 +71,8 @@ interface Row {
   amount: bigint;
   description: string | null;
   counterparty: string | null;
+  counterparty_code: string | null;
+  feature: string | null;
   hold_id: bigint | null;
   refund_of: bigint | null;
 }
@@ -76,10 +89,18 @@ export async function listTransactions(
     (tx) => tx<Row[]>`
     select t.id, t.created_at, (extract(epoch from t.created_at) * 1000000)::bigint as at_us, t.kind, t.category, t.debit_account_id, t.amount, t.description,
            t.hold_id, t.refund_of,
-           coalesce(o.name, nullif(p.full_name, ''), p.email, replace(other.system_code, '_', ' ')) as counterparty
+           coalesce(o.name, nullif(p.full_name, ''), p.email, replace(other.system_code, '_', ' ')) as counterparty,
+           other.system_code as counterparty_code,
+           coalesce(t.metadata ->> 'feature', batch.feature) as feature
     from public.transfers t
     left join public.accounts other
       on other.id = case when t.debit_account_id = ${walletId} then t.credit_account_id else t.debit_account_id end
+    -- A batch item's charge names its batch; the batch names the feature.
+    left join lateral (
+      select b.feature from public.ai_batches b
+      where b.id = case when t.metadata ->> 'batchId' ~ '^[0-9a-f-]{36}$'
+                        then (t.metadata ->> 'batchId')::uuid end
+    ) batch on true
     left join public.organizations o on o.id = other.org_id
     left join public.profiles p on p.id = other.user_id
     where (t.key_account_id = ${walletId} or (t.credit_account_id = ${walletId} and t.kind = 'transfer'))
@@ -102,12 +123,21 @@ export async function listTransactions(
   return {
     items: page.map((row) => {
       const debit = row.debit_account_id === walletId;
+      const direction = debit ? 'debit' : 'credit';
       return {
         id: row.id,
         createdAt: row.created_at,
         kind: row.kind,
+        activity: activityOf({
+          kind: row.kind,
+          category: row.category,
+          direction,
+          counterpartyCode: row.counterparty_code,
+          feature: row.feature,
+        }),
+        feature: row.feature,
         category: row.category,
-        direction: debit ? 'debit' : 'credit',
+        direction,
         amount: debit ? -row.amount : row.amount,
         description: row.description,
         counterparty: row.counterparty ?? 'Another wallet',

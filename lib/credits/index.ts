@@ -29,6 +29,7 @@ export {
   type UsagePeriod,
 } from './history';
 export { CATEGORIES, TRANSFER_KINDS, type Category, type TransferKind } from './schemas';
+export { ACTIVITIES, featureLabel, type Activity } from './schemas';
 export { formatCredits, parseCredits, toMicro, MICRO_PER_CREDIT } from './format';
 export { getPeriodGrantProgress, type PeriodGrantProgress } from './period';
 export {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 const MAX_AMOUNT = 10n ** 15n;
 
 export { CATEGORIES, TRANSFER_KINDS, type Category, type TransferKind } from './kinds';
+export { ACTIVITIES, activityOf, featureLabel, type Activity } from './kinds';
 
 export const LOT_SOURCES = ['purchase', 'plan', 'promo', 'admin', 'refund'] as const;
 

@@ -31,6 +31,8 @@ const HEADER = [
   'counterparty',
   'hold_id',
   'refund_of',
+  'activity',
+  'feature',
 ] as const;
 
 /**
@@ -64,6 +66,8 @@ function csvRow(item: Transaction): string {
     csvField(item.counterparty, { text: true }),
     csvField(item.holdId?.toString() ?? null),
     csvField(item.refundOf?.toString() ?? null),
+    csvField(item.activity),
+    csvField(item.feature, { text: true }),
   ].join(',');
 }
 

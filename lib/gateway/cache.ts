@@ -7,6 +7,7 @@ import { subjectFor, type Subject } from '@/lib/core';
 import { enforceRateLimit } from '@/lib/quota';
 import { recordUsage } from '@/lib/usage';
 import { loadCallContext } from './catalog';
+import { chargeDescription } from './charge-description';
 import { generateChat } from './chat';
 import { meteredCallInput, type CallOutcome, type MeteredCallInput } from './metered-call';
 import { creditsFor, type MeteredUsage } from './pricing';
@@ -80,8 +81,8 @@ async function serveHit(
       amount: charge,
       category: 'ai_usage',
       idempotencyKey: `ai-cache:${callId}`,
-      description: `AI ${args.operation} (cached): ${context.displayName}`,
-      metadata: { callId, model: context.modelId, cached: true },
+      description: `${chargeDescription(args.feature, args.operation, context.displayName)} (cached)`,
+      metadata: { callId, model: context.modelId, cached: true, feature: args.feature },
     });
     available = spent.available;
   } else {

@@ -52,7 +52,7 @@ export async function loadCallContext(
   if (!row) throw new AppError('not_found', 'That model is not available.');
   if (row.blocked_scope) {
     throw new AppError(
-      'forbidden',
+      'ai_disabled',
       row.blocked_reason ?? `AI calls are turned off for this ${row.blocked_scope}.`,
       { scope: row.blocked_scope },
     );

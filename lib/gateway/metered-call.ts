@@ -7,6 +7,7 @@ import type { Hold } from '@/lib/credits';
 import type { DbSession } from '@/lib/db';
 import type { Operation } from '@/lib/usage';
 import { admitCall, precheckAdmission } from './admit';
+import { chargeDescription } from './charge-description';
 import { subjectKeys } from './byok';
 import { loadCallContext, type CallContext } from './catalog';
 import { loadMediaPrice } from './media-price';
@@ -213,8 +214,13 @@ export async function openMeteredCall(
           amount: worstCase > 0n ? worstCase : 1n,
           idempotencyKey: `ai:${callId}`,
           ttlSeconds: Math.ceil(spec.timeoutMs / 1000) + 120,
-          description: `AI ${spec.operation}: ${context.displayName}`,
-          metadata: { callId, model: context.modelId, priceId: context.priceId.toString() },
+          description: chargeDescription(spec.feature, spec.operation, context.displayName),
+          metadata: {
+            callId,
+            model: context.modelId,
+            priceId: context.priceId.toString(),
+            feature: spec.feature,
+          },
         },
   });
 

@@ -213,6 +213,25 @@ end
 $$;
 comment on function private.fail_upgrade_required(text, text) is 'Raises TG413 with the plan to upgrade to.';
 
+/*
+ * The one paywall: refuses a call for a plan feature (a token type) that the plan does not include.
+ * Every metered call passes here (ai_call_context: chat, feature actions, batches, the REST API),
+ * and the allowance reserve and deduct decide by the same plan_allowance; a call for something
+ * that is no plan feature (the assistant's chat, say) passes.
+ */
+create function private.require_plan_feature(plan text, feature text) returns void
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  if exists (select 1 from public.token_types t where t.name = feature)
+     and private.plan_allowance(plan, feature) = 0 then
+    perform private.fail_upgrade_required(plan, feature);
+  end if;
+end
+$$;
+comment on function private.require_plan_feature(text, text) is
+  'The paywall of every metered call: TG413 when the plan lacks the feature (a token type).';
+
 /* Refuses a use the allowance cannot cover this period (the plan does not pay overage). */
 create function private.fail_insufficient_allowance(
   token_type text, needed bigint, available bigint, refresh_at timestamptz
@@ -221,7 +240,7 @@ language plpgsql stable security definer set search_path = ''
 as $$
 begin
   perform private.fail('TG412',
-    format('Not enough %s tokens: %s needed, %s left this period. They refresh on %s.',
+    format('%s allowance used up: %s needed, %s left this period. It refreshes on %s.',
            (select t.label from public.token_types t where t.name = token_type), needed, available,
            to_char(refresh_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')),
     jsonb_build_object('tokenType', token_type, 'needed', needed, 'available', available, 'refreshAt', refresh_at));
@@ -260,6 +279,7 @@ revoke all on function
   private.subject_wallet(text, uuid),
   private.token_amount(text, integer, text, text, jsonb),
   private.fail_upgrade_required(text, text),
+  private.require_plan_feature(text, text),
   private.fail_insufficient_allowance(text, bigint, bigint, timestamptz),
   private.replayed_deduction(text, uuid, text, text, bigint)
 from public, anon, authenticated, service_role;

@@ -130,6 +130,7 @@ begin
   end if;
   select * into s from public.ai_settings limit 1;
   select sp.plan_id into plan_id from private.subject_plan(p_subject_kind, p_subject_id, private.clock()) sp;
+  perform private.require_plan_feature(plan_id, p_feature);
   select * into blocked from public.ai_feature_flags f
   where not f.enabled and ((f.scope = 'feature' and f.key = p_feature)
      or (f.scope = 'model' and f.key = m.id) or (f.scope = 'plan' and f.key = plan_id))

@@ -20,6 +20,11 @@ let wallet: string;
 const MODEL = 'gpt-4o-mini';
 
 beforeAll(async () => {
+  // These tests are about the mechanics of batches: here the default plan includes lead
+  // generation. The paywall in front of batches has its own test (refusals.test.ts).
+  await db()`
+    insert into public.plan_token_allowances (plan_id, token_type, monthly_allowance)
+    select id, 'lead_generation', 1 from public.plans where is_default`;
   ({ user, wallet } = await fundedUser('Batcher', 50n * CREDIT));
 });
 

@@ -56,7 +56,7 @@ describe('runAiFeature', () => {
     await setFeatureFlag('service', { scope: 'feature', key: 'lead_generation', enabled: false });
     await expect(
       runAiFeature(pro.session, { feature: 'lead_generation', brief: 'B2B analytics for retail' }),
-    ).rejects.toMatchObject({ code: 'forbidden' });
+    ).rejects.toMatchObject({ code: 'ai_disabled' });
     expect(await remaining(pro, 'lead_generation')).toBe(allowanceBefore);
     expect(await available(wallet)).toBe(before);
     expect(await db()`select 1 from public.holds where status = 'pending'`).toHaveLength(0);

@@ -14,7 +14,7 @@ import {
 import { allowTestClock, CREDIT, grant, walletOf } from '../helpers/ledger';
 
 const HEADER =
-  'id,created_at,type,category,direction,amount_credits,amount_micro_credits,description,counterparty,hold_id,refund_of';
+  'id,created_at,type,category,direction,amount_credits,amount_micro_credits,description,counterparty,hold_id,refund_of,activity,feature';
 const SPENDS = 510; // more than one 500-row export page
 
 let owner: TestUser, member: TestUser, stranger: TestUser;

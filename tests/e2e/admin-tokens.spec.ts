@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { screenshot, storageState } from './users';
 
-/** Allowances on /tokens (Pro and Starter), the admin area, and its 404 for everyone else. */
+/** Allowances on /allowances (Pro and Starter, /tokens redirecting there), the admin area, and its 404 for everyone else. */
 
 const TOKEN_TYPES = [
   'lead_generation',
@@ -40,7 +40,7 @@ function watchProblems(page: Page): string[] {
   return problems;
 }
 
-test.describe('tokens for Pro', () => {
+test.describe('allowances for Pro', () => {
   test.use({ storageState: storageState('pro') });
 
   test('shows every allowance with status, the next refresh, a refresh button and the usage widget', async ({
@@ -48,7 +48,8 @@ test.describe('tokens for Pro', () => {
   }) => {
     const problems = watchProblems(page);
     await page.goto('/tokens');
-    await expect(page.getByRole('heading', { name: 'Tokens', level: 1 })).toBeVisible();
+    await page.waitForURL('**/allowances');
+    await expect(page.getByRole('heading', { name: 'Allowances', level: 1 })).toBeVisible();
     for (const type of TOKEN_TYPES) {
       await expect(page.getByTestId(`allowance-${type}`)).toBeVisible();
     }
@@ -57,7 +58,7 @@ test.describe('tokens for Pro', () => {
     await expect(page.getByTestId('upgrade-block')).toHaveCount(0);
 
     const refetch = page.waitForResponse((response) =>
-      response.url().includes('/api/v1/tokens/stats'),
+      response.url().includes('/api/v1/allowances/stats'),
     );
     await page.getByRole('button', { name: 'Refresh allowances' }).click();
     expect((await refetch).ok()).toBe(true);
@@ -65,8 +66,8 @@ test.describe('tokens for Pro', () => {
     const widget = page.getByTestId('usage-widget');
     await expect(widget).toBeVisible();
     await expect(widget).toContainText('AI usage');
-    await expect(widget).toContainText('tokens');
-    await shots(page, 'tokens-pro');
+    await expect(widget).toContainText('LLM tokens');
+    await shots(page, 'allowances-pro');
     expect(problems).toEqual([]);
   });
 
@@ -90,30 +91,33 @@ test.describe('tokens for Pro', () => {
   });
 });
 
-test.describe('tokens for an org owner', () => {
+test.describe('allowances for an org owner', () => {
   test.use({ storageState: storageState('owner') });
 
   test('switches to the org allowances with the selector', async ({ page }) => {
-    await page.goto('/tokens');
+    await page.goto('/allowances');
     await page.getByLabel('Allowances of').selectOption('acme-ai');
-    await page.waitForURL('**/tokens?org=acme-ai');
+    await page.waitForURL('**/allowances?org=acme-ai');
     await expect(page.getByText(/Acme AI's AI feature allowances/)).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Allowances on Enterprise' })).toBeVisible();
     await expect(page.getByTestId('allowance-forecast')).toBeVisible();
   });
 });
 
-test.describe('tokens for Starter', () => {
+test.describe('allowances for Starter', () => {
   test.use({ storageState: storageState('starter') });
 
   test('sees the upgrade prompt instead of allowances', async ({ page }) => {
-    await page.goto('/tokens');
+    await page.goto('/allowances');
     const block = page.getByTestId('upgrade-block');
     await expect(block).toBeVisible();
     await expect(block.getByRole('heading', { name: 'Upgrade to use AI features' })).toBeVisible();
-    await expect(block.getByRole('link', { name: 'See plans and upgrade' })).toBeVisible();
+    await expect(block.getByRole('link', { name: 'See plans and upgrade' })).toHaveAttribute(
+      'href',
+      '/pricing',
+    );
     await expect(page.getByTestId('allowance-general')).toHaveCount(0);
-    await shots(page, 'tokens-starter');
+    await shots(page, 'allowances-starter');
   });
 });
 

@@ -17,7 +17,7 @@ test('a visitor signs in as a demo user, sees the dashboard and signs out', asyn
   await expect(page.getByText(`Signed in as ${demoUsers.owner.name}`)).toBeVisible();
   await expect(page.getByText('Acme AI')).toBeVisible();
   const nav = page.getByRole('navigation').first();
-  for (const item of ['Credits', 'Tokens', 'AI Assistant', 'Organizations', 'Settings']) {
+  for (const item of ['Credits', 'Allowances', 'AI Assistant', 'Organizations', 'Settings']) {
     await expect(nav.getByRole('link', { name: item })).toBeVisible();
   }
   await expect(nav.getByRole('link', { name: 'Admin' })).toHaveCount(0);

@@ -20,9 +20,9 @@ async function shots(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 720 });
 }
 
-/** Tokens used of the goal generation allowance, as /tokens shows it. */
+/** Units used of the goal generation allowance, as /allowances shows it. */
 async function goalAllowanceUsed(page: Page): Promise<number> {
-  await page.goto('/tokens');
+  await page.goto('/allowances');
   const bar = page
     .getByTestId('allowance-goal_generation')
     .getByRole('progressbar', { name: /allowance used/ });
@@ -33,7 +33,7 @@ async function goalAllowanceUsed(page: Page): Promise<number> {
 test.describe('Pro user', () => {
   test.use({ storageState: storageState('pro') });
 
-  test('runs goal generation and /tokens shows the allowance used', async ({ page }) => {
+  test('runs goal generation and /allowances shows the allowance used', async ({ page }) => {
     const before = await goalAllowanceUsed(page);
 
     await page.goto('/features/goal_generation');

@@ -29,8 +29,8 @@ const PAGES: PageCase[] = [
   { name: 'credits-usage', path: '/credits', user: 'pro', heading: 'Credits' },
   { name: 'credits-history', path: '/credits?tab=history', user: 'pro', heading: 'Credits' },
   { name: 'credits-purchase', path: '/credits?tab=purchase', user: 'pro', heading: 'Credits' },
-  { name: 'tokens', path: '/tokens', user: 'pro', heading: 'Tokens' },
-  { name: 'tokens-starter', path: '/tokens', user: 'starter', heading: 'Tokens' },
+  { name: 'allowances', path: '/allowances', user: 'pro', heading: 'Allowances' },
+  { name: 'allowances-starter', path: '/allowances', user: 'starter', heading: 'Allowances' },
   { name: 'ai', path: '/ai', user: 'pro', heading: 'AI Assistant' },
   { name: 'ai-batches', path: '/ai/batches', user: 'pro', heading: 'AI batches' },
   {

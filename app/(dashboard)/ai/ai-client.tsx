@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ChatMessage as Message } from '@/lib/gateway/chat-types';
 import { ChatPanel } from '@/components/ai/chat-panel';
+import { useWalletChoice } from '@/components/credits/wallet-choice';
 import {
   conversationKeys,
   conversationsApi,
@@ -25,12 +26,12 @@ interface OpenChat {
 }
 
 let fresh = 0;
-const newChat = (model: string): OpenChat => ({
+const newChat = (model: string, orgId: string): OpenChat => ({
   key: `new-${(fresh += 1)}`,
   conversationId: null,
   messages: [],
   model,
-  orgId: '',
+  orgId,
 });
 
 /** Keeps the address bar on the open chat, so a reload comes back to it. */
@@ -48,11 +49,12 @@ export function AiClient({
 }: {
   models: ModelOption[];
   initialModel: string;
-  orgs: { id: string; name: string }[];
+  orgs: { id: string; name: string; slug?: string }[];
   initialConversations: ConversationSummary[];
   initialConversation: (ConversationSummary & { messages: StoredMessage[] }) | null;
 }) {
   const queryClient = useQueryClient();
+  const { orgId: walletOrgId } = useWalletChoice();
   const usable = (id: string | null) =>
     id && models.some((model) => model.id === id && model.available) ? id : initialModel;
   const [chat, setChat] = useState<OpenChat>(() =>
@@ -64,7 +66,7 @@ export function AiClient({
           model: usable(initialConversation.model),
           orgId: initialConversation.orgId ?? '',
         }
-      : newChat(initialModel),
+      : newChat(initialModel, walletOrgId),
   );
   const [busy, setBusy] = useState(false);
   const [switchError, setSwitchError] = useState<string | null>(null);
@@ -97,7 +99,7 @@ export function AiClient({
 
   function startNew() {
     setSwitchError(null);
-    setChat(newChat(initialModel));
+    setChat(newChat(initialModel, walletOrgId));
     showInAddressBar(null);
   }
 

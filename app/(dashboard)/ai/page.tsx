@@ -81,7 +81,7 @@ export default async function AiPage({
       <AiClient
         models={models}
         initialModel={initialModel}
-        orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name }))}
+        orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name, slug: org.slug }))}
         initialConversations={conversations.conversations.map(summaryOf)}
         initialConversation={initialConversation}
       />

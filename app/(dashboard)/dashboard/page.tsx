@@ -17,6 +17,8 @@ import {
   nextAction,
 } from '@/components/dashboard/home-sections';
 import { LimitWarning } from '@/components/credits/limit-warning';
+import type { WalletScope } from '@/components/credits/credits-config';
+import { preferredWalletOrgId } from '@/components/credits/preferred-wallet';
 import { RoleBadge } from '@/components/orgs/role-badge';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -33,14 +35,17 @@ export default async function DashboardPage() {
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
   const { session } = viewer;
-  const personal = { type: 'personal' } as const;
+  // Warnings are about the wallet the viewer is actually using (the header's), not always theirs.
+  const orgId = await preferredWalletOrgId(viewer);
+  const org = viewer.orgs.find((candidate) => candidate.id === orgId);
+  const scope: WalletScope = org ? { type: 'org', orgId: org.id } : { type: 'personal' };
   // The limit banner is a courtesy here: if its figures cannot be read, the dashboard still
   // renders (the credits page shows the error with a way to retry).
   const [overview, limits] = await Promise.all([
     getHomeOverview(session),
     Promise.all([
-      resolveWallet(session, personal).then((walletId) => getWalletSummary(session, walletId)),
-      getPeriodGrantProgress(session, personal),
+      resolveWallet(session, scope).then((walletId) => getWalletSummary(session, walletId)),
+      getPeriodGrantProgress(session, scope),
     ]).catch((error: unknown) => {
       console.error('dashboard: limit warning figures unavailable', error);
       return null;
@@ -60,10 +65,13 @@ export default async function DashboardPage() {
 
       {limits ? (
         <LimitWarning
-          scope={personal}
+          scope={scope}
           initialSummary={limits[0]}
           initialGrant={limits[1]}
-          buyHref="/credits?tab=purchase"
+          canBuy={!org || org.role !== 'member'}
+          buyHref={
+            org ? `/organizations/${org.slug}/credits?tab=purchase` : '/credits?tab=purchase'
+          }
         />
       ) : null}
 

@@ -2,11 +2,13 @@
 
 import { useMemo, useState, useTransition, type ChangeEvent, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
+import { useQueryClient } from '@tanstack/react-query';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { toast } from '@/components/ui/toast';
+import { invalidateCredits } from '@/components/credits/queries';
 import { formatCredits } from '@/lib/credits/format';
 import { batchGrantAction, type BatchActionResult } from './batch-actions';
 import { previewBatchCsv } from './batch-preview';
@@ -21,6 +23,7 @@ const EXAMPLE =
  */
 export function BatchGrant() {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [csv, setCsv] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -76,6 +79,7 @@ export function BatchGrant() {
             : `Batch applied to ${fresh} wallet${fresh === 1 ? '' : 's'}`,
         variant: fresh === 0 ? 'warning' : 'success',
       });
+      void invalidateCredits(queryClient);
       router.refresh();
     });
   }

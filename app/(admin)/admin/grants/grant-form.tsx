@@ -2,11 +2,13 @@
 
 import { useState, useTransition, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
+import { useQueryClient } from '@tanstack/react-query';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { toast } from '@/components/ui/toast';
+import { invalidateCredits } from '@/components/credits/queries';
 import { formatCredits } from '@/lib/credits/format';
 import { grantCreditsAction } from './actions';
 
@@ -15,6 +17,7 @@ const fields = { target: '', amount: '', reason: '' };
 /** Who gets the credits, how many and why; one key per form fill, so a double submit grants once. */
 export function GrantForm() {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [values, setValues] = useState(fields);
   const [key, setKey] = useState(() => crypto.randomUUID());
   const [error, setError] = useState<string | null>(null);
@@ -42,6 +45,7 @@ export function GrantForm() {
       });
       setValues(fields);
       setKey(crypto.randomUUID());
+      void invalidateCredits(queryClient);
       router.refresh();
     });
   }

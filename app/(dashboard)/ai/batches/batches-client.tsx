@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { useWalletChoice } from '@/components/credits/wallet-choice';
 import type { BatchView } from '@/components/ai/batch-api';
 import { BatchDetail } from '@/components/ai/batch-detail';
 import { BatchForm } from '@/components/ai/batch-form';
@@ -16,10 +17,10 @@ export function BatchesClient({
 }: {
   models: ModelOption[];
   initialModel: string;
-  orgs: { id: string; name: string }[];
+  orgs: { id: string; name: string; slug?: string }[];
   initialBatches: BatchView[];
 }) {
-  const [orgId, setOrgId] = useState('');
+  const [orgId, setOrgId] = useState(useWalletChoice().orgId);
   const [selected, setSelected] = useState<string | null>(initialBatches[0]?.id ?? null);
 
   return (

@@ -48,7 +48,7 @@ export default async function BatchesPage() {
       <BatchesClient
         models={models}
         initialModel={models.find((model) => model.available)?.id ?? ''}
-        orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name }))}
+        orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name, slug: org.slug }))}
         initialBatches={initialBatches}
       />
     </div>

@@ -8,7 +8,14 @@ import { formatTokens } from '@/lib/aiTokens/format';
 import { formatCredits } from '@/lib/credits/format';
 import type { ModelOption } from '@/components/ai/model-options';
 import { ModelPicker } from '@/components/ai/model-picker';
+import {
+  RefusalNotice,
+  creditsHref,
+  isRefusal,
+  type Refusal,
+} from '@/components/ai/refusal-notice';
 import { WalletPicker } from '@/components/ai/wallet-picker';
+import { useWalletChoice } from '@/components/credits/wallet-choice';
 import { invalidateCredits } from '@/components/credits/queries';
 import { AllowanceCard } from '@/components/tokens/allowance-card';
 import { fetchTokenStats, tokensKeys, type TokenStatsView } from '@/components/tokens/queries';
@@ -23,12 +30,11 @@ import { runFeatureAction } from '../../ai/actions';
 type RunResult = Extract<Awaited<ReturnType<typeof runFeatureAction>>, { ok: true }>['data'];
 
 class FeatureRunError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
+  readonly code: string;
+  constructor(readonly problem: Refusal) {
+    super(problem.detail ?? 'The run did not complete.');
     this.name = 'FeatureRunError';
+    this.code = problem.code;
   }
 }
 
@@ -46,12 +52,12 @@ export function FeatureClient({
   label: string;
   models: ModelOption[];
   initialModel: string;
-  orgs: { id: string; name: string }[];
+  orgs: { id: string; name: string; slug?: string }[];
   planName: string;
   initialStats: TokenStatsView;
 }) {
   const queryClient = useQueryClient();
-  const [orgId, setOrgId] = useState('');
+  const [orgId, setOrgId] = useState(useWalletChoice().orgId);
   const [model, setModel] = useState(initialModel);
   const [brief, setBrief] = useState('');
   const scope = orgId || null;
@@ -65,7 +71,7 @@ export function FeatureClient({
   const run = useMutation({
     mutationFn: async (): Promise<RunResult> => {
       const result = await runFeatureAction({ feature, brief, model, orgId: scope });
-      if (!result.ok) throw new FeatureRunError(result.error.detail, result.error.code);
+      if (!result.ok) throw new FeatureRunError(result.error);
       return result.data;
     },
     onSettled: () => {
@@ -141,7 +147,9 @@ export function FeatureClient({
                   </Button>
                 </div>
               </form>
-              {run.isError && !upgradeNeeded ? (
+              {run.error instanceof FeatureRunError && isRefusal(run.error.problem) ? (
+                <RefusalNotice refusal={run.error.problem} creditsHref={creditsHref(orgs, orgId)} />
+              ) : run.isError && !upgradeNeeded ? (
                 <Alert variant="destructive" role="alert">
                   <AlertTitle>The run did not complete</AlertTitle>
                   <AlertDescription>{run.error.message}</AlertDescription>
@@ -175,7 +183,7 @@ function RunOutcome({ result }: { result: RunResult }) {
             data-tokens={charged.source === 'allowance' ? charged.tokens : 0}
           >
             {charged.source === 'allowance'
-              ? `${formatTokens(charged.tokens)} tokens`
+              ? `${formatTokens(charged.tokens)} allowance units`
               : `${formatCredits(charged.credits)} credits (allowance spent)`}
           </dd>
         </div>
@@ -189,7 +197,7 @@ function RunOutcome({ result }: { result: RunResult }) {
         <div>
           <dt className="text-muted-foreground">Allowance left</dt>
           <dd className="font-medium tabular-nums" data-testid="feature-allowance-left">
-            {formatTokens(result.allowanceRemaining)} tokens
+            {formatTokens(result.allowanceRemaining)} units
           </dd>
         </div>
         <div>

@@ -78,7 +78,7 @@ export default async function FeaturePage({ params }: { params: Promise<{ featur
           label={label}
           models={models}
           initialModel={models.find((model) => model.available)?.id ?? ''}
-          orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name }))}
+          orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name, slug: org.slug }))}
           planName={subscription.planName}
           initialStats={initial}
         />

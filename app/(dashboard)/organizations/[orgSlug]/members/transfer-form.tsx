@@ -2,12 +2,14 @@
 
 import { useRef, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
+import { useQueryClient } from '@tanstack/react-query';
 import { ArrowRightLeft } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
+import { invalidateCredits } from '@/components/credits/queries';
 import { ApiError, callApi } from '@/lib/api/client';
 import { parseCredits } from '@/lib/credits/format';
 import type { MemberView } from './types';
@@ -28,6 +30,7 @@ export function TransferForm({
   canPayOut: boolean;
 }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [direction, setDirection] = useState<'in' | 'out'>('in');
   const [recipient, setRecipient] = useState(members[0]?.userId ?? '');
   const [amount, setAmount] = useState('');
@@ -69,6 +72,7 @@ export function TransferForm({
     attempt.current = null;
     setAmount('');
     toast({ title: 'Credits moved', variant: 'success' });
+    void invalidateCredits(queryClient);
     router.refresh();
   }
 

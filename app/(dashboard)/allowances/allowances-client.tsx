@@ -19,22 +19,22 @@ import {
 import { UpgradeBlock } from '@/components/tokens/upgrade-block';
 import { formatTokens } from '@/lib/aiTokens/format';
 
-export interface TokensSubjectOption {
+export interface AllowancesSubjectOption {
   /** null = the viewer's own allowances. */
   orgId: string | null;
   slug: string | null;
   label: string;
 }
 
-interface TokensClientProps {
-  subject: TokensSubjectOption;
-  options: TokensSubjectOption[];
+interface AllowancesClientProps {
+  subject: AllowancesSubjectOption;
+  options: AllowancesSubjectOption[];
   planName: string;
   initial: TokenStatsView;
 }
 
-/** The live half of /tokens: allowances per feature, warnings, refresh, and the subject picker. */
-export function TokensClient({ subject, options, planName, initial }: TokensClientProps) {
+/** The live half of /allowances: allowances per feature, warnings, refresh, and the subject picker. */
+export function AllowancesClient({ subject, options, planName, initial }: AllowancesClientProps) {
   const router = useRouter();
   const { data, isFetching, isError, error, refetch } = useQuery({
     queryKey: tokensKeys.stats(subject.orgId),
@@ -61,12 +61,14 @@ export function TokensClient({ subject, options, planName, initial }: TokensClie
       <div className="flex flex-wrap items-end justify-between gap-3">
         {options.length > 1 ? (
           <div className="flex w-64 max-w-full flex-col gap-1.5">
-            <Label htmlFor="tokens-subject">Allowances of</Label>
+            <Label htmlFor="allowances-subject">Allowances of</Label>
             <Select
-              id="tokens-subject"
+              id="allowances-subject"
               value={subject.slug ?? ''}
               onChange={(event) =>
-                router.push(event.target.value ? `/tokens?org=${event.target.value}` : '/tokens')
+                router.push(
+                  event.target.value ? `/allowances?org=${event.target.value}` : '/allowances',
+                )
               }
             >
               {options.map((option) => (
@@ -127,7 +129,7 @@ export function TokensClient({ subject, options, planName, initial }: TokensClie
               <AlertDescription>
                 {level === 'exhausted'
                   ? 'This feature is paused until the allowance refreshes'
-                  : `${formatTokens(row.balance)} tokens left until the refresh`}{' '}
+                  : `${formatTokens(row.balance)} units left until the refresh`}{' '}
                 on <LocalDate value={new Date(row.refreshAt)} format="date" />.
               </AlertDescription>
             </Alert>
@@ -138,7 +140,7 @@ export function TokensClient({ subject, options, planName, initial }: TokensClie
                 Allowances on {planName}
               </h2>
               <p className="text-muted-foreground text-sm tabular-nums">
-                {formatTokens(data.usage.total.tokens)} tokens in {data.usage.total.events} uses,
+                {formatTokens(data.usage.total.tokens)} units in {data.usage.total.events} uses,
                 last 30 days
               </p>
             </div>
