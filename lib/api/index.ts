@@ -3,3 +3,5 @@ export { action, type ActionResult } from './action';
 export { problemResponse, problemJson } from './problem';
 export { cronRoute } from './cron';
 export { jsonWithStatus } from './respond';
+export { keyRoute, clientAddress } from './key-route';
+export { openAiErrorResponse, type OpenAiError } from './openai-error';
