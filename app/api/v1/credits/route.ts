@@ -1,4 +1,5 @@
-import { keyRoute } from '@/lib/api';
+import type { z } from 'zod';
+import { keyRoute, type creditsAnswer } from '@/lib/api';
 import { getWalletSummary } from '@/lib/credits';
 
 export const runtime = 'nodejs';
@@ -6,11 +7,12 @@ export const runtime = 'nodejs';
 /** The wallet the key spends from, in micro-credits (decimal strings). */
 export const GET = keyRoute({ scope: 'credits:read' }, async ({ key }) => {
   const wallet = await getWalletSummary(key.session, key.walletId);
-  return {
+  const answer: z.infer<typeof creditsAnswer> = {
     object: 'credits',
     wallet: key.subject.kind,
-    available: wallet.available,
-    pending: wallet.pending,
-    balance: wallet.balance,
+    available: wallet.available.toString(),
+    pending: wallet.pending.toString(),
+    balance: wallet.balance.toString(),
   };
+  return answer;
 });
