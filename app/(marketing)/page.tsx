@@ -40,9 +40,14 @@ export default function LandingPage() {
           <Link href="/" className="rounded-md">
             <Brand />
           </Link>
-          <Link href="/login" className={buttonVariants({ variant: 'outline', size: 'sm' })}>
-            Sign in
-          </Link>
+          <nav aria-label="Site" className="flex items-center gap-3">
+            <Link href="/docs" className="text-muted-foreground hover:text-foreground text-sm">
+              Docs
+            </Link>
+            <Link href="/login" className={buttonVariants({ variant: 'outline', size: 'sm' })}>
+              Sign in
+            </Link>
+          </nav>
         </div>
       </header>
 
@@ -131,6 +136,9 @@ export default function LandingPage() {
             <a href="#features" className="hover:text-foreground">
               Features
             </a>
+            <Link href="/docs" className="hover:text-foreground">
+              API docs
+            </Link>
             <Link href="/login" className="hover:text-foreground">
               Sign in
             </Link>

@@ -23,6 +23,7 @@ const FEATURES = ['goal_generation', 'strategy_analysis', 'forecast', 'lead_gene
 const PAGES: PageCase[] = [
   { name: 'landing', path: '/', user: null, heading: 'Credits and metering for AI products' },
   { name: 'login', path: '/login', user: null, heading: 'Sign in to Tollgate' },
+  { name: 'docs', path: '/docs', user: null, heading: 'Developer docs' },
   { name: 'dashboard', path: '/dashboard', user: 'pro', heading: 'Welcome back, Priya' },
   { name: 'credits-usage', path: '/credits', user: 'pro', heading: 'Credits' },
   { name: 'credits-history', path: '/credits?tab=history', user: 'pro', heading: 'Credits' },
