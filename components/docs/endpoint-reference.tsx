@@ -56,6 +56,13 @@ function curlFor(endpoint: V1Endpoint, baseUrl: string): string {
   return `curl ${url}${auth} \\\n  -H "Content-Type: application/json" \\\n  -d '${JSON.stringify(endpoint.example.request, null, 2)}'`;
 }
 
+/** Registry prose marks code with backticks: render those spans as code. */
+function Prose({ text }: { text: string }) {
+  return text
+    .split('`')
+    .map((part, index) => (index % 2 === 1 ? <Code key={index}>{part}</Code> : part));
+}
+
 export function EndpointReference({
   endpoint,
   baseUrl,
@@ -74,7 +81,9 @@ export function EndpointReference({
         <code className="text-base break-all">/api/v1{endpoint.path}</code>
       </h3>
       <p className="mt-1 font-medium">{endpoint.summary}</p>
-      <p className="text-muted-foreground mt-2 text-sm">{endpoint.description}</p>
+      <p className="text-muted-foreground mt-2 text-sm">
+        <Prose text={endpoint.description} />
+      </p>
       <p className="mt-2 text-sm">
         {endpoint.auth === 'api_key' ? (
           <>
@@ -118,7 +127,7 @@ export function EndpointReference({
                   <td className="text-muted-foreground py-1 pr-4 break-words">{field.type}</td>
                   <td className="text-muted-foreground py-1">
                     {field.required ? 'required. ' : ''}
-                    {field.description ?? ''}
+                    <Prose text={field.description ?? ''} />
                   </td>
                 </tr>
               ))}
