@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createOpenAI } from '@ai-sdk/openai';
 import { streamText } from 'ai';
+import OpenAI from 'openai';
+import { startAppServer } from '../tests/helpers/app-server';
 import { startMockOpenAI } from '../tests/helpers/mock-openai';
 import { benchDatabase, fixedCount, fmt, type LoadResult } from './harness';
 
@@ -11,6 +13,9 @@ import { benchDatabase, fixedCount, fmt, type LoadResult } from './harness';
  * against a direct AI SDK call to the same local OpenAI-compatible mock server. Both run in this
  * process, at the same concurrency and for the same number of calls, in alternating rounds.
  * Prints p50 / p95 / p99 of each, the latency the gateway adds and the throughput ratio.
+ * Then the OpenAI-compatible endpoint (POST /api/v1/chat/completions, streamed with usage) through
+ * a real HTTP server and the official `openai` client with an API key per client, against the
+ * same client calling the mock directly.
  */
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -30,6 +35,9 @@ async function main(): Promise<void> {
   const { POST: chatRoute } = await import('../app/api/ai/chat/route');
   const { signLocalSession } = await import('../lib/auth/local-jwt');
   const { closePool } = await import('../lib/db/pool');
+  const { createApiKey } = await import('../lib/api-keys');
+  const v1Chat = await import('../app/api/v1/chat/completions/route');
+  const app = await startAppServer({ '/api/v1/chat/completions': v1Chat });
   try {
     const { sql } = database;
     await sql`update public.plans set requests_per_hour = 100000000, monthly_llm_token_limit = null`;
@@ -38,6 +46,7 @@ async function main(): Promise<void> {
     await sql`update public.ai_settings set moderation_enabled = ${MODERATION}`;
     // One user per client, as in production where concurrent calls come from many people.
     const tokens: string[] = [];
+    const keyClients: OpenAI[] = [];
     for (let i = 0; i < CLIENTS; i += 1) {
       const id = randomUUID();
       const email = `bench-${i}@example.test`;
@@ -50,6 +59,14 @@ async function main(): Promise<void> {
         { id: string }[]
       >`select public.local_session_start(${id}, 86400) as id`;
       tokens.push(await signLocalSession({ id, email, sessionId: session!.id }));
+      const claims = { sub: id, email, role: 'authenticated' as const, aud: 'authenticated' };
+      const key = await createApiKey(
+        { userId: id, claims },
+        { name: 'bench', scopes: ['ai:chat'] },
+      );
+      keyClients.push(
+        new OpenAI({ baseURL: `${app.url}/api/v1`, apiKey: key.secret, maxRetries: 0 }),
+      );
     }
     const body = JSON.stringify({
       model: 'gpt-4o-mini',
@@ -85,6 +102,24 @@ async function main(): Promise<void> {
         if (!text.includes('"status":"charged"')) throw new Error(`not charged: ${text}`);
       });
 
+    const openaiDirect = new OpenAI({ baseURL: mock.url, apiKey: 'sk-bench', maxRetries: 0 });
+    const openaiCall = async (client: OpenAI) => {
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: PROMPT }],
+        max_tokens: 256,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let usage = false;
+      for await (const chunk of stream) if (chunk.usage) usage = true;
+      if (!usage) throw new Error('no usage chunk');
+    };
+    const runOpenAiDirect = (calls: number) =>
+      fixedCount(CLIENTS, calls, () => openaiCall(openaiDirect));
+    const runOpenAiV1 = (calls: number) =>
+      fixedCount(CLIENTS, calls, (client) => openaiCall(keyClients[client]!));
+
     await runDirect(CLIENTS * 4); // warm both paths (JIT, connections, tokenizer)
     await runMetered(CLIENTS * 4);
     const baseline: LoadResult[] = [];
@@ -92,6 +127,14 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round += 1) {
       baseline.push(await runDirect(CALLS));
       metered.push(await runMetered(CALLS));
+    }
+    await runOpenAiDirect(CLIENTS * 4);
+    await runOpenAiV1(CLIENTS * 4);
+    const openaiBaseline: LoadResult[] = [];
+    const openaiV1: LoadResult[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      openaiBaseline.push(await runOpenAiDirect(CALLS));
+      openaiV1.push(await runOpenAiV1(CALLS));
     }
 
     const line = (name: string, r: LoadResult) =>
@@ -114,6 +157,19 @@ async function main(): Promise<void> {
       `added latency: p50 ${fmt(m.p50 - b.p50)} ms, p95 ${fmt(m.p95 - b.p95)} ms, p99 ${fmt(m.p99 - b.p99)} ms`,
     );
     console.log(`throughput ratio (metered / direct): ${(m.perSecond / b.perSecond).toFixed(3)}`);
+    console.log(
+      'openai client, streamed with include_usage: the mock directly vs /api/v1 over HTTP',
+    );
+    for (let round = 0; round < ROUNDS; round += 1) {
+      console.log(line(`oa direct #${round + 1}`, openaiBaseline[round]!));
+      console.log(line(`oa v1 #${round + 1}`, openaiV1[round]!));
+    }
+    const ob = best(openaiBaseline);
+    const ov = best(openaiV1);
+    console.log(
+      `v1 added latency: p50 ${fmt(ov.p50 - ob.p50)} ms, p95 ${fmt(ov.p95 - ob.p95)} ms, p99 ${fmt(ov.p99 - ob.p99)} ms`,
+    );
+    console.log(`throughput ratio (v1 / direct): ${(ov.perSecond / ob.perSecond).toFixed(3)}`);
     const [check] = await sql<{ n: bigint }[]>`select count(*) as n from public.ledger_check()`;
     const [pending] = await sql<
       { n: bigint }[]
@@ -123,6 +179,7 @@ async function main(): Promise<void> {
       `ledger_check problems: ${check!.n}, pending holds: ${pending!.n}, usage rows: ${events!.n}`,
     );
   } finally {
+    await app.close();
     await closePool();
     await mock.close();
     await database.close();

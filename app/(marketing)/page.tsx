@@ -40,9 +40,12 @@ export default function LandingPage() {
           <Link href="/" className="rounded-md">
             <Brand />
           </Link>
-          <nav className="flex items-center gap-2">
+          <nav aria-label="Site" className="flex items-center gap-2">
             <Link href="/pricing" className={buttonVariants({ variant: 'ghost', size: 'sm' })}>
               Pricing
+            </Link>
+            <Link href="/docs" className={buttonVariants({ variant: 'ghost', size: 'sm' })}>
+              Docs
             </Link>
             <Link href="/login" className={buttonVariants({ variant: 'outline', size: 'sm' })}>
               Sign in
@@ -139,6 +142,9 @@ export default function LandingPage() {
             <a href="#features" className="hover:text-foreground">
               Features
             </a>
+            <Link href="/docs" className="hover:text-foreground">
+              API docs
+            </Link>
             <Link href="/login" className="hover:text-foreground">
               Sign in
             </Link>

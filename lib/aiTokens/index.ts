@@ -19,4 +19,4 @@ export { getTokenStats } from './stats';
 export { withFeature, type FeatureOutcome } from './feature';
 export { formatTokens } from './format';
 export { runAllowanceMaintenance } from './maintenance';
-export { tokenUse, statsPeriod, periodRange } from './schemas';
+export { tokenUse, statsPeriod, periodRange, checkBalanceBody, tokenStatsQuery } from './schemas';

@@ -36,6 +36,16 @@ export type TokenUse = z.input<typeof tokenUse>;
 export const statsPeriod = z.enum(['7d', '30d', '90d']).default('30d');
 export type StatsPeriod = z.output<typeof statsPeriod>;
 
+/** POST /api/v1/tokens/check-balance: check or deduct actions of a feature's allowance. */
+export const checkBalanceBody = tokenUse.extend({
+  action: z.enum(['check', 'deduct']),
+  /** Use the org's allowance (members only); without it, the caller's own. */
+  orgId: z.uuid().optional(),
+});
+
+/** GET /api/v1/tokens/stats: ?period=7d|30d|90d, ?orgId= for an org's (members only). */
+export const tokenStatsQuery = z.object({ period: statsPeriod, orgId: z.uuid().optional() });
+
 /** Whole UTC days ending today: [from, to) as instants, for periods like "30d". */
 export function periodRange(period: StatsPeriod, now = new Date()): { from: Date; to: Date } {
   const days = Number.parseInt(period, 10);

@@ -1,7 +1,7 @@
 import 'server-only';
 import { isIP } from 'node:net';
 import { AppError, type Subject } from '@/lib/core';
-import { asService } from '@/lib/db';
+import { asService, type DbSession } from '@/lib/db';
 import type { ApiKeyScope } from './scopes';
 import {
   currentEnvironment,
@@ -29,6 +29,11 @@ export interface ApiKeyPrincipal {
   requestsPerMinute: number | null;
   /** The wallet the key spends from: its subject's. */
   walletId: string;
+  /**
+   * The database session the key's calls run under: its creator, with the key's id in the claims
+   * so the ledger counts what the call holds and spends against the key's month.
+   */
+  session: DbSession;
 }
 
 type Refusal = 'malformed' | 'environment' | 'invalid' | 'revoked' | 'expired' | 'inactive';
@@ -52,7 +57,7 @@ function refused(reason: Refusal): AppError {
 }
 
 interface AuthenticateRow {
-  refusal: Refusal | 'ip_not_allowed' | null;
+  refusal: Refusal | 'ip_not_allowed' | 'rate_limited' | null;
   id: string | null;
   subject_kind: 'user' | 'org' | null;
   subject_id: string | null;
@@ -62,6 +67,7 @@ interface AuthenticateRow {
   monthly_limit_micro_credits: bigint | string | null;
   requests_per_minute: number | null;
   wallet_id: string | null;
+  retry_after: number | null;
 }
 
 export async function authenticateApiKey(
@@ -82,6 +88,15 @@ export async function authenticateApiKey(
       reason: 'ip_not_allowed',
     });
   }
+  if (row.refusal === 'rate_limited') {
+    const retryAfter = row.retry_after ?? 60;
+    throw new AppError(
+      'rate_limited',
+      `The API key allows ${row.requests_per_minute} requests per minute. Try again in ${retryAfter} seconds.`,
+      { reason: 'key_rate_limit', retryAfter, limit: row.requests_per_minute },
+      { 'Retry-After': String(retryAfter) },
+    );
+  }
   if (row.refusal || !row.id) throw refused(row.refusal ?? 'invalid');
   return {
     keyId: row.id,
@@ -93,6 +108,15 @@ export async function authenticateApiKey(
       row.monthly_limit_micro_credits === null ? null : BigInt(row.monthly_limit_micro_credits),
     requestsPerMinute: row.requests_per_minute,
     walletId: row.wallet_id!,
+    session: {
+      userId: row.created_by!,
+      claims: {
+        sub: row.created_by!,
+        role: 'authenticated',
+        aud: 'authenticated',
+        api_key_id: row.id,
+      },
+    },
   };
 }
 

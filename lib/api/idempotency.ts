@@ -9,10 +9,12 @@ import { AppError, toJson } from '@/lib/core';
  * back (with `Idempotent-Replayed: true`); the same key on a different request is a 409. Answers
  * of 2xx and 4xx are kept for 24 hours; a 5xx is forgotten so that a retry runs again (the
  * value-moving SQL functions have their own keys, so running again never moves value twice).
+ * A server-sent event stream reaches the client as it is produced and is kept once it ends.
  */
 
 const WAIT_LIMIT_MS = 30_000;
 const STORABLE = /json/;
+const STREAMED = /^text\/event-stream/;
 
 interface Claim {
   state: 'run' | 'running' | 'done' | 'conflict';
@@ -113,17 +115,30 @@ async function run(
     throw error;
   }
   const type = response.headers.get('content-type') ?? '';
+  const finish = (body: string) =>
+    asService(
+      (tx) => tx`
+        select public.idempotency_finish(${request.userId}, ${route}, ${request.key}, ${runner},
+          ${response.status}, ${storableBody(body, request.replayWithout)}, ${type})`,
+    );
+  if (response.status < 500 && STREAMED.test(type) && response.body) {
+    // A stream goes to the client as it comes and is kept once it has ended, for retries.
+    const [toClient, kept] = response.body.tee();
+    void new Response(kept)
+      .text()
+      .then(finish)
+      .catch(async (error: unknown) => {
+        console.error('[idempotency] keeping a stream failed', error);
+        await forget(request, route, runner).catch(() => {});
+      });
+    return new Response(toClient, { status: response.status, headers: response.headers });
+  }
   if (response.status >= 500 || !STORABLE.test(type)) {
     await forget(request, route, runner);
     return response;
   }
   const body = await response.text();
-  const stored = storableBody(body, request.replayWithout);
-  await asService(
-    (tx) => tx`
-      select public.idempotency_finish(${request.userId}, ${route}, ${request.key}, ${runner},
-        ${response.status}, ${stored}, ${type})`,
-  );
+  await finish(body);
   return new Response(body, { status: response.status, headers: response.headers });
 }
 

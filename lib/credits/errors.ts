@@ -9,8 +9,11 @@ class InsufficientCreditsError extends AppError {
     readonly needed: bigint,
     readonly available: bigint,
     detail = `Insufficient credits: ${needed} micro-credits needed, ${available} available.`,
+    /** Why, when a limit rather than the balance refused it (member_limit, key_limit) and its figures. */
+    limit: Record<string, unknown> = {},
   ) {
     super('insufficient_credits', detail, {
+      ...limit,
       needed: needed.toString(),
       available: available.toString(),
     });
@@ -47,6 +50,9 @@ export function ledgerError(error: unknown): never {
         BigInt(String(extra.needed ?? '0')),
         BigInt(String(extra.available ?? '0')),
         known.message,
+        extra.reason === undefined
+          ? {}
+          : { reason: extra.reason, limit: extra.limit, used: extra.used },
       );
     case 'idempotency_conflict':
       throw new IdempotencyConflictError(known.message, extra);

@@ -49,3 +49,16 @@ export { providerHealth, type ProviderHealth } from './health';
 export { listProviderStatus } from './providers-status';
 export { listUsageDetails, usageDetailsQuery } from './usage-details';
 export { FLAGGED_OUTPUT_NOTICE, setModerationEnabled } from './moderation';
+export {
+  chatCompletionRequest,
+  embeddingRequest,
+  chatCompletion,
+  chatCompletionChunk,
+  embeddingList,
+  type ChatCompletionRequest,
+  type EmbeddingRequest,
+} from './openai-types';
+export { createChatCompletion, streamChatCompletion } from './openai-chat';
+export { createEmbeddings } from './openai-embeddings';
+export { listKeyUsage, keyUsageQuery, keyUsage } from './key-usage';
+export { listKeyModels, modelList } from './key-models';

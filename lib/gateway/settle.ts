@@ -160,6 +160,12 @@ async function settleByok(
   };
 }
 
+/** The API key a call was made with: the server puts its id in the claims it builds for a key. */
+function apiKeyIdOf(session: DbSession): string | undefined {
+  const id = session.claims.api_key_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 async function record(
   session: DbSession,
   call: SettleTarget,
@@ -190,6 +196,7 @@ async function record(
     creditsCharged: creditsUsed,
     errorCode: errorCode ?? undefined,
     requestId: `ai:${call.callId}`,
+    apiKeyId: apiKeyIdOf(session),
     source: hold ? 'platform' : 'byok',
     // A client that stopped the stream is no failure of the provider's.
     success:

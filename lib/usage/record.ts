@@ -22,7 +22,7 @@ export async function recordUsage(
         ${e.videoSeconds.toFixed(3)}::numeric, ${e.latencyMs ?? null}::integer,
         ${e.providerCostMicroUsd.toString()}::bigint, ${e.creditsCharged.toString()}::bigint, ${e.cached},
         ${e.success}, ${e.errorCode ?? null}, ${e.requestId ?? null}, ${t.json(e.metadata)},
-        ${e.occurredAt ?? null}::timestamptz)`;
+        ${e.occurredAt ?? null}::timestamptz, ${e.apiKeyId ?? null}::uuid)`;
   const row = one(await (tx ? run(tx) : asService(run)).catch(planError), 'result of usage_record');
   return { eventId: row.event_id, replayed: row.replayed };
 }

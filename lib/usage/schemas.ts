@@ -60,6 +60,8 @@ export const usageEvent = z.object({
     .refine((value) => JSON.stringify(value).length <= 8192, 'must be at most 8 KB of JSON')
     .transform((value) => JSON.parse(JSON.stringify(value)) as { [key: string]: JSONValue }),
   occurredAt: z.date().optional(),
+  /** The API key the call was made with (never the secret). */
+  apiKeyId: z.uuid().optional(),
 });
 export type UsageEventInput = z.input<typeof usageEvent>;
 

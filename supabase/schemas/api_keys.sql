@@ -33,6 +33,9 @@ create table public.api_keys (
   last_used_ip inet,
   revoked_at timestamptz,
   created_at timestamptz not null default now(),
+  -- The requests-per-minute counter: the UTC minute it counts and how many requests it let in.
+  rate_window_start timestamptz,
+  rate_window_count integer not null default 0,
   constraint api_keys_prefix_environment check (prefix like 'tg_' || environment || '_%')
 );
 comment on table public.api_keys is
@@ -41,6 +44,25 @@ comment on column public.api_keys.previous_secret_hash is
   'After a rotation: the old secret''s hash, accepted until previous_valid_until.';
 comment on column public.api_keys.created_by is
   'Who created the key; an org key stops working once they leave the org.';
+
+/* What each key spent per UTC month: posted spends plus the holds still open, counted under the wallet lock. */
+create table public.api_key_usage (
+  api_key_id uuid not null references public.api_keys (id) on delete cascade,
+  month date not null,
+  used bigint not null default 0 check (used >= 0),
+  primary key (api_key_id, month)
+);
+comment on table public.api_key_usage is
+  'Micro-credits each API key spent per UTC month (open holds included); checked against its monthly limit.';
+
+/* Open holds counted in a key's month, until settle or void replaces them by what was posted. */
+create table public.api_key_holds (
+  hold_id bigint primary key,
+  api_key_id uuid not null references public.api_keys (id) on delete cascade,
+  month date not null,
+  amount bigint not null check (amount > 0)
+);
+comment on table public.api_key_holds is 'Holds counted in an API key''s month until they end.';
 
 -- ===================================================================== INDEXES
 create index api_keys_subject_idx on public.api_keys (subject_kind, subject_id);
@@ -55,6 +77,14 @@ grant select (id, subject_kind, subject_id, created_by, name, prefix, environmen
               last_used_ip, revoked_at, created_at, previous_valid_until)
   on public.api_keys to authenticated;
 grant select on public.api_keys to service_role;
+alter table public.api_key_usage enable row level security;
+revoke all on public.api_key_usage from public, anon, authenticated, service_role;
+grant select on public.api_key_usage to authenticated, service_role;
+alter table public.api_key_holds enable row level security;
+revoke all on public.api_key_holds from public, anon, authenticated, service_role;
+grant select on public.api_key_holds to service_role;
+create policy api_key_usage_select on public.api_key_usage for select to authenticated
+  using (exists (select 1 from public.api_keys k where k.id = api_key_id));
 create policy api_keys_select on public.api_keys for select to authenticated
   using ((subject_kind = 'user' and subject_id = (select auth.uid()))
       or (subject_kind = 'org' and private.org_role(subject_id) in ('owner', 'admin')));
@@ -230,16 +260,19 @@ comment on function public.api_key_list(text, uuid) is 'The subject''s API keys,
  * Service only: the key a secret's hash names, when it may be used now from p_ip, with the wallet
  * it spends from; its use is recorded. Otherwise one row with only `refusal` set and nothing
  * written: 'invalid' (no such key, or an old secret past its grace), 'revoked', 'expired',
- * 'inactive' (an org key whose creator left the org) or 'ip_not_allowed'.
+ * 'inactive' (an org key whose creator left the org), 'ip_not_allowed', or 'rate_limited' (the
+ * key's requests this UTC minute reached its limit; `retry_after` seconds until the next minute).
  */
 create function public.api_key_authenticate(p_secret_hash text, p_ip inet)
 returns table (refusal text, id uuid, subject_kind text, subject_id uuid, created_by uuid, environment text,
-               scopes text[], monthly_limit_micro_credits bigint, requests_per_minute integer, wallet_id uuid)
+               scopes text[], monthly_limit_micro_credits bigint, requests_per_minute integer, wallet_id uuid,
+               retry_after integer)
 language plpgsql security definer set search_path = ''
 as $$
 declare
   k public.api_keys;
   now_at timestamptz := private.clock();
+  minute timestamptz := date_trunc('minute', now_at);
 begin
   select * into k from public.api_keys a where a.secret_hash = p_secret_hash;
   if k.id is null then
@@ -259,10 +292,26 @@ begin
     return next;
     return;
   end if;
-  -- Once a second is enough: a busy key does not queue every request on its row.
-  update public.api_keys a set last_used_at = now_at, last_used_ip = p_ip
-  where a.id = k.id
-    and (a.last_used_at is null or a.last_used_at < now_at - interval '1 second' or a.last_used_ip is distinct from p_ip);
+  if k.requests_per_minute is not null then
+    -- One guarded update counts the request: concurrent requests queue on the row and re-check.
+    update public.api_keys a
+    set rate_window_count = case when a.rate_window_start = minute then a.rate_window_count + 1 else 1 end,
+        rate_window_start = minute, last_used_at = now_at, last_used_ip = p_ip
+    where a.id = k.id
+      and (a.rate_window_start is distinct from minute or a.rate_window_count < a.requests_per_minute);
+    if not found then
+      refusal := 'rate_limited';
+      requests_per_minute := k.requests_per_minute;
+      retry_after := greatest(1, ceil(extract(epoch from (minute + interval '1 minute' - now_at))))::integer;
+      return next;
+      return;
+    end if;
+  else
+    -- Once a second is enough: a busy key does not queue every request on its row.
+    update public.api_keys a set last_used_at = now_at, last_used_ip = p_ip
+    where a.id = k.id
+      and (a.last_used_at is null or a.last_used_at < now_at - interval '1 second' or a.last_used_ip is distinct from p_ip);
+  end if;
   id := k.id; subject_kind := k.subject_kind; subject_id := k.subject_id; created_by := k.created_by;
   environment := k.environment; scopes := k.scopes;
   monthly_limit_micro_credits := k.monthly_limit_micro_credits; requests_per_minute := k.requests_per_minute;
@@ -271,7 +320,77 @@ begin
 end
 $$;
 comment on function public.api_key_authenticate(text, inet) is
-  'Service only: the usable key for a secret hash from an address (recording its use), or a refusal reason.';
+  'Service only: the usable key for a secret hash from an address (recording its use and counting its minute), or a refusal reason.';
+
+-- ===================================================================== LEDGER HOOK HANDLERS
+/* The API key of the request, from the verified claims the server set (null for a session). */
+create function private.request_api_key() returns uuid
+language sql stable set search_path = ''
+as $$ select (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'api_key_id')::uuid $$;
+comment on function private.request_api_key() is
+  'The api_key_id claim of the current request (set by the server for key-authenticated calls), or null.';
+
+/*
+ * Attached to private.after_debit: counts what a request made with an API key took (a spend, or
+ * a hold until it ends) against the key's month, under the wallet lock; past the key's monthly
+ * limit the whole debit rolls back (TG402, reason key_limit). A hold remembers its key.
+ */
+create function private.count_api_key_debit(amount bigint, hold bigint) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  key uuid := private.request_api_key();
+  cap bigint;
+  usage_key date;
+  counted bigint;
+begin
+  if key is null then
+    return;
+  end if;
+  usage_key := private.usage_month(private.clock());
+  select k.monthly_limit_micro_credits into cap from public.api_keys k where k.id = key;
+  if cap is null or amount <= cap then
+    insert into public.api_key_usage as u (api_key_id, month, used)
+    values (key, usage_key, amount)
+    on conflict (api_key_id, month) do update set used = u.used + excluded.used
+      where cap is null or u.used + excluded.used <= cap
+    returning u.used into counted;
+  end if;
+  if counted is null then
+    select coalesce(max(u.used), 0) into counted from public.api_key_usage u
+    where u.api_key_id = key and u.month = usage_key;
+    perform private.fail('TG402',
+      format('The API key''s monthly limit is reached: %s micro-credits needed, %s of %s used this month.',
+             amount, counted, cap),
+      jsonb_build_object('reason', 'key_limit', 'limit', cap::text, 'used', counted::text,
+                         'needed', amount::text, 'available', greatest(cap - counted, 0)::text));
+  end if;
+  if hold is not null then
+    insert into public.api_key_holds (hold_id, api_key_id, month, amount) values (hold, key, usage_key, amount);
+    update public.holds h set api_key_id = key where h.id = hold;
+  end if;
+end
+$$;
+comment on function private.count_api_key_debit(bigint, bigint) is
+  'Counts a key-authenticated spend or hold against the key''s month; TG402 past its monthly limit.';
+
+/* Corrects a key's month once a hold it placed is settled (by what it posted) or voided. */
+create function private.release_api_key_hold(hold bigint, posted bigint) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  counted public.api_key_holds;
+begin
+  delete from public.api_key_holds h where h.hold_id = hold returning * into counted;
+  if not found then
+    return;
+  end if;
+  update public.api_key_usage u set used = greatest(u.used + posted - counted.amount, 0)
+  where u.api_key_id = counted.api_key_id and u.month = counted.month;
+end
+$$;
+comment on function private.release_api_key_hold(bigint, bigint) is
+  'Replaces a key''s counted hold in its month by what was actually posted.';
 
 -- ===================================================================== PRIVILEGES
 revoke all on function
@@ -279,6 +398,11 @@ revoke all on function
   private.api_key_for_update(uuid),
   private.api_key_check_expiry(timestamptz)
 from public, anon;
+-- Hook handlers run only inside the ledger's functions (as their owner).
+revoke all on function
+  private.count_api_key_debit(bigint, bigint),
+  private.release_api_key_hold(bigint, bigint)
+from public, anon, authenticated, service_role;
 revoke all on function
   public.api_key_create(text, uuid, text, text, text, text, text[], bigint, integer, timestamptz, cidr[]),
   public.api_key_update(uuid, jsonb),

@@ -31,6 +31,8 @@ begin
   if wallet.kind = 'org_wallet' then
     perform private.count_member_debit(wallet.id, amount, hold);
   end if;
+  -- api_keys: the month's spend of the API key the request came with, against its limit.
+  perform private.count_api_key_debit(amount, hold);
 end
 $$;
 comment on function private.after_debit(public.accounts, bigint, bigint) is
@@ -55,6 +57,8 @@ as $$
 begin
   -- orgs: a member's counted hold becomes what was really posted.
   perform private.release_member_hold(hold, posted);
+  -- api_keys: a key's counted hold becomes what was really posted.
+  perform private.release_api_key_hold(hold, posted);
 end
 $$;
 comment on function private.after_hold_end(bigint, bigint) is

@@ -112,6 +112,8 @@ create table public.transfers (
   hold_id bigint,
   refund_of bigint references public.transfers (id),
   created_at timestamptz not null default private.clock(),
+  -- The API key a call was made with (a settled hold copies it from the hold); null otherwise.
+  api_key_id uuid,
   constraint transfers_distinct_accounts check (debit_account_id <> credit_account_id),
   constraint transfers_idempotency unique (key_account_id, idempotency_key)
 );
@@ -167,6 +169,8 @@ create table public.holds (
   transfer_id bigint references public.transfers (id),
   created_at timestamptz not null default private.clock(),
   resolved_at timestamptz,
+  -- The API key the hold was placed with (set by api_keys.sql's after_debit handler); null otherwise.
+  api_key_id uuid,
   constraint holds_idempotency unique (account_id, idempotency_key)
 );
 comment on table public.holds is
@@ -994,11 +998,11 @@ begin
     + (select a.credit_limit from public.accounts a where a.id = hold.account_id), 0));
   if charge > 0 then
     insert into public.transfers (debit_account_id, credit_account_id, amount, kind, category, description,
-                                  metadata, actor_id, key_account_id, idempotency_key, hold_id)
+                                  metadata, actor_id, key_account_id, idempotency_key, hold_id, api_key_id)
     values (hold.account_id, private.system_account('revenue:' || hold.category), charge, 'hold_post',
             hold.category, hold.description,
             hold.metadata || jsonb_build_object('held', hold.amount::text, 'actual', p_actual::text),
-            hold.actor_id, hold.account_id, 'hold:' || hold.id, hold.id)
+            hold.actor_id, hold.account_id, 'hold:' || hold.id, hold.id, hold.api_key_id)
     returning id into transfer;
     update public.accounts a
     set debits_posted = a.debits_posted + charge, debits_unallocated = a.debits_unallocated + charge

@@ -37,7 +37,9 @@ create table public.usage_events (
   error_code text check (error_code is null or char_length(error_code) between 1 and 100),
   request_id text check (request_id is null or char_length(request_id) between 1 and 255),
   metadata jsonb not null default '{}'::jsonb
-    check (jsonb_typeof(metadata) = 'object' and pg_column_size(metadata) <= 8192)
+    check (jsonb_typeof(metadata) = 'object' and pg_column_size(metadata) <= 8192),
+  -- The API key the call was made with; null for calls from a session.
+  api_key_id uuid
 );
 comment on table public.usage_events is
   'One row per AI call (platform or BYOK): tokens, media, latency, provider cost in micro-USD. Append-only.';
@@ -104,6 +106,8 @@ comment on table public.usage_period_tokens is
 create index usage_events_subject_time_idx on public.usage_events (subject_kind, subject_id, occurred_at);
 create unique index usage_events_request_idx on public.usage_events (subject_kind, subject_id, request_id)
   where request_id is not null;
+create index usage_events_api_key_idx on public.usage_events (api_key_id, occurred_at desc)
+  where api_key_id is not null;
 
 -- ===================================================================== RLS
 alter table public.usage_events enable row level security;
@@ -156,7 +160,7 @@ create function public.usage_record(
   p_audio_seconds numeric default 0, p_video_seconds numeric default 0, p_latency_ms integer default null,
   p_provider_cost_micro_usd bigint default 0, p_credits_charged bigint default 0, p_cached boolean default false,
   p_success boolean default true, p_error_code text default null, p_request_id text default null,
-  p_metadata jsonb default '{}'::jsonb, p_occurred_at timestamptz default null
+  p_metadata jsonb default '{}'::jsonb, p_occurred_at timestamptz default null, p_api_key_id uuid default null
 ) returns table (event_id bigint, replayed boolean)
 language plpgsql security definer set search_path = ''
 as $$
@@ -200,11 +204,11 @@ begin
 
   insert into public.usage_events (occurred_at, subject_kind, subject_id, actor_id, source, provider, model, operation,
     feature, input_tokens, output_tokens, cached_tokens, characters, images, audio_seconds, video_seconds, latency_ms,
-    provider_cost_micro_usd, credits_charged, cached, success, error_code, request_id, metadata)
+    provider_cost_micro_usd, credits_charged, cached, success, error_code, request_id, metadata, api_key_id)
   values (at, p_subject_kind, p_subject_id, p_actor_id, p_source, p_provider, p_model, p_operation, p_feature,
     p_input_tokens, p_output_tokens, p_cached_tokens, p_characters, p_images, p_audio_seconds, p_video_seconds,
     p_latency_ms, p_provider_cost_micro_usd, p_credits_charged, p_cached, p_success, p_error_code, p_request_id,
-    p_metadata)
+    p_metadata, p_api_key_id)
   on conflict (subject_kind, subject_id, request_id) where request_id is not null do nothing
   returning id into made;
   if made is null then
@@ -260,18 +264,18 @@ begin
 end
 $$;
 comment on function public.usage_record(text, uuid, uuid, text, text, text, text, text, bigint, bigint, bigint, bigint,
-  integer, numeric, numeric, integer, bigint, bigint, boolean, boolean, text, text, jsonb, timestamptz) is
+  integer, numeric, numeric, integer, bigint, bigint, boolean, boolean, text, text, jsonb, timestamptz, uuid) is
   'Service: records an AI call and its rollups atomically; idempotent by request id.';
 
 -- ===================================================================== PRIVILEGES
 revoke all on function private.check_usage(boolean, text, text) from public, anon, authenticated, service_role;
 revoke all on function
   public.usage_record(text, uuid, uuid, text, text, text, text, text, bigint, bigint, bigint, bigint, integer, numeric,
-    numeric, integer, bigint, bigint, boolean, boolean, text, text, jsonb, timestamptz)
+    numeric, integer, bigint, bigint, boolean, boolean, text, text, jsonb, timestamptz, uuid)
 from public, anon, authenticated;
 grant execute on function
   public.usage_record(text, uuid, uuid, text, text, text, text, text, bigint, bigint, bigint, bigint, integer, numeric,
-    numeric, integer, bigint, bigint, boolean, boolean, text, text, jsonb, timestamptz)
+    numeric, integer, bigint, bigint, boolean, boolean, text, text, jsonb, timestamptz, uuid)
 to service_role;
 
 -- Usage metrics, part 2: stats read from the rollups only, so they stay fast at millions of

@@ -25,6 +25,7 @@ const PAGES: PageCase[] = [
   { name: 'login', path: '/login', user: null, heading: 'Sign in to Tollgate' },
   { name: 'pricing', path: '/pricing', user: null, heading: 'Plans and pricing' },
   { name: 'pricing-owner', path: '/pricing', user: 'owner', heading: 'Plans and pricing' },
+  { name: 'docs', path: '/docs', user: null, heading: 'Developer docs' },
   { name: 'dashboard', path: '/dashboard', user: 'pro', heading: 'Welcome back, Priya' },
   { name: 'credits-usage', path: '/credits', user: 'pro', heading: 'Credits' },
   { name: 'credits-history', path: '/credits?tab=history', user: 'pro', heading: 'Credits' },

@@ -21,12 +21,16 @@ export interface MockDirectives {
   cached: number;
   /** Fail this many requests with the same prompt before answering. */
   fail: number;
+  /** Answer (not streamed) with a call of the first offered tool. */
+  tool: boolean;
 }
 
 interface ChatBody {
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
   messages?: { role: string; content: unknown }[];
+  tools?: { function: { name: string } }[];
+  response_format?: { type: string };
 }
 
 function textOf(content: unknown): string {
@@ -45,6 +49,7 @@ export function directivesOf(text: string): MockDirectives {
     latency: Number(get('latency') ?? 0),
     cached: Number(get('cached') ?? 0),
     fail: Number(get('fail') ?? 0),
+    tool: get('tool') === '1',
   };
 }
 
@@ -235,8 +240,23 @@ async function handle(
               content:
                 'tok '.repeat(d.chunks) +
                 (textOf(lastUser?.content).includes(FLAG_OUTPUT) ? MODERATION_FLAG : ''),
+              // `tool=1` with tools offered: the model calls the first tool.
+              ...(d.tool && body.tools?.[0]
+                ? {
+                    tool_calls: [
+                      {
+                        id: 'call_mock_1',
+                        type: 'function',
+                        function: {
+                          name: body.tools[0].function.name,
+                          arguments: '{"city":"Paris"}',
+                        },
+                      },
+                    ],
+                  }
+                : {}),
             },
-            finish_reason: 'stop',
+            finish_reason: d.tool && body.tools?.[0] ? 'tool_calls' : 'stop',
           },
         ],
         ...(d.mode === 'no-usage' ? {} : { usage: usageOf(d) }),

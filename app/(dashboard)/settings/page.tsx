@@ -190,12 +190,15 @@ export default async function SettingsPage() {
           ))}
         </CardContent>
       </Card>
-      <Card>
+      <Card id="api-keys" className="scroll-mt-20">
         <CardHeader>
           <CardTitle as="h2">API keys</CardTitle>
           <CardDescription>
             Call Tollgate from your own code. A key spends from its wallet within its own limits;
-            its secret is shown once, when it is created or rotated.
+            its secret is shown once, when it is created or rotated.{' '}
+            <Link href="/docs" className="text-primary underline">
+              Developer docs
+            </Link>
           </CardDescription>
         </CardHeader>
         <CardContent className="flex flex-col gap-8">

@@ -1,22 +1,15 @@
-import { z } from 'zod';
 import { route } from '@/lib/api';
-import { checkTokens, deductTokens, tokenUse } from '@/lib/aiTokens';
+import { checkBalanceBody, checkTokens, deductTokens } from '@/lib/aiTokens';
 import { subjectFor } from '@/lib/core';
 
 export const runtime = 'nodejs';
-
-const body = tokenUse.extend({
-  action: z.enum(['check', 'deduct']),
-  /** Use the org's allowance (members only); without it, the caller's own. */
-  orgId: z.uuid().optional(),
-});
 
 /**
  * check: could the caller use `actions` of a feature now (never 402: allowed says so).
  * deduct: uses them — 403 when the plan lacks the feature, 402 when the allowance is spent,
  * 429 past the hourly request limit. Send an Idempotency-Key so a retry never deducts twice.
  */
-export const POST = route({ body }, async ({ session, body, idempotencyKey }) => {
+export const POST = route({ body: checkBalanceBody }, async ({ session, body, idempotencyKey }) => {
   const subject = subjectFor(session, body.orgId);
   if (body.action === 'check') {
     return {

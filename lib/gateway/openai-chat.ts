@@ -1,0 +1,400 @@
+import 'server-only';
+import type {
+  LanguageModelV3CallOptions,
+  LanguageModelV3Content,
+  LanguageModelV3FinishReason,
+  LanguageModelV3Message,
+  LanguageModelV3StreamPart,
+} from '@ai-sdk/provider';
+import { AppError, type Subject } from '@/lib/core';
+import type { DbSession } from '@/lib/db';
+import { beginMeteredCall, type CallOutcome } from './metered-call';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  OpenAiChatMessage,
+} from './openai-types';
+import type { PromptMessage } from './tokenizer';
+
+/**
+ * Chat completions in OpenAI's wire format over the one metered call: the request becomes the
+ * provider call's options (messages, tools, response format, sampling) and the answer OpenAI's
+ * `chat.completion` object or its `chat.completion.chunk` stream. Admission, hold, settlement and
+ * the usage record are the gateway's, exactly as for the assistant.
+ */
+
+type FinishReason = ChatCompletion['choices'][number]['finish_reason'];
+
+function contentText(content: OpenAiChatMessage['content'] | null | undefined): string {
+  if (content == null) return '';
+  return typeof content === 'string' ? content : content.map((part) => part.text).join('');
+}
+
+/** What the gateway counts, holds for and moderates: every message's text, tools included. */
+function countedPrompt(body: ChatCompletionRequest): PromptMessage[] {
+  const prompt: PromptMessage[] = body.messages.map((message) => {
+    if (message.role === 'assistant') {
+      const calls = message.tool_calls?.map((call) => JSON.stringify(call.function)) ?? [];
+      return { role: 'assistant', content: [contentText(message.content), ...calls].join('\n') };
+    }
+    if (message.role === 'tool') return { role: 'user', content: contentText(message.content) };
+    if (message.role === 'developer')
+      return { role: 'system', content: contentText(message.content) };
+    return { role: message.role, content: contentText(message.content) };
+  });
+  if (body.tools?.length) prompt.push({ role: 'system', content: JSON.stringify(body.tools) });
+  if (body.response_format?.type === 'json_schema') {
+    prompt.push({ role: 'system', content: JSON.stringify(body.response_format.json_schema) });
+  }
+  return prompt;
+}
+
+function parseArguments(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('bad_request', 'A tool call’s arguments must be JSON.', {
+      param: 'messages',
+    });
+  }
+}
+
+function providerPrompt(messages: OpenAiChatMessage[]): LanguageModelV3Message[] {
+  const toolNames = new Map<string, string>();
+  return messages.map((message): LanguageModelV3Message => {
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        return { role: 'system', content: contentText(message.content) };
+      case 'user':
+        return { role: 'user', content: [{ type: 'text', text: contentText(message.content) }] };
+      case 'assistant': {
+        const text = contentText(message.content);
+        const calls = (message.tool_calls ?? []).map((call) => {
+          toolNames.set(call.id, call.function.name);
+          return {
+            type: 'tool-call' as const,
+            toolCallId: call.id,
+            toolName: call.function.name,
+            input: parseArguments(call.function.arguments),
+          };
+        });
+        return {
+          role: 'assistant',
+          content: [...(text ? [{ type: 'text' as const, text }] : []), ...calls],
+        };
+      }
+      case 'tool':
+        return {
+          role: 'tool',
+          content: [
+            {
+              type: 'tool-result',
+              toolCallId: message.tool_call_id,
+              toolName: toolNames.get(message.tool_call_id) ?? 'tool',
+              output: { type: 'text', value: contentText(message.content) },
+            },
+          ],
+        };
+    }
+  });
+}
+
+function callOptions(
+  body: ChatCompletionRequest,
+  maxOutputTokens: number,
+  abortSignal: AbortSignal,
+): LanguageModelV3CallOptions {
+  const format = body.response_format;
+  const choice = body.tool_choice;
+  return {
+    prompt: providerPrompt(body.messages),
+    maxOutputTokens,
+    temperature: body.temperature ?? undefined,
+    topP: body.top_p ?? undefined,
+    stopSequences: typeof body.stop === 'string' ? [body.stop] : (body.stop ?? undefined),
+    presencePenalty: body.presence_penalty ?? undefined,
+    frequencyPenalty: body.frequency_penalty ?? undefined,
+    seed: body.seed ?? undefined,
+    tools: body.tools?.map((tool) => ({
+      type: 'function' as const,
+      name: tool.function.name,
+      description: tool.function.description,
+      inputSchema: (tool.function.parameters ?? { type: 'object', properties: {} }) as object,
+    })),
+    toolChoice:
+      choice == null
+        ? undefined
+        : typeof choice === 'string'
+          ? { type: choice }
+          : { type: 'tool', toolName: choice.function.name },
+    responseFormat:
+      format == null || format.type === 'text'
+        ? undefined
+        : format.type === 'json_object'
+          ? { type: 'json' }
+          : {
+              type: 'json',
+              name: format.json_schema.name,
+              description: format.json_schema.description,
+              schema: format.json_schema.schema as object | undefined,
+            },
+    abortSignal,
+  };
+}
+
+function finishReason(reason: LanguageModelV3FinishReason | undefined): FinishReason {
+  switch (reason?.unified) {
+    case 'length':
+      return 'length';
+    case 'tool-calls':
+      return 'tool_calls';
+    case 'content-filter':
+      return 'content_filter';
+    default:
+      return 'stop';
+  }
+}
+
+function usageOf(outcome: CallOutcome): ChatCompletion['usage'] {
+  const input = outcome.usage?.inputTokens ?? 0;
+  const output = outcome.usage?.outputTokens ?? 0;
+  return {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    prompt_tokens_details: { cached_tokens: outcome.usage?.cachedInputTokens ?? 0 },
+  };
+}
+
+function billingOf(outcome: CallOutcome): ChatCompletion['tollgate'] {
+  return {
+    credits_used: outcome.creditsUsed.toString(),
+    balance: outcome.available.toString(),
+    status: outcome.status,
+  };
+}
+
+interface ChatCall {
+  session: DbSession;
+  subject: Subject;
+  body: ChatCompletionRequest;
+  signal?: AbortSignal;
+}
+
+async function begin({ session, subject, body, signal }: ChatCall) {
+  return beginMeteredCall(
+    session,
+    {
+      model: body.model,
+      orgId: subject.kind === 'org' ? subject.id : null,
+      feature: 'api',
+      operation: 'chat',
+      prompt: countedPrompt(body),
+      maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    },
+    signal,
+  );
+}
+
+function providerFailed(callId: string, outcome: CallOutcome | null, error: unknown): AppError {
+  return new AppError('unavailable', 'The model provider failed; unused credits were released.', {
+    callId,
+    creditsUsed: outcome?.creditsUsed.toString() ?? null,
+    cause: error instanceof Error ? error.name : 'error',
+  });
+}
+
+/** One chat completion, not streamed. */
+export async function createChatCompletion(call: ChatCall): Promise<ChatCompletion> {
+  const metered = await begin(call);
+  let content: LanguageModelV3Content[];
+  let reason: LanguageModelV3FinishReason;
+  try {
+    const result = await metered.model.doGenerate(
+      callOptions(call.body, metered.maxOutputTokens, metered.signal),
+    );
+    [content, reason] = [result.content, result.finishReason];
+  } catch (error) {
+    throw providerFailed(metered.callId, await metered.settled.catch(() => null), error);
+  }
+  const outcome = await metered.settled;
+  const text = content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+  const toolCalls = content.flatMap((part) =>
+    part.type === 'tool-call'
+      ? [
+          {
+            id: part.toolCallId,
+            type: 'function' as const,
+            function: { name: part.toolName, arguments: part.input },
+          },
+        ]
+      : [],
+  );
+  return {
+    id: `chatcmpl-${metered.callId}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: metered.context.modelId,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text === '' && toolCalls.length > 0 ? null : text,
+          refusal: null,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
+        finish_reason: finishReason(reason),
+        logprobs: null,
+      },
+    ],
+    usage: usageOf(outcome),
+    tollgate: billingOf(outcome),
+  };
+}
+
+interface OpenAiStreamError {
+  error: { message: string; type: string; param: null; code: string };
+}
+
+const streamError = (message: string): OpenAiStreamError => ({
+  error: { message, type: 'server_error', param: null, code: 'provider_error' },
+});
+
+const encoder = new TextEncoder();
+const sse = (data: unknown) =>
+  encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+
+/**
+ * A streamed chat completion: server-sent events of `chat.completion.chunk`, then (with
+ * `stream_options.include_usage`) a last chunk with the usage the call was settled by, then
+ * `[DONE]`. A client that stops reading stops the provider call, and the gateway charges what it
+ * counted.
+ */
+export async function streamChatCompletion(call: ChatCall): Promise<Response> {
+  const metered = await begin(call);
+  let parts: ReadableStreamDefaultReader<LanguageModelV3StreamPart>;
+  try {
+    const result = await metered.model.doStream(
+      callOptions(call.body, metered.maxOutputTokens, metered.signal),
+    );
+    parts = result.stream.getReader();
+  } catch (error) {
+    throw providerFailed(metered.callId, await metered.settled.catch(() => null), error);
+  }
+  const base = {
+    id: `chatcmpl-${metered.callId}`,
+    object: 'chat.completion.chunk' as const,
+    created: Math.floor(Date.now() / 1000),
+    model: metered.context.modelId,
+  };
+  const chunk = (
+    delta: ChatCompletionChunk['choices'][number]['delta'],
+    finish: FinishReason | null = null,
+  ): ChatCompletionChunk => ({
+    ...base,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  const toolIndex = new Map<string, number>();
+  const includeUsage = call.body.stream_options?.include_usage === true;
+
+  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    const outcome = await metered.settled.catch(() => null);
+    if (includeUsage && outcome) {
+      controller.enqueue(
+        sse({ ...base, choices: [], usage: usageOf(outcome), tollgate: billingOf(outcome) }),
+      );
+    }
+    controller.enqueue(sse('[DONE]'));
+    controller.close();
+  };
+  const fail = (message: string) => sse(streamError(message));
+
+  /** The OpenAI chunk for a provider stream part, or null for parts OpenAI has no chunk for. */
+  const chunkOf = (
+    value: LanguageModelV3StreamPart,
+  ): ChatCompletionChunk | OpenAiStreamError | null => {
+    switch (value.type) {
+      case 'text-delta':
+        return value.delta ? chunk({ content: value.delta }) : null;
+      case 'tool-input-start': {
+        const index = toolIndex.size;
+        toolIndex.set(value.id, index);
+        return chunk({
+          tool_calls: [
+            {
+              index,
+              id: value.id,
+              type: 'function',
+              function: { name: value.toolName, arguments: '' },
+            },
+          ],
+        });
+      }
+      case 'tool-input-delta': {
+        const index = toolIndex.get(value.id);
+        return index !== undefined && value.delta
+          ? chunk({ tool_calls: [{ index, function: { arguments: value.delta } }] })
+          : null;
+      }
+      case 'tool-call': {
+        if (toolIndex.has(value.toolCallId)) return null;
+        const index = toolIndex.size;
+        toolIndex.set(value.toolCallId, index);
+        return chunk({
+          tool_calls: [
+            {
+              index,
+              id: value.toolCallId,
+              type: 'function',
+              function: { name: value.toolName, arguments: value.input },
+            },
+          ],
+        });
+      }
+      case 'finish':
+        return chunk({}, finishReason(value.finishReason));
+      case 'error':
+        return streamError('The model provider failed mid-reply.');
+      default:
+        return null;
+    }
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(sse(chunk({ role: 'assistant', content: '' })));
+    },
+    async pull(controller) {
+      // Parts that become no chunk (stream-start, metadata) are skipped within one pull: a pull
+      // that enqueues nothing is not called again.
+      for (;;) {
+        let part: ReadableStreamReadResult<LanguageModelV3StreamPart>;
+        try {
+          part = await parts.read();
+        } catch {
+          controller.enqueue(fail('The model provider failed mid-reply.'));
+          return finish(controller);
+        }
+        if (part.done) return finish(controller);
+        const out = chunkOf(part.value);
+        if (out) {
+          controller.enqueue(sse(out));
+          return;
+        }
+      }
+    },
+    async cancel(reason) {
+      await parts.cancel(reason);
+    },
+  });
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-call-id': metered.callId,
+    },
+  });
+}
