@@ -200,7 +200,7 @@ export const V1_ENDPOINTS: V1Endpoint[] = [
   },
   {
     method: 'POST',
-    path: '/tokens/check-balance',
+    path: '/allowances/check-balance',
     summary: 'Check or deduct a feature allowance',
     description:
       'For a signed-in session (cookie, or `Authorization: Bearer <session token>` in local mode): `check` says whether `actions` of a feature fit the plan’s allowance; `deduct` uses them (403 when the plan lacks the feature, 402 when the allowance is spent, 429 past the hourly limit).',
@@ -214,8 +214,32 @@ export const V1_ENDPOINTS: V1Endpoint[] = [
   },
   {
     method: 'GET',
-    path: '/tokens/stats',
+    path: '/allowances/stats',
     summary: 'Feature allowance statistics',
+    description: 'For a signed-in session: allowance balances and their use over a period.',
+    auth: 'session',
+    query: tokenStatsQuery,
+    response: z.record(z.string(), z.unknown()),
+    example: { query: '?period=30d', response: { period: '30d', allowances: [] } },
+  },
+  {
+    method: 'POST',
+    path: '/tokens/check-balance',
+    summary: 'Check or deduct a feature allowance (old path of /allowances/check-balance)',
+    description:
+      'For a signed-in session (cookie, or `Authorization: Bearer <session token>` in local mode): `check` says whether `actions` of a feature fit the plan’s allowance; `deduct` uses them (403 when the plan lacks the feature, 402 when the allowance is spent, 429 past the hourly limit).',
+    auth: 'session',
+    body: checkBalanceBody,
+    response: z.record(z.string(), z.unknown()),
+    example: {
+      request: { action: 'check', tokenType: 'lead_generation', actions: 1, feature: 'leads' },
+      response: { action: 'check', allowed: true, remaining: 495 },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/tokens/stats',
+    summary: 'Feature allowance statistics (old path of /allowances/stats)',
     description: 'For a signed-in session: allowance balances and their use over a period.',
     auth: 'session',
     query: tokenStatsQuery,

@@ -54,6 +54,9 @@ export function ledgerError(error: unknown): never {
           ? {}
           : { reason: extra.reason, limit: extra.limit, used: extra.used },
       );
+    case 'member_limit_reached':
+      void noteRefusedSpend(known); // the member hears of it once a month, outside the rollback
+      throw known;
     case 'idempotency_conflict':
       throw new IdempotencyConflictError(known.message, extra);
     case 'not_found':

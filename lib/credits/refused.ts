@@ -29,9 +29,9 @@ const MICRO = /^\d{1,19}$/;
  * org wallet (an alert and notification for them, once a month). Never throws.
  */
 export function noteRefusedSpend(error: AppError): Promise<boolean> | null {
-  if (error.code !== 'insufficient_credits') return null;
   const { wallet, needed, available, reason, member } = error.extensions;
-  if (reason === 'member_limit') return noteMemberLimit(wallet, member);
+  if (error.code === 'member_limit_reached') return noteMemberLimit(wallet, member);
+  if (error.code !== 'insufficient_credits') return null;
   if (reason !== undefined || typeof wallet !== 'string' || !UUID.test(wallet)) return null;
   if (typeof needed !== 'string' || !MICRO.test(needed)) return null;
   const left = typeof available === 'string' && MICRO.test(available) ? BigInt(available) : 0n;

@@ -198,7 +198,15 @@ declare
   member uuid := auth.uid();
   at timestamptz := private.clock();
 begin
-  if member is null or not private.charge_member_limit(account, member, amount, at) or hold is null then
+  -- Separate statements: Postgres does not promise the order in which an OR's operands run, and
+  -- a plan that knows `hold` is null may skip a call inside it; the limit must always be charged.
+  if member is null then
+    return;
+  end if;
+  if not private.charge_member_limit(account, member, amount, at) then
+    return;
+  end if;
+  if hold is null then
     return;
   end if;
   -- A hold counts now; settle or void corrects it to the actual usage (release_member_hold).

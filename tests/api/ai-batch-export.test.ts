@@ -6,6 +6,7 @@ import { stopWorker } from '../../lib/jobs';
 import { createUser, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, fundedUser } from '../helpers/ledger';
 import { serveMockOpenAI } from '../helpers/gateway';
+import { subscribe } from '../helpers/plans';
 
 /** A batch's results download as CSV and JSON Lines, for whom the batch bills only. */
 
@@ -16,6 +17,8 @@ const items = ['=SUM(A1) looks like a formula', 'Second, with "quotes"', 'Third'
 
 beforeAll(async () => {
   ({ user } = await fundedUser('Exporter', 50n * CREDIT));
+  // Batches run paid features: the Pro plan includes lead generation.
+  await subscribe('user', user.id, 'pro');
   stranger = await createUser('Stranger');
   const response = await submit(
     await request('/api/ai/batch', {

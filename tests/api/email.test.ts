@@ -339,8 +339,8 @@ describe('member monthly limit', () => {
         category: 'ai_usage',
         idempotencyKey: key,
       });
-    await expect(spend('over-1')).rejects.toMatchObject({ code: 'insufficient_credits' });
-    await expect(spend('over-2')).rejects.toMatchObject({ code: 'insufficient_credits' });
+    await expect(spend('over-1')).rejects.toMatchObject({ code: 'member_limit_reached' });
+    await expect(spend('over-2')).rejects.toMatchObject({ code: 'member_limit_reached' });
     // Recorded in the background, after the refused spend rolled back.
     const deadline = Date.now() + 5_000;
     let rows = await notificationsOf(member, 'usage.limit_reached');

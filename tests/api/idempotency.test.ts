@@ -6,6 +6,7 @@ import { processBatch } from '../../lib/ai';
 import { stopWorker } from '../../lib/jobs';
 import { createOrg, db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, available, fundedUser, ledgerCheck, walletOf } from '../helpers/ledger';
+import { subscribe } from '../helpers/plans';
 import { serveMockOpenAI } from '../helpers/gateway';
 import { packageId } from '../helpers/stripe';
 
@@ -22,6 +23,8 @@ let wallet: string;
 
 beforeAll(async () => {
   ({ user, wallet } = await fundedUser('Retrier', 100n * CREDIT));
+  // The batch below runs a paid feature: the Pro plan includes it.
+  await subscribe('user', user.id, 'pro');
 });
 afterAll(async () => {
   await stopWorker(1_000);

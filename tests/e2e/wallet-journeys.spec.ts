@@ -91,6 +91,8 @@ test.describe('an org member with an empty personal wallet', () => {
     await page.getByLabel('Message').fill('Summarise our plan in one line');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect(page.getByTestId('assistant-message').last()).toBeVisible();
+    // The reply is settled before its last chunk: once the chat is idle, the charge is final.
+    await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
     await expect.poll(() => availableMicro(page, `/api/orgs/${ACME}/credits`)).toBeLessThan(before);
     const after = await availableMicro(page, `/api/orgs/${ACME}/credits`);
     await expect.poll(async () => shows(await headerMicro(page), after)).toBe(true);
