@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { ArrowRight, Building2, Database, Hourglass, Layers, type LucideIcon } from 'lucide-react';
 import { buttonVariants } from '@/components/ui/button';
-import { Brand } from '@/components/layout/brand';
+import { MarketingFooter, MarketingHeader } from '@/components/layout/marketing-chrome';
 
 const features: { icon: LucideIcon; title: string; body: string }[] = [
   {
@@ -35,24 +35,7 @@ const steps: { title: string; body: string }[] = [
 export default function LandingPage() {
   return (
     <div className="flex min-h-dvh flex-col">
-      <header className="border-b">
-        <div className="mx-auto flex h-16 w-full max-w-6xl items-center justify-between px-4 md:px-6">
-          <Link href="/" className="rounded-md">
-            <Brand />
-          </Link>
-          <nav aria-label="Site" className="flex items-center gap-2">
-            <Link href="/pricing" className={buttonVariants({ variant: 'ghost', size: 'sm' })}>
-              Pricing
-            </Link>
-            <Link href="/docs" className={buttonVariants({ variant: 'ghost', size: 'sm' })}>
-              Docs
-            </Link>
-            <Link href="/login" className={buttonVariants({ variant: 'outline', size: 'sm' })}>
-              Sign in
-            </Link>
-          </nav>
-        </div>
-      </header>
+      <MarketingHeader current="home" />
 
       <main className="flex-1">
         <section className="from-accent/60 to-background border-b bg-gradient-to-b">
@@ -135,22 +118,7 @@ export default function LandingPage() {
         </section>
       </main>
 
-      <footer className="border-t">
-        <div className="text-muted-foreground mx-auto flex w-full max-w-6xl flex-col gap-2 px-4 py-6 text-sm sm:flex-row sm:items-center sm:justify-between md:px-6">
-          <p>Tollgate: credits and metering for AI SaaS.</p>
-          <nav aria-label="Footer" className="flex gap-4">
-            <a href="#features" className="hover:text-foreground">
-              Features
-            </a>
-            <Link href="/docs" className="hover:text-foreground">
-              API docs
-            </Link>
-            <Link href="/login" className="hover:text-foreground">
-              Sign in
-            </Link>
-          </nav>
-        </div>
-      </footer>
+      <MarketingFooter />
     </div>
   );
 }

@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import Link from 'next/link';
-import { Brand } from '@/components/layout/brand';
+import { MarketingFooter, MarketingHeader } from '@/components/layout/marketing-chrome';
 import { Code, CodeBlock } from '@/components/docs/code-block';
 import { EndpointReference } from '@/components/docs/endpoint-reference';
-import { buttonVariants } from '@/components/ui/button';
 import { V1_ENDPOINTS } from '@/lib/api';
 import { samples } from './samples';
 
@@ -59,21 +58,7 @@ export default async function DocsPage() {
   const code = samples(baseUrl);
   return (
     <div className="flex min-h-dvh flex-col">
-      <header className="bg-background/95 sticky top-0 z-10 border-b backdrop-blur">
-        <div className="mx-auto flex h-16 w-full max-w-6xl items-center justify-between gap-4 px-4 md:px-6">
-          <Link href="/" className="rounded-md">
-            <Brand />
-          </Link>
-          <nav aria-label="Site" className="flex items-center gap-2">
-            <Link href="/docs" aria-current="page" className="text-sm font-medium">
-              Docs
-            </Link>
-            <Link href="/login" className={buttonVariants({ variant: 'outline', size: 'sm' })}>
-              Sign in
-            </Link>
-          </nav>
-        </div>
-      </header>
+      <MarketingHeader current="docs" sticky />
 
       <div className="mx-auto grid w-full max-w-6xl flex-1 gap-10 px-4 py-10 md:px-6 lg:grid-cols-[200px_minmax(0,1fr)]">
         <nav aria-label="On this page" className="hidden lg:block">
@@ -272,19 +257,7 @@ export default async function DocsPage() {
         </main>
       </div>
 
-      <footer className="border-t">
-        <div className="text-muted-foreground mx-auto flex w-full max-w-6xl flex-col gap-2 px-4 py-6 text-sm sm:flex-row sm:items-center sm:justify-between md:px-6">
-          <p>Tollgate: credits and metering for AI SaaS.</p>
-          <nav aria-label="Footer" className="flex gap-4">
-            <Link href="/" className="hover:text-foreground">
-              Home
-            </Link>
-            <Link href="/login" className="hover:text-foreground">
-              Sign in
-            </Link>
-          </nav>
-        </div>
-      </footer>
+      <MarketingFooter />
     </div>
   );
 }

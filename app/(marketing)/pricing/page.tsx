@@ -1,7 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
-import { Brand } from '@/components/layout/brand';
-import { buttonVariants } from '@/components/ui/button';
+import { MarketingFooter, MarketingHeader } from '@/components/layout/marketing-chrome';
 import { getViewer } from '@/lib/auth';
 import { orgSubject, userSubject } from '@/lib/core';
 import { getSubscription, listPlans, listTokenTypes } from '@/lib/plans';
@@ -46,19 +44,7 @@ export default async function PricingPage() {
 
   return (
     <div className="flex min-h-dvh flex-col">
-      <header className="border-b">
-        <div className="mx-auto flex h-16 w-full max-w-6xl items-center justify-between px-4 md:px-6">
-          <Link href="/" className="rounded-md">
-            <Brand />
-          </Link>
-          <Link
-            href={viewer ? '/dashboard' : '/login'}
-            className={buttonVariants({ variant: 'outline', size: 'sm' })}
-          >
-            {viewer ? 'Dashboard' : 'Sign in'}
-          </Link>
-        </div>
-      </header>
+      <MarketingHeader current="pricing" signedIn={Boolean(viewer)} />
       <main className="flex-1">
         <div className="mx-auto flex w-full max-w-6xl flex-col gap-8 px-4 py-12 md:px-6 md:py-16">
           <div className="flex flex-col gap-2">
@@ -72,6 +58,7 @@ export default async function PricingPage() {
           <PricingClient plans={cards} scopes={scopes} signedIn={viewer !== null} />
         </div>
       </main>
+      <MarketingFooter />
     </div>
   );
 }
