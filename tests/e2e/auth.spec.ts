@@ -15,7 +15,9 @@ test('a visitor signs in as a demo user, sees the dashboard and signs out', asyn
   await page.getByRole('button', { name: `Sign in as ${demoUsers.owner.name}` }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByText(`Signed in as ${demoUsers.owner.name}`)).toBeVisible();
-  await expect(page.getByText('Acme AI')).toBeVisible();
+  await expect(
+    page.getByRole('list', { name: 'Wallets' }).getByText('Acme AI', { exact: true }),
+  ).toBeVisible();
   const nav = page.getByRole('navigation').first();
   for (const item of ['Credits', 'Allowances', 'AI Assistant', 'Organizations', 'Settings']) {
     await expect(nav.getByRole('link', { name: item })).toBeVisible();

@@ -111,7 +111,7 @@ test.describe('personal credits', () => {
     const csv = await readFile((await download.path())!, 'utf8');
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'id,created_at,type,category,direction,amount_credits,amount_micro_credits,description,counterparty,hold_id,refund_of',
+      'id,created_at,type,category,direction,amount_credits,amount_micro_credits,description,counterparty,hold_id,refund_of,activity,feature',
     );
     // The export holds every matching row, not just the pages loaded on screen.
     expect(lines.length - 1).toBeGreaterThanOrEqual(await rows.count());

@@ -47,7 +47,7 @@ export default async function AdminOverviewPage() {
           <UsageBreakdown report={overview.usage} />
         </CardContent>
       </Card>
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
         <Card>
           <CardHeader>
             <CardTitle as="h2">Top organizations by spend</CardTitle>
@@ -57,7 +57,7 @@ export default async function AdminOverviewPage() {
             {overview.topOrgs.length === 0 ? (
               <p className="text-muted-foreground text-sm">No organization has spent credits.</p>
             ) : (
-              <Table data-testid="admin-top-orgs">
+              <Table stack data-testid="admin-top-orgs">
                 <TableHeader>
                   <TableRow>
                     <TableHead>Organization</TableHead>
@@ -67,11 +67,11 @@ export default async function AdminOverviewPage() {
                 <TableBody>
                   {overview.topOrgs.map((org) => (
                     <TableRow key={org.orgId}>
-                      <TableCell>
+                      <TableCell data-label="Organization">
                         <span className="font-medium">{org.name}</span>{' '}
                         <span className="text-muted-foreground text-xs">{org.slug}</span>
                       </TableCell>
-                      <TableCell className="text-right tabular-nums">
+                      <TableCell data-label="Spent" className="text-right tabular-nums">
                         {formatCredits(org.spent)}
                       </TableCell>
                     </TableRow>
@@ -94,7 +94,7 @@ export default async function AdminOverviewPage() {
                 No organization runs out within a week.
               </p>
             ) : (
-              <Table data-testid="admin-at-risk">
+              <Table stack data-testid="admin-at-risk">
                 <TableHeader>
                   <TableRow>
                     <TableHead>Organization</TableHead>
@@ -106,14 +106,16 @@ export default async function AdminOverviewPage() {
                 <TableBody>
                   {overview.atRisk.map((org) => (
                     <TableRow key={org.orgId}>
-                      <TableCell className="font-medium">{org.name}</TableCell>
-                      <TableCell className="text-right tabular-nums">
+                      <TableCell data-label="Organization" className="font-medium">
+                        {org.name}
+                      </TableCell>
+                      <TableCell data-label="Available" className="text-right tabular-nums">
                         {formatCredits(org.available)}
                       </TableCell>
-                      <TableCell className="text-right tabular-nums">
+                      <TableCell data-label="7-day burn" className="text-right tabular-nums">
                         {formatCredits(org.burn7d)}
                       </TableCell>
-                      <TableCell className="text-right">
+                      <TableCell data-label="Left" className="text-right">
                         <Badge variant={org.daysLeft < 2 ? 'destructive' : 'warning'}>
                           {org.daysLeft < 1 ? 'under a day' : `${org.daysLeft} d`}
                         </Badge>
