@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listLiveLots } from '../../lib/credits';
 import { createUser, db } from '../helpers/fixtures';
 import {
   allowTestClock,
@@ -108,7 +109,7 @@ async function rolloverTransfers(account: string) {
 
 describe('rollover of unused plan credits at renewal', () => {
   it('moves exactly the unused plan credits under the cap, once under 20 parallel replays', async () => {
-    const { account, invoice } = await subscriber('Roller', 'pro'); // Pro: grant 100, cap 100
+    const { user, account, invoice } = await subscriber('Roller', 'pro'); // Pro: grant 100, cap 100
     await spend(account, 35n);
     const renewal = stripeEvent(
       'invoice.paid',
@@ -140,6 +141,12 @@ describe('rollover of unused plan credits at renewal', () => {
       { amount: 65n * CREDIT, debit: 'expired', kind: 'grant' },
     ]);
     expect(await available(account)).toBe(165n * CREDIT);
+    // The credits page lists the rolled-over lot with its own label and expiry, spent first.
+    const shown = await listLiveLots(user.session, account);
+    expect(shown.map((lot) => [lot.label, lot.rolledOver, lot.remaining, lot.expiresAt])).toEqual([
+      ['Rolled-over plan credits', true, 65n * CREDIT, new Date(t2 * 1000)],
+      ['Pro plan credits', false, 100n * CREDIT, new Date(t2 * 1000)],
+    ]);
     const [bill] = await db()`
       select rollover_lot_id is not null as has_rollover from public.billing_invoices where id = 'in_roller_2'`;
     expect(bill).toEqual({ has_rollover: true });
