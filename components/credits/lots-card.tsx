@@ -13,20 +13,26 @@ import {
 } from '@/components/ui/table';
 
 /**
- * The credits a wallet holds, lot by lot, in the order they are spent: what brought them in
- * (plan credits, rolled-over plan credits, purchases…), what is left and when it expires.
+ * The credits a wallet holds that expire, lot by lot, in the order they are spent: what brought
+ * them in (plan credits, rolled-over plan credits, promotions…), what is left and when it
+ * expires; credits that never expire are summed in one line.
  */
-export function LotsCard({ lots }: { lots: LiveLot[] }) {
+export function LotsCard({ lots: all }: { lots: LiveLot[] }) {
+  const lots = all.filter((lot) => lot.expiresAt !== null);
+  const lasting = all
+    .filter((lot) => lot.expiresAt === null)
+    .reduce((sum, lot) => sum + lot.remaining, 0n);
   if (lots.length === 0) return null;
   return (
     <Card aria-labelledby="lots-title" data-testid="credit-lots">
       <CardHeader className="pb-4">
         <CardTitle as="h2" id="lots-title">
-          Credits by expiry
+          Credits that expire
         </CardTitle>
         <CardDescription>
           Spending uses plan credits first, then the ones that expire soonest. Unused plan credits
           roll over at renewal when the plan allows it.
+          {lasting > 0n ? ` ${formatCredits(lasting)} more credits never expire.` : ''}
         </CardDescription>
       </CardHeader>
       <CardContent>
@@ -48,17 +54,17 @@ export function LotsCard({ lots }: { lots: LiveLot[] }) {
                   </span>
                 </TableCell>
                 <TableCell data-label="Left" className="text-right tabular-nums">
-                  {formatCredits(lot.remaining)}
-                  {lot.remaining !== lot.amount ? (
-                    <span className="text-muted-foreground"> of {formatCredits(lot.amount)}</span>
-                  ) : null}
+                  <span className="whitespace-nowrap">
+                    {formatCredits(lot.remaining)}
+                    {lot.remaining !== lot.amount ? (
+                      <span className="text-muted-foreground"> of {formatCredits(lot.amount)}</span>
+                    ) : null}
+                  </span>
                 </TableCell>
                 <TableCell data-label="Expires">
                   {lot.expiresAt ? (
                     <LocalTime iso={lot.expiresAt.toISOString()} withTime={false} />
-                  ) : (
-                    'Never'
-                  )}
+                  ) : null}
                 </TableCell>
               </TableRow>
             ))}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listLiveLots } from '../../lib/credits';
+import { listLiveLots, listTransactions } from '../../lib/credits';
 import { createUser, db } from '../helpers/fixtures';
 import {
   allowTestClock,
@@ -146,6 +146,12 @@ describe('rollover of unused plan credits at renewal', () => {
     expect(shown.map((lot) => [lot.label, lot.rolledOver, lot.remaining, lot.expiresAt])).toEqual([
       ['Rolled-over plan credits', true, 65n * CREDIT, new Date(t2 * 1000)],
       ['Pro plan credits', false, 100n * CREDIT, new Date(t2 * 1000)],
+    ]);
+    // History files the carried credits as plan credits.
+    const history = await listTransactions(user.session, account, { limit: 10 });
+    const carried = history.items.filter((item) => item.description === 'Rolled-over plan credits');
+    expect(carried.map((item) => [item.activity, item.amount])).toEqual([
+      ['plan_grant', 65n * CREDIT],
     ]);
     const [bill] = await db()`
       select rollover_lot_id is not null as has_rollover from public.billing_invoices where id = 'in_roller_2'`;

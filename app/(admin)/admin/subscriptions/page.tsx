@@ -45,6 +45,7 @@ export default async function AdminSubscriptionsPage() {
   if (!viewer) redirect('/login');
   if (!viewer.isPlatformAdmin) notFound();
   const overview = await getSubscriptionsOverview(viewer.session);
+  const paying = overview.totals.reduce((count, total) => count + total.subscriptions, 0);
 
   return (
     <div className="flex flex-col gap-6">
@@ -69,8 +70,7 @@ export default async function AdminSubscriptionsPage() {
             </CardTitle>
           </CardHeader>
           <CardContent className="text-muted-foreground text-sm">
-            {overview.totals.reduce((count, total) => count + total.subscriptions, 0)} paying
-            subscriptions
+            {paying} paying {paying === 1 ? 'subscription' : 'subscriptions'}
           </CardContent>
         </Card>
         <Card>
@@ -202,8 +202,9 @@ export default async function AdminSubscriptionsPage() {
                     </TableCell>
                     <TableCell data-label="Plan">
                       {sub.planName}
-                      <span className="text-muted-foreground block text-xs">
-                        {sub.interval === 'year' ? 'Yearly' : 'Monthly'}
+                      <span className="text-muted-foreground">
+                        {' · '}
+                        {sub.interval === 'year' ? 'yearly' : 'monthly'}
                       </span>
                     </TableCell>
                     <TableCell data-label="Status">
