@@ -11,6 +11,7 @@ const links = [
   { href: '/admin/payments', label: 'Payments' },
   { href: '/admin/plans', label: 'Plans' },
   { href: '/admin/plan-overrides', label: 'Plan overrides' },
+  { href: '/admin/subscriptions', label: 'Subscriptions' },
   { href: '/admin/models', label: 'Models' },
   { href: '/admin/flags', label: 'Flags' },
   { href: '/admin/rollouts', label: 'Rollouts' },

@@ -27,3 +27,9 @@ export {
   type AdminAuditEntry,
   type PlanLine,
 } from './plan-overrides';
+export {
+  getSubscriptionsOverview,
+  type AdminSubscription,
+  type PlanMrr,
+  type SubscriptionsOverview,
+} from './subscriptions';

@@ -32,6 +32,7 @@ export { CATEGORIES, TRANSFER_KINDS, type Category, type TransferKind } from './
 export { ACTIVITIES, featureLabel, type Activity } from './schemas';
 export { formatCredits, parseCredits, toMicro, MICRO_PER_CREDIT } from './format';
 export { getPeriodGrantProgress, type PeriodGrantProgress } from './period';
+export { listLiveLots, type LiveLot } from './lots';
 export {
   getUsageBreakdown,
   breakdownView,

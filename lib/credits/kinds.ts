@@ -53,6 +53,8 @@ const GRANT_SOURCES: Record<string, Activity> = {
   'issuance:plan': 'plan_grant',
   'issuance:promo': 'bonus',
   'issuance:admin': 'admin_grant',
+  // Rollover: unused plan credits that come back from `expired` at a renewal.
+  expired: 'plan_grant',
 };
 
 // Metered calls that are no product feature: the assistant's chat and the completions API.

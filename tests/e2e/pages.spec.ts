@@ -108,6 +108,12 @@ const PAGES: PageCase[] = [
     user: 'admin',
     heading: 'Plan overrides',
   },
+  {
+    name: 'admin-subscriptions',
+    path: '/admin/subscriptions',
+    user: 'admin',
+    heading: 'Subscriptions',
+  },
   { name: 'not-found', path: '/no-such-page', user: 'pro', heading: 'Page not found' },
   { name: 'dev-mail', path: '/dev/mail', user: null, heading: 'Local mail' },
   { name: 'unsubscribe', path: '/unsubscribe', user: null, heading: 'This link is not valid' },

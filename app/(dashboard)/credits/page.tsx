@@ -6,12 +6,14 @@ import {
   getPeriodGrantProgress,
   getUsageByCategory,
   getWalletSummary,
+  listLiveLots,
   listTransactions,
   resolveWallet,
 } from '@/lib/credits';
 import { DEFAULT_USAGE_PERIOD, HISTORY_PAGE_SIZE } from '@/components/credits/credits-config';
 import { PurchasePanel } from '@/components/billing/purchase-panel';
 import { CreditLineCard } from '@/components/credits/credit-line-card';
+import { LotsCard } from '@/components/credits/lots-card';
 import { CreditsClient } from './credits-client';
 
 export const metadata: Metadata = { title: 'Credits' };
@@ -27,12 +29,13 @@ export default async function CreditsPage({
   if (!viewer) redirect('/login');
   const { session } = viewer;
   const walletId = await resolveWallet(session, { type: 'personal' });
-  const [summary, grant, usage, history, creditLine] = await Promise.all([
+  const [summary, grant, usage, history, creditLine, lots] = await Promise.all([
     getWalletSummary(session, walletId),
     getPeriodGrantProgress(session, { type: 'personal' }),
     getUsageByCategory(session, walletId, DEFAULT_USAGE_PERIOD),
     listTransactions(session, walletId, { limit: HISTORY_PAGE_SIZE }),
     getCreditLine(session, walletId),
+    listLiveLots(session, walletId),
   ]);
 
   return (
@@ -48,7 +51,10 @@ export default async function CreditsPage({
         balanceTitle="Your credits"
         initial={{ summary, grant, usage, history }}
         afterBalance={
-          creditLine ? <CreditLineCard line={creditLine} available={summary.available} /> : null
+          <>
+            {creditLine ? <CreditLineCard line={creditLine} available={summary.available} /> : null}
+            <LotsCard lots={lots} />
+          </>
         }
         purchase={<PurchasePanel session={session} scope={{ type: 'personal' }} />}
         initialTab={

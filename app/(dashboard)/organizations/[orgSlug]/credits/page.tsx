@@ -6,6 +6,7 @@ import {
   getPeriodGrantProgress,
   getUsageByCategory,
   getWalletSummary,
+  listLiveLots,
   listTransactions,
   resolveWallet,
 } from '@/lib/credits';
@@ -13,6 +14,7 @@ import { DEFAULT_USAGE_PERIOD, HISTORY_PAGE_SIZE } from '@/components/credits/cr
 import { CreditsClient } from '@/app/(dashboard)/credits/credits-client';
 import { PurchasePanel } from '@/components/billing/purchase-panel';
 import { CreditLineCard } from '@/components/credits/credit-line-card';
+import { LotsCard } from '@/components/credits/lots-card';
 import { RoleBadge } from '@/components/orgs/role-badge';
 import { getMemberOrg } from '../member-org';
 
@@ -37,12 +39,13 @@ export default async function OrgCreditsPage({ params, searchParams }: Props) {
   const { session } = viewer;
   const wallet = { type: 'org', orgId: org.id } as const;
   const walletId = await resolveWallet(session, wallet);
-  const [summary, grant, usage, history, creditLine] = await Promise.all([
+  const [summary, grant, usage, history, creditLine, lots] = await Promise.all([
     getWalletSummary(session, walletId),
     getPeriodGrantProgress(session, wallet),
     getUsageByCategory(session, walletId, DEFAULT_USAGE_PERIOD),
     listTransactions(session, walletId, { limit: HISTORY_PAGE_SIZE }),
     getCreditLine(session, walletId),
+    listLiveLots(session, walletId),
   ]);
 
   return (
@@ -83,7 +86,10 @@ export default async function OrgCreditsPage({ params, searchParams }: Props) {
         balanceTitle={`${org.name} wallet`}
         initial={{ summary, grant, usage, history }}
         afterBalance={
-          creditLine ? <CreditLineCard line={creditLine} available={summary.available} /> : null
+          <>
+            {creditLine ? <CreditLineCard line={creditLine} available={summary.available} /> : null}
+            <LotsCard lots={lots} />
+          </>
         }
         showMembers={canBuy}
         purchase={
