@@ -58,7 +58,7 @@ test('the experiments page shows the form and the arms table', async ({ browser 
   const page = await context.newPage();
   await page.goto('/admin/experiments');
   await expect(page.getByRole('heading', { name: 'Model experiments' })).toBeVisible();
-  await page.getByLabel('Name').fill('mini vs haiku');
+  await page.getByLabel('Name', { exact: true }).fill('mini vs haiku');
   await page.getByLabel('Feature').selectOption('forecast');
   await page.getByLabel('Arm 1 model').selectOption('local-demo');
   await page.getByLabel('Arm 2 model').selectOption('gpt-4o-mini');

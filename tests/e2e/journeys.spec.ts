@@ -43,7 +43,7 @@ test.describe('Pro user', () => {
     const result = page.getByTestId('feature-result');
     await expect(result).toContainText('local demo model', { timeout: 20_000 });
     const used = page.getByTestId('feature-allowance-used');
-    await expect(used).toContainText('tokens');
+    await expect(used).toContainText('allowance units');
     const charged = Number(await used.getAttribute('data-tokens'));
     expect(charged).toBeGreaterThan(0);
     await shots(page, 'journey-feature');

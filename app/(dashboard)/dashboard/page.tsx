@@ -84,7 +84,7 @@ export default async function DashboardPage() {
         <WalletCards wallets={overview.wallets} />
       </section>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
         <RecentActivity activity={overview.activity} wallets={overview.wallets} />
         <OpenAlerts alerts={overview.alerts} wallets={overview.wallets} />
       </div>
