@@ -32,3 +32,17 @@ export async function spendAs(userId: string, micro: bigint, key: string): Promi
     }),
   );
 }
+
+/**
+ * Puts a demo user back on the plan the seed gave them, as if their subscription had ended: the
+ * specs that subscribe the Starter user leave the next ones a Starter user to work with.
+ */
+export async function endSubscriptionOf(email: string, planId: string): Promise<void> {
+  await withE2eDatabase(async (sql) => {
+    const [user] = await sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
+    await sql`update public.billing_subscriptions set status = 'canceled'
+      where subject_kind = 'user' and subject_id = ${user!.id}`;
+    await sql`update public.subscriptions set plan_id = ${planId}, pending_plan_id = null, pending_at = null
+      where subject_kind = 'user' and subject_id = ${user!.id}`;
+  });
+}

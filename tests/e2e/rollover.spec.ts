@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { screenshot, storageState } from './users';
+import { endSubscriptionOf } from './e2e-db';
+import { demoUsers, screenshot, storageState } from './users';
 
 /**
  * Rollover on the credits page: a Starter user subscribes to Pro through the local test checkout
@@ -17,6 +18,8 @@ async function shots(page: Page, name: string) {
 }
 
 test.describe('rollover', () => {
+  // Later specs expect the Starter user on the Starter plan.
+  test.afterAll(() => endSubscriptionOf(demoUsers.starter.email, 'starter'));
   test.use({ storageState: storageState('starter') });
 
   test('a renewal carries unused Pro credits into a rolled-over lot on /credits', async ({

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { screenshot, storageState } from './users';
+import { endSubscriptionOf } from './e2e-db';
+import { demoUsers, screenshot, storageState } from './users';
 
 /**
  * Plans sold through the local test checkout and portal: a Starter user opens /pricing,
@@ -17,6 +18,8 @@ async function shots(page: Page, name: string) {
 }
 
 test.describe('subscribing to a plan', () => {
+  // Later specs expect the Starter user on the Starter plan.
+  test.afterAll(() => endSubscriptionOf(demoUsers.starter.email, 'starter'));
   test.use({ storageState: storageState('starter') });
 
   test('Starter → Pro through the local checkout; the portal cancels at period end', async ({
