@@ -55,7 +55,7 @@ test.describe('a Pro user', () => {
     await page.screenshot({ path: screenshot('credits-purchase'), fullPage: true });
 
     await page.getByRole('tab', { name: 'History' }).click();
-    const firstRow = page.getByRole('row').nth(1);
+    const firstRow = page.getByRole('table', { name: 'Transactions' }).getByRole('row').nth(1);
     await expect(firstRow).toContainText('+100.00');
   });
 });
