@@ -117,15 +117,20 @@ test.describe('personal credits', () => {
     expect(lines.length - 1).toBeGreaterThanOrEqual(await rows.count());
     expect(lines.slice(1).every((line) => line.split(',')[3] === 'ai_usage')).toBe(true);
 
-    // A one-day range (To is inclusive) shows only that day, in the reader's time zone.
-    const [day, dayLabel] = await page.evaluate(() => {
-      const date = new Date(Date.now() - 3 * 86_400_000);
+    // A one-day range (To is inclusive) shows only that day, in the reader's time zone: the day
+    // of the oldest row on screen, so the range is never an empty day of the demo history.
+    const oldest = await table
+      .locator('tbody tr td:nth-child(1) time')
+      .last()
+      .getAttribute('datetime');
+    const [day, dayLabel] = await page.evaluate((iso) => {
+      const date = new Date(iso!);
       const pad = (value: number) => String(value).padStart(2, '0');
       return [
         `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`,
         new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' }).format(date),
       ];
-    });
+    }, oldest);
     await page.getByLabel('From', { exact: true }).fill(day);
     await page.getByLabel('To', { exact: true }).fill(day);
     await expect(table.locator('tbody tr td:nth-child(1)').first()).toContainText(dayLabel);
