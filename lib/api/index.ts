@@ -5,10 +5,5 @@ export { cronRoute } from './cron';
 export { jsonWithStatus } from './respond';
 export { keyRoute, clientAddress } from './key-route';
 export { openAiErrorResponse, type OpenAiError } from './openai-error';
-export {
-  V1_ENDPOINTS,
-  openApiDocument,
-  creditsAnswer,
-  type V1Endpoint,
-  type V1Auth,
-} from './v1-endpoints';
+export { V1_ENDPOINTS, creditsAnswer, type V1Endpoint, type V1Auth } from './v1-endpoints';
+export { openApiDocument } from './openapi';
