@@ -4,7 +4,7 @@ import { streamText } from 'ai';
 import OpenAI from 'openai';
 import { startAppServer } from '../tests/helpers/app-server';
 import { startMockOpenAI } from '../tests/helpers/mock-openai';
-import { benchDatabase, fixedCount, fmt, type LoadResult } from './harness';
+import { benchDatabase, fixedCount, fmt, percentile, type LoadResult } from './harness';
 
 /**
  * npm run bench:gateway — the metered chat path through the app's route (POST /api/ai/chat:
@@ -19,6 +19,8 @@ import { benchDatabase, fixedCount, fmt, type LoadResult } from './harness';
  */
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
+/** Calls per path per round with one client (the latency the gateway adds to one caller). */
+const SINGLE_CALLS = Number(process.env.BENCH_SINGLE_CALLS ?? 400);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const MODERATION = process.env.BENCH_MODERATION === 'on';
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   const { signLocalSession } = await import('../lib/auth/local-jwt');
   const { closePool } = await import('../lib/db/pool');
   const { createApiKey } = await import('../lib/api-keys');
+  const { observeGatewaySteps } = await import('../lib/gateway');
   const v1Chat = await import('../app/api/v1/chat/completions/route');
   const app = await startAppServer({ '/api/v1/chat/completions': v1Chat });
   try {
@@ -75,8 +78,8 @@ async function main(): Promise<void> {
     });
     const direct = createOpenAI({ apiKey: 'sk-bench', baseURL: mock.url }).chat('gpt-4o-mini');
 
-    const runDirect = (calls: number) =>
-      fixedCount(CLIENTS, calls, async () => {
+    const runDirect = (calls: number, clients = CLIENTS) =>
+      fixedCount(clients, calls, async () => {
         const result = streamText({
           model: direct,
           prompt: PROMPT,
@@ -86,8 +89,8 @@ async function main(): Promise<void> {
         await result.consumeStream();
         if ((await result.usage).outputTokens === undefined) throw new Error('no usage');
       });
-    const runMetered = (calls: number) =>
-      fixedCount(CLIENTS, calls, async (client) => {
+    const runMetered = (calls: number, clients = CLIENTS) =>
+      fixedCount(clients, calls, async (client) => {
         const response = await chatRoute(
           new Request('http://localhost:3000/api/ai/chat', {
             method: 'POST',
@@ -120,14 +123,37 @@ async function main(): Promise<void> {
     const runOpenAiV1 = (calls: number) =>
       fixedCount(CLIENTS, calls, (client) => openaiCall(keyClients[client]!));
 
+    // Per-step durations of the metered calls of one phase (see lib/gateway/steps.ts).
+    let steps = new Map<string, number[]>();
+    observeGatewaySteps((step, ms) => {
+      const list = steps.get(step) ?? [];
+      list.push(ms);
+      steps.set(step, list);
+    });
+    const takeSteps = () => {
+      const taken = steps;
+      steps = new Map();
+      return taken;
+    };
+
     await runDirect(CLIENTS * 4); // warm both paths (JIT, connections, tokenizer)
     await runMetered(CLIENTS * 4);
+    takeSteps();
+    // One client: the latency the gateway adds to a single caller, nothing queued behind others.
+    const singleBaseline: LoadResult[] = [];
+    const singleMetered: LoadResult[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      singleBaseline.push(await runDirect(SINGLE_CALLS, 1));
+      singleMetered.push(await runMetered(SINGLE_CALLS, 1));
+    }
+    const singleSteps = takeSteps();
     const baseline: LoadResult[] = [];
     const metered: LoadResult[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       baseline.push(await runDirect(CALLS));
       metered.push(await runMetered(CALLS));
     }
+    const concurrentSteps = takeSteps();
     await runOpenAiDirect(CLIENTS * 4);
     await runOpenAiV1(CLIENTS * 4);
     const openaiBaseline: LoadResult[] = [];
@@ -139,24 +165,47 @@ async function main(): Promise<void> {
 
     const line = (name: string, r: LoadResult) =>
       `${name.padEnd(12)} ${String(r.operations).padStart(6)} ${fmt(r.perSecond)} ${fmt(r.p50)} ${fmt(r.p95)} ${fmt(r.p99)} ${String(r.failures).padStart(9)}`;
+    const header = `${'path'.padEnd(12)} ${'calls'.padStart(6)} ${'calls/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'failures'.padStart(9)}`;
+    // The best round of each (least disturbed by the machine) is compared.
+    const best = (runs: LoadResult[]) => runs.reduce((a, b) => (b.p50 < a.p50 ? b : a));
+    const stepLines = (taken: Map<string, number[]>) => {
+      for (const [step, list] of taken) {
+        list.sort((a, b) => a - b);
+        console.log(
+          `  step ${step.padEnd(10)} ${String(list.length).padStart(6)} calls  p50 ${fmt(percentile(list, 50))} ms  p99 ${fmt(percentile(list, 99))} ms`,
+        );
+      }
+    };
     console.log(
-      `gateway bench: ${CLIENTS} concurrent, ${CALLS} calls per path per round, ${ROUNDS} rounds, moderation ${MODERATION ? 'on' : 'off'}, prompt "${PROMPT}"`,
+      `gateway bench: moderation ${MODERATION ? 'on' : 'off'}, ${ROUNDS} rounds, prompt "${PROMPT}"`,
     );
+    console.log(`one client, ${SINGLE_CALLS} calls per path per round`);
+    console.log(header);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      console.log(line(`direct #${round + 1}`, singleBaseline[round]!));
+      console.log(line(`metered #${round + 1}`, singleMetered[round]!));
+    }
+    const sb = best(singleBaseline);
+    const sm = best(singleMetered);
     console.log(
-      `${'path'.padEnd(12)} ${'calls'.padStart(6)} ${'calls/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'failures'.padStart(9)}`,
+      `one client: added latency: p50 ${fmt(sm.p50 - sb.p50)} ms, p95 ${fmt(sm.p95 - sb.p95)} ms, p99 ${fmt(sm.p99 - sb.p99)} ms`,
     );
+    console.log('one client: gateway steps');
+    stepLines(singleSteps);
+    console.log(`${CLIENTS} concurrent, ${CALLS} calls per path per round`);
+    console.log(header);
     for (let round = 0; round < ROUNDS; round += 1) {
       console.log(line(`direct #${round + 1}`, baseline[round]!));
       console.log(line(`metered #${round + 1}`, metered[round]!));
     }
-    // The best round of each (least disturbed by the machine) is compared.
-    const best = (runs: LoadResult[]) => runs.reduce((a, b) => (b.p50 < a.p50 ? b : a));
     const b = best(baseline);
     const m = best(metered);
     console.log(
       `added latency: p50 ${fmt(m.p50 - b.p50)} ms, p95 ${fmt(m.p95 - b.p95)} ms, p99 ${fmt(m.p99 - b.p99)} ms`,
     );
     console.log(`throughput ratio (metered / direct): ${(m.perSecond / b.perSecond).toFixed(3)}`);
+    console.log(`${CLIENTS} concurrent: gateway steps`);
+    stepLines(concurrentSteps);
     console.log(
       'openai client, streamed with include_usage: the mock directly vs /api/v1 over HTTP',
     );

@@ -1,6 +1,6 @@
 import 'server-only';
 import { one } from '@/lib/core';
-import { asService, type JwtClaims } from '@/lib/db';
+import { asService, statementAs, type JwtClaims } from '@/lib/db';
 import { LOCAL_SESSION_TTL_SECONDS, signLocalSession, verifyLocalToken } from './local-jwt';
 
 /**
@@ -25,8 +25,10 @@ export async function startLocalSession(user: { id: string; email: string }): Pr
 export async function activeLocalSession(token: string | undefined): Promise<JwtClaims | null> {
   const claims = await verifyLocalToken(token);
   if (!claims) return null;
-  const [row] = await asService(
-    (tx) => tx<{ active: boolean }[]>`
+  // Every request asks: one round trip (BEGIN, role, the check and COMMIT sent together).
+  const [row] = await statementAs(
+    'service',
+    (sql) => sql<{ active: boolean }[]>`
       select public.local_session_active(${claims.session_id}, ${claims.sub}) as active`,
   );
   return row?.active ? claims : null;

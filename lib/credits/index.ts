@@ -18,6 +18,7 @@ export {
   type ReserveInput,
   type Hold,
 } from './movements';
+export { ledgerError } from './errors';
 export {
   listTransactions,
   getUsageByCategory,

@@ -31,17 +31,51 @@ export interface HotConfig<T> {
 }
 
 export function hotConfig<T>(options: HotConfigOptions<T>): HotConfig<T> {
-  const maxStaleMs = options.maxStaleMs ?? 30_000;
-  let value: T | undefined;
-  let loadedAt = 0;
-  // Bumped by every invalidation: a load that started before one is not kept as fresh.
+  const cache = hotCache<T>({
+    channel: options.channel,
+    maxStaleMs: options.maxStaleMs ?? 30_000,
+    maxEntries: 1,
+    listen: options.listen,
+  });
+  return {
+    get: () => cache.get('', options.load),
+    invalidate: cache.invalidate,
+    ready: cache.ready,
+  };
+}
+
+interface HotCacheOptions {
+  channel: string;
+  /** How old an entry may get when no notification arrives. */
+  maxStaleMs: number;
+  /** Entries kept at most; the oldest go first. */
+  maxEntries?: number;
+  listen?: Listen;
+}
+
+export interface HotCache<V> {
+  /** The cached value of the key, read with `load` when missing, invalidated or too old. */
+  get(key: string, load: () => Promise<V>): Promise<V>;
+  invalidate(): void;
+  ready(): Promise<void>;
+}
+
+/**
+ * Hot configuration per key (per subject, say): like hotConfig, one NOTIFY on the channel drops
+ * every entry, and an entry older than `maxStaleMs` is read again. Concurrent reads of one
+ * missing key share one load.
+ */
+export function hotCache<V>(options: HotCacheOptions): HotCache<V> {
+  const maxEntries = options.maxEntries ?? 10_000;
+  const entries = new Map<string, { value: V; loadedAt: number }>();
+  const loading = new Map<string, Promise<V>>();
   let version = 0;
-  let loading: Promise<T> | undefined;
   let listening: Promise<void> | undefined;
 
   const invalidate = () => {
     version += 1;
-    value = undefined;
+    entries.clear();
+    loading.clear();
   };
 
   const ready = (): Promise<void> => {
@@ -51,7 +85,6 @@ export function hotConfig<T>(options: HotConfigOptions<T>): HotConfig<T> {
     listening ??= listen(options.channel, invalidate, invalidate).then(
       () => undefined,
       (error: unknown) => {
-        // Without LISTEN the staleness bound still holds; try again on a later read.
         listening = undefined;
         console.error(`[config] LISTEN ${options.channel} failed`, error);
       },
@@ -59,28 +92,33 @@ export function hotConfig<T>(options: HotConfigOptions<T>): HotConfig<T> {
     return listening;
   };
 
-  const reload = (): Promise<T> => {
+  const reload = (key: string, load: () => Promise<V>): Promise<V> => {
+    const pending = loading.get(key);
+    if (pending) return pending;
     const started = version;
-    loading ??= options
-      .load()
-      .then((loaded) => {
+    const promise = load()
+      .then((value) => {
         if (started === version) {
-          value = loaded;
-          loadedAt = Date.now();
+          if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+          entries.set(key, { value, loadedAt: Date.now() });
         }
-        return loaded;
+        return value;
       })
       .finally(() => {
-        loading = undefined;
+        if (loading.get(key) === promise) loading.delete(key);
       });
-    return loading;
+    loading.set(key, promise);
+    return promise;
   };
 
   return {
-    get() {
+    get(key, load) {
       if (!listening) void ready();
-      if (value !== undefined && Date.now() - loadedAt < maxStaleMs) return Promise.resolve(value);
-      return reload();
+      const entry = entries.get(key);
+      if (entry && Date.now() - entry.loadedAt < options.maxStaleMs) {
+        return Promise.resolve(entry.value);
+      }
+      return reload(key, load);
     },
     invalidate,
     ready,

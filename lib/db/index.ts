@@ -124,7 +124,7 @@ export function listen(channel: string, onNotify: () => void, onListen?: () => v
   return getPool().listen(channel, onNotify, onListen);
 }
 
-export { hotConfig, type HotConfig } from './hot-config';
+export { hotConfig, hotCache, type HotConfig, type HotCache } from './hot-config';
 
 /** A liveness probe that needs no role: used by /api/health. */
 export async function pingDatabase(): Promise<boolean> {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { AppError, type Subject } from '@/lib/core';
-import { withUser, type DbSession } from '@/lib/db';
+import { statementAs, type DbSession } from '@/lib/db';
 import { decide, getFlagConfig, type FlagConfig } from './config';
 import type { FlagDecision, FlagSubject } from './evaluate';
 
@@ -31,9 +31,12 @@ export async function loadAccessProfile(
   session: DbSession,
   subject: Subject,
 ): Promise<AccessProfile> {
-  const [row] = await withUser(
+  // Read on every metered call: one round trip (see statementAs).
+  const [row] = await statementAs(
     session,
-    (tx) => tx<{ plan_id: string | null; org_role: string | null; org_models: string[] | null }[]>`
+    (sql) => sql<
+      { plan_id: string | null; org_role: string | null; org_models: string[] | null }[]
+    >`
       select plan_id, org_role, org_models from public.ai_access_profile(${subject.kind}, ${subject.id})`,
   );
   const role = row?.org_role ?? null;

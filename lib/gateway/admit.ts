@@ -1,18 +1,19 @@
 import 'server-only';
-import { reserveCredits, type Hold } from '@/lib/credits';
-import { withUser, type DbSession } from '@/lib/db';
-import { AppError, type Subject } from '@/lib/core';
+import { ledgerError, type Hold } from '@/lib/credits';
+import { statementAs, withUser, type DbSession } from '@/lib/db';
+import { AppError, toAppError, type Subject } from '@/lib/core';
 import { InsufficientAllowanceError, RateLimitedError, planError } from '@/lib/plans';
 
 /**
- * Admission of a metered call in ONE transaction as the caller: rate limit → plan limit → wallet
- * → hold. All or nothing: a call refused by the plan limit or for credits counts no request, and
- * the gateway pays one round trip instead of four (each step is still its own SQL function that
- * checks the caller).
+ * Admission of a metered call in ONE SQL statement and one round trip (public.ai_admit): the
+ * price check, the plan's paywall, kill switches, rate limit, plan limit, wallet and hold, all or
+ * nothing. A call refused by the plan limit or for credits counts no request.
  */
 
 interface Admission {
-  walletId: string;
+  /** The price in force; when it is not the one the hold was priced with, nothing was done. */
+  priceId: bigint;
+  walletId: string | null;
   hold: Hold | null;
 }
 
@@ -24,38 +25,61 @@ interface HoldRequest {
   metadata: Record<string, string>;
 }
 
-export function admitCall(
+interface AdmitRow {
+  price_id: bigint;
+  wallet_id: string | null;
+  hold_id: bigint | null;
+  hold_amount: bigint | null;
+  expires_at: Date | null;
+  available: bigint | null;
+  replayed: boolean | null;
+}
+
+const PLAN_CODES = new Set(['upgrade_required', 'insufficient_allowance', 'rate_limited']);
+
+/** A refusal as its typed error: the plan's (allowance, rate) or the ledger's (credits, limits). */
+function admissionError(error: unknown): never {
+  const code = toAppError(error)?.code;
+  return code && PLAN_CODES.has(code) ? planError(error) : ledgerError(error);
+}
+
+export async function admitCall(
   session: DbSession,
   subject: Subject,
-  args: { byok: boolean; estimate: number; hold: HoldRequest | null },
+  args: {
+    modelId: string;
+    feature: string;
+    priceId: bigint;
+    byok: boolean;
+    estimate: number;
+    hold: HoldRequest | null;
+  },
 ): Promise<Admission> {
-  return withUser(session, async (tx) => {
-    // Three independent statements, sent together (one round trip); they still run in order, and
-    // a refused rate limit aborts the transaction before the others count for anything.
-    const [, [limit], [wallet]] = await Promise.all([
-      tx`select 1 from public.rate_limit_hit(${subject.kind}, ${subject.id}, ${args.byok}, true)`,
-      tx<{ allowed: boolean; estimate: bigint; remaining: bigint | null }[]>`
-        select allowed, estimate, remaining
-        from public.quota_check(${subject.kind}, ${subject.id}, ${args.estimate}::bigint, ${args.byok})`,
-      subject.kind === 'user'
-        ? tx<{ id: string }[]>`select id from public.accounts where user_id = ${subject.id}`
-        : tx<{ id: string }[]>`select id from public.accounts where org_id = ${subject.id}`,
-    ]);
-    if (!limit?.allowed) {
-      throw new InsufficientAllowanceError(
-        "This period's LLM token limit of your plan is reached.",
-        { needed: args.estimate, available: Number(limit?.remaining ?? 0) },
-      );
-    }
-    if (!wallet) throw new AppError('not_found', 'The wallet was not found.');
-    if (!args.hold) return { walletId: wallet.id, hold: null };
-    const hold = await reserveCredits(
-      session,
-      { walletId: wallet.id, category: 'ai_usage', ...args.hold },
-      tx,
-    );
-    return { walletId: wallet.id, hold };
-  }).catch(planError);
+  const hold = args.hold;
+  const [row] = await statementAs(
+    session,
+    (sql) => sql<AdmitRow[]>`
+      select * from public.ai_admit(${subject.kind}, ${subject.id}, ${args.modelId}, ${args.feature},
+        ${args.priceId.toString()}::bigint, ${args.byok}, ${args.estimate}::bigint,
+        ${hold ? hold.amount.toString() : null}::bigint, ${hold?.idempotencyKey ?? null},
+        ${hold?.ttlSeconds ?? null}::integer, ${hold?.description ?? null},
+        ${hold ? sql.json(hold.metadata) : null}::jsonb)`,
+  ).catch(admissionError);
+  if (!row) throw new AppError('not_found', 'The wallet was not found.');
+  return {
+    priceId: row.price_id,
+    walletId: row.wallet_id,
+    hold:
+      row.hold_id === null
+        ? null
+        : {
+            holdId: row.hold_id,
+            amount: row.hold_amount!,
+            expiresAt: row.expires_at!,
+            available: row.available!,
+            replayed: row.replayed!,
+          },
+  };
 }
 
 interface Precheck {

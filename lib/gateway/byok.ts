@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { asService, withUser, type DbSession } from '@/lib/db';
 import { planError } from '@/lib/plans';
+import { forgetCatalog, hasOwnKeys } from './hot-catalog';
 
 /**
  * Bring your own key: provider keys encrypted with AES-256-GCM (ENCRYPTION_KEY) before they reach
@@ -88,6 +89,7 @@ export async function saveProviderKey(
       ${limit === null ? null : limit.toString()}::bigint, ${expiresAt}::timestamptz)`;
     return { ...saved, monthly_limit_micro_usd: limit, expires_at: expiresAt };
   }).catch(planError);
+  forgetCatalog(); // the next call of this subject looks for its key at once
   return toStored(row);
 }
 
@@ -117,6 +119,7 @@ export async function deleteProviderKey(
     ).catch(planError),
     'result of ai_key_delete',
   );
+  forgetCatalog();
   return row.deleted;
 }
 
@@ -126,6 +129,8 @@ export async function deleteProviderKey(
  * after the caller was checked (it reads as the service).
  */
 export async function subjectKeys(subject: Subject): Promise<(provider: string) => string | null> {
+  // Most subjects have no key of their own: known from memory, without a round trip.
+  if (!(await hasOwnKeys(subject))) return () => null;
   const [row] = await asService(
     (tx) => tx<Record<ByokProvider, string | null>[]>`
       select public.ai_key_secret(${subject.kind}, ${subject.id}, 'openai') as openai,

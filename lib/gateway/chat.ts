@@ -113,6 +113,7 @@ export async function streamChat(
     headers: {
       'x-call-id': call.callId,
       'cache-control': 'no-store',
+      'server-timing': call.serverTiming,
       ...choiceHeaders(call.choice),
     },
   });

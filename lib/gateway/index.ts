@@ -29,6 +29,7 @@ export {
   type MeteredUsage,
 } from './pricing';
 export { Meter, meteredModel } from './meter';
+export { observeGatewaySteps, type GatewayStep } from './steps';
 export { redactPii } from './redact';
 export { isProviderConfigured, languageModelFor, type Provider } from './providers';
 export { countTokens, countPromptTokens, estimateInputTokens } from './tokenizer';

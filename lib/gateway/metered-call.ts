@@ -10,7 +10,7 @@ import { admitCall, precheckAdmission } from './admit';
 import { chargeDescription } from './charge-description';
 import { subjectKeys } from './byok';
 import { loadCallContext, type CallContext } from './catalog';
-import { loadMediaPrice } from './media-price';
+import { callContextAt, hotCallContext } from './hot-catalog';
 import { Meter, meteredModel } from './meter';
 import { assertInputAllowed, moderationKeyFor, withOutputModeration } from './moderation';
 import { creditsFor } from './pricing';
@@ -23,6 +23,7 @@ import {
   type ModelChoice,
 } from './routing';
 import { settle, type CallOutcome } from './settle';
+import { StepTimer, timed } from './steps';
 import { minTokensForBytes } from './token-count';
 import { countPromptTokens, estimateInputTokens, type PromptMessage } from './tokenizer';
 
@@ -77,6 +78,8 @@ interface MeteredCall {
   /** Aborts on client disconnect or timeout; pass it as abortSignal. */
   signal: AbortSignal;
   settled: Promise<CallOutcome>;
+  /** The steps before the provider call, as a Server-Timing header value. */
+  serverTiming: string;
 }
 
 /** What the gateway needs to open any metered call (chat, completion, embedding). */
@@ -123,6 +126,7 @@ export async function openMeteredCall(
   prompt: PromptMessage[],
   clientSignal?: AbortSignal,
 ): Promise<OpenCall> {
+  const timer = new StepTimer();
   const subject = subjectFor(session, spec.orgId);
   const inputBytes =
     spec.inputBytes ??
@@ -135,11 +139,14 @@ export async function openMeteredCall(
     inputTokens: Math.ceil(inputBytes / 4),
     outputTokens: spec.maxOutputTokens,
   });
-  // The catalog row, the subject's own key and the access check are independent: side by side.
-  const [context, subjectKey] = await Promise.all([
-    loadCallContext(session, subject, route.modelId, spec.feature),
+  timer.lap('route');
+  // The catalog row and price in force come from memory, as does whether the subject has keys of
+  // its own (then they are read, side by side with nothing else to wait for).
+  const [cached, subjectKey] = await Promise.all([
+    hotCallContext(route.modelId),
     subjectKeys(subject),
   ]);
+  let context = cached;
   await route.check(context);
   if (!context.capabilities.includes(spec.capability)) {
     throw new AppError(
@@ -158,9 +165,25 @@ export async function openMeteredCall(
       provider: context.provider,
     });
   }
+  const moderationKey =
+    prompt.length > 0
+      ? await moderationKeyFor(session, {
+          provider: context.provider,
+          ownOpenAiKey: context.provider === 'local' ? null : subjectKey('openai'),
+        })
+      : null;
+  const large = typeof spec.inputTokens === 'function' && inputBytes > EAGER_COUNT_BYTES;
+  // Admission decides the paywall and kill switches, but a moderation request to pay for or a
+  // large input to count come first: then the refusals that cost nothing are asked for before.
+  if (moderationKey || large) {
+    const checked = await loadCallContext(session, subject, route.modelId, spec.feature);
+    if (checked.priceId !== context.priceId) {
+      context = await callContextAt(route.modelId, checked.priceId);
+    }
+  }
   // A large input is counted only once the rate limit, the plan and the wallet could admit it
   // at the least it can cost: a refused caller never makes the server count 100,000 characters.
-  if (typeof spec.inputTokens === 'function' && inputBytes > EAGER_COUNT_BYTES) {
+  if (large) {
     const leastTokens = minTokensForBytes(inputBytes);
     await precheckAdmission(session, subject, {
       byok,
@@ -174,21 +197,15 @@ export async function openMeteredCall(
   }
   const inputTokens =
     typeof spec.inputTokens === 'function' ? spec.inputTokens() : spec.inputTokens;
-  if (spec.media) Object.assign(context.price, await loadMediaPrice(session, context.priceId));
+  timer.lap('context');
   // Moderation before anything is held: flagged input is a 422 and charges nothing.
-  const moderationKey =
-    prompt.length > 0
-      ? await moderationKeyFor(session, {
-          provider: context.provider,
-          ownOpenAiKey: context.provider === 'local' ? null : subjectKey('openai'),
-        })
-      : null;
   if (moderationKey) {
     await assertInputAllowed(
       moderationKey,
       prompt.map((message) => message.content),
     );
   }
+  timer.lap('moderation');
   const maxOutputTokens = Math.min(spec.maxOutputTokens, context.maxOutputTokens);
   const estimate = inputTokens + maxOutputTokens;
   if (estimate > context.contextWindow) {
@@ -197,32 +214,49 @@ export async function openMeteredCall(
       estimate,
     });
   }
-  const worstCase = creditsFor(context.price, {
-    inputTokens,
-    cachedInputTokens: 0,
-    outputTokens: maxOutputTokens,
-    ...spec.media,
-  });
   const callId = randomUUID();
   // BYOK: the subject pays the provider directly, so no credits are held or charged.
-  const { walletId, hold } = await admitCall(session, subject, {
-    byok,
-    estimate,
-    hold: byok
-      ? null
-      : {
-          amount: worstCase > 0n ? worstCase : 1n,
-          idempotencyKey: `ai:${callId}`,
-          ttlSeconds: Math.ceil(spec.timeoutMs / 1000) + 120,
-          description: chargeDescription(spec.feature, spec.operation, context.displayName),
-          metadata: {
-            callId,
-            model: context.modelId,
-            priceId: context.priceId.toString(),
-            feature: spec.feature,
-          },
-        },
-  });
+  const holdFor = (priced: CallContext) => {
+    if (byok) return null;
+    const worstCase = creditsFor(priced.price, {
+      inputTokens,
+      cachedInputTokens: 0,
+      outputTokens: maxOutputTokens,
+      ...spec.media,
+    });
+    return {
+      amount: worstCase > 0n ? worstCase : 1n,
+      idempotencyKey: `ai:${callId}`,
+      ttlSeconds: Math.ceil(spec.timeoutMs / 1000) + 120,
+      description: chargeDescription(spec.feature, spec.operation, priced.displayName),
+      metadata: {
+        callId,
+        model: priced.modelId,
+        priceId: priced.priceId.toString(),
+        feature: spec.feature,
+      },
+    };
+  };
+  const admit = (priced: CallContext) =>
+    admitCall(session, subject, {
+      modelId: priced.modelId,
+      feature: spec.feature,
+      priceId: priced.priceId,
+      byok,
+      estimate,
+      hold: holdFor(priced),
+    });
+  let admission = await admit(context);
+  if (admission.priceId !== context.priceId) {
+    // The price changed since it was read: priced again at the one in force, admitted once more.
+    context = await callContextAt(context.modelId, admission.priceId);
+    admission = await admit(context);
+  }
+  const { walletId, hold } = admission;
+  if (walletId === null) {
+    throw new AppError('unavailable', 'The model’s price changed during the call; try again.');
+  }
+  timer.lap('admit');
 
   const startedAt = performance.now();
   const countInput =
@@ -240,13 +274,12 @@ export async function openMeteredCall(
     rejectOutcome = reject;
   });
   const meter = new Meter((state) =>
-    settle(session, { ...base, countInput }, spec.operation, spec.feature, startedAt, state).then(
-      resolveOutcome,
-      (error: unknown) => {
-        console.error('[ai] settlement failed; the hold expires on its own', callId, error);
-        rejectOutcome(error);
-      },
-    ),
+    timed('settle', () =>
+      settle(session, { ...base, countInput }, spec.operation, spec.feature, startedAt, state),
+    ).then(resolveOutcome, (error: unknown) => {
+      console.error('[ai] settlement failed; the hold expires on its own', callId, error);
+      rejectOutcome(error);
+    }),
   );
   const timeout = AbortSignal.timeout(spec.timeoutMs);
   const signal = clientSignal ? AbortSignal.any([clientSignal, timeout]) : timeout;
@@ -261,7 +294,15 @@ export async function openMeteredCall(
   void settled.finally(() => clearTimeout(guard)).catch(() => {});
   if (moderationKey) meter.state.notes.moderation = 'passed';
   Object.assign(meter.state.notes, choiceNotes(choice));
-  return { ...base, meter, apiKey, moderationKey, signal, settled };
+  return {
+    ...base,
+    meter,
+    apiKey,
+    moderationKey,
+    signal,
+    settled,
+    serverTiming: timer.header(),
+  };
 }
 
 /** Checks, estimates and reserves for a chat or completion; the call settles itself. */

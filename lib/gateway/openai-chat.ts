@@ -395,6 +395,7 @@ export async function streamChatCompletion(call: ChatCall): Promise<Response> {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       'x-call-id': metered.callId,
+      'server-timing': metered.serverTiming,
     },
   });
 }

@@ -1,8 +1,8 @@
 import 'server-only';
-import { getWalletSummary, settleHold, voidHold, type Hold } from '@/lib/credits';
-import { asService, type DbSession, type Tx } from '@/lib/db';
+import { getWalletSummary, ledgerError, type Hold } from '@/lib/credits';
+import { statementAs, type DbSession } from '@/lib/db';
 import type { Subject } from '@/lib/core';
-import { recordUsage, type Operation, type UsageEventInput } from '@/lib/usage';
+import { recordUsage, usageEventJson, type Operation, type UsageEventInput } from '@/lib/usage';
 import type { CallContext } from './catalog';
 import type { MeterState } from './meter';
 import { creditsFor, providerCostMicroUsd, type MeteredUsage } from './pricing';
@@ -76,53 +76,50 @@ export async function settle(
     !state.usage && (state.sawOutput || state.clientStopped) && call.countInput
       ? countedUsage(call.countInput, state)
       : null;
-  // The ledger movement and the usage row commit together, in one service transaction.
-  return asService(async (tx) => {
-    let status: CallOutcome['status'];
-    let creditsUsed = 0n;
-    let available: bigint;
-    let usage = state.usage;
-    if (state.usage) {
-      const settled = await settleHold(
-        { holdId: hold.holdId, actual: creditsFor(context.price, state.usage) },
-        tx,
-      );
-      [status, creditsUsed, available] = ['charged', settled.posted, settled.available];
-    } else if (counted) {
-      const price = creditsFor(context.price, counted);
-      const settled = await settleHold(
-        { holdId: hold.holdId, actual: price < hold.amount ? price : hold.amount },
-        tx,
-      );
-      usage = counted;
-      [status, creditsUsed, available] = ['counted', settled.posted, settled.available];
-    } else if (!state.sawOutput) {
-      const voided = await voidHold({ holdId: hold.holdId }, tx);
-      [status, available] = ['voided', voided.available];
-    } else {
-      const settled = await settleHold({ holdId: hold.holdId, actual: hold.amount }, tx);
-      [status, creditsUsed, available] = ['held', settled.posted, settled.available];
-    }
-    await record(
+  let status: CallOutcome['status'];
+  let actual: bigint | null;
+  let usage = state.usage;
+  if (state.usage) {
+    [status, actual] = ['charged', creditsFor(context.price, state.usage)];
+  } else if (counted) {
+    const price = creditsFor(context.price, counted);
+    [status, actual, usage] = ['counted', price < hold.amount ? price : hold.amount, counted];
+  } else if (!state.sawOutput) {
+    [status, actual] = ['voided', null];
+  } else {
+    [status, actual] = ['held', hold.amount];
+  }
+  // The ledger movement and the usage row commit together: one statement, one round trip.
+  const event = usageEventJson(
+    usageInput(
       session,
       call,
       operation,
       feature,
       startedAt,
       { ...state, usage },
-      { status, creditsUsed, errorCode },
-      tx,
-    );
-    return {
-      callId: call.callId,
-      status,
-      creditsUsed,
-      usage,
-      available,
-      holdId: hold.holdId,
-      errorCode,
-    };
-  });
+      {
+        status,
+        creditsUsed: 0n,
+        errorCode,
+      },
+    ),
+  );
+  const [row] = await statementAs(
+    'service',
+    (sql) => sql<{ posted: bigint; available: bigint }[]>`
+      select posted, available from public.ai_settle(${hold.holdId.toString()}::bigint,
+        ${actual === null ? null : actual.toString()}::bigint, ${sql.json(event)})`,
+  ).catch(ledgerError);
+  return {
+    callId: call.callId,
+    status,
+    creditsUsed: row?.posted ?? 0n,
+    usage,
+    available: row?.available ?? 0n,
+    holdId: hold.holdId,
+    errorCode,
+  };
 }
 
 function errorCodeFor(state: MeterState): string | null {
@@ -166,7 +163,7 @@ function apiKeyIdOf(session: DbSession): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-async function record(
+function usageInput(
   session: DbSession,
   call: SettleTarget,
   operation: Operation,
@@ -174,12 +171,11 @@ async function record(
   startedAt: number,
   state: MeterState,
   result: { status: CallOutcome['status']; creditsUsed: bigint; errorCode: string | null },
-  tx?: Tx,
-): Promise<void> {
+): UsageEventInput {
   const { context, hold } = call;
   const { usage } = state;
   const { status, creditsUsed, errorCode } = result;
-  const input: UsageEventInput = {
+  return {
     subject: call.subject,
     actorId: session.userId,
     provider: context.provider,
@@ -211,8 +207,20 @@ async function record(
       status,
     },
   };
-  // A usage row that cannot be written never undoes the settlement (its own savepoint).
-  await (tx ? tx.savepoint((sp) => recordUsage(input, sp)) : recordUsage(input)).catch(
-    (error: unknown) => console.error('[ai] usage record failed', call.callId, error),
+}
+
+/** A BYOK call's usage, recorded on its own (no ledger movement goes with it). */
+async function record(
+  session: DbSession,
+  call: SettleTarget,
+  operation: Operation,
+  feature: string,
+  startedAt: number,
+  state: MeterState,
+  result: { status: CallOutcome['status']; creditsUsed: bigint; errorCode: string | null },
+): Promise<void> {
+  const input = usageInput(session, call, operation, feature, startedAt, state, result);
+  await recordUsage(input).catch((error: unknown) =>
+    console.error('[ai] usage record failed', call.callId, error),
   );
 }

@@ -1,4 +1,4 @@
-export { recordUsage } from './record';
+export { recordUsage, usageEventJson } from './record';
 export { getUsageStats, type UsageMetrics } from './stats';
 export {
   usagePeriod,

@@ -51,5 +51,6 @@ describe('environment validation', () => {
     );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('DATABASE_URL');
-  });
+    // Starting tsx takes a few seconds on a busy machine: the spawn has its own 30 s bound.
+  }, 40_000);
 });
