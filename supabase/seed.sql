@@ -61,8 +61,9 @@ begin
   perform set_config('tollgate.clock', (now() - interval '29 days')::text, true);
   perform public.credit_grant(pro, 40000000, 'promo', 'seed-pro-promo', now() + interval '12 days', null, 'Launch promo');
   perform set_config('tollgate.clock', (now() - interval '5 days')::text, true);
-  perform public.credit_grant(pro, 100000000, 'plan', 'seed-pro-plan', now() + interval '25 days', null, 'Pro plan monthly credits', '{}', 'subscription');
-  perform public.credit_grant(org_wallet, 500000000, 'plan', 'seed-org-plan', now() + interval '25 days', null, 'Enterprise plan monthly credits', '{}', 'subscription');
+  -- Whole seconds, like Stripe's periods: the plan lots end exactly when the periods below do.
+  perform public.credit_grant(pro, 100000000, 'plan', 'seed-pro-plan', date_trunc('second', now()) + interval '25 days', null, 'Pro plan monthly credits', '{}', 'subscription');
+  perform public.credit_grant(org_wallet, 500000000, 'plan', 'seed-org-plan', date_trunc('second', now()) + interval '25 days', null, 'Enterprise plan monthly credits', '{}', 'subscription');
 
   for spender in
     select * from (values
@@ -101,9 +102,9 @@ delete from private.test_clock;
 -- assistant widget have something true to show.
 update public.subscriptions s
 set plan_id = v.plan_id,
-    anchor_at = now() - interval '5 days',
-    current_period_start = now() - interval '5 days' - case when v.settled then interval '0' else interval '30 days' end,
-    current_period_end = now() + interval '25 days' - case when v.settled then interval '0' else interval '30 days' end,
+    anchor_at = date_trunc('second', now()) - interval '5 days',
+    current_period_start = date_trunc('second', now()) - interval '5 days' - case when v.settled then interval '0' else interval '30 days' end,
+    current_period_end = date_trunc('second', now()) + interval '25 days' - case when v.settled then interval '0' else interval '30 days' end,
     period_credits_granted = case when v.settled then p.monthly_credit_grant else 0 end
 from (values
   ('user', '00000000-0000-4000-8000-000000000001'::uuid, 'pro', true),

@@ -91,3 +91,40 @@ export function LocalPortalControls({
     </form>
   );
 }
+
+/**
+ * Cancel at the period end, or undo what is scheduled (a cancellation, a plan change): works with
+ * Stripe and in local mode alike, through the same webhook path.
+ */
+export function SubscriptionControlForm({
+  action,
+  orgId,
+  returnPath,
+  control,
+  label,
+}: {
+  action: FormAction;
+  orgId: string | null;
+  returnPath: string;
+  control: 'cancel' | 'resume';
+  label: string;
+}) {
+  const [state, submit, pending] = useActionState(
+    async (_previous: { error: string } | null, formData: FormData) => action(formData),
+    null,
+  );
+  return (
+    <form action={submit} className="flex flex-col gap-2">
+      {orgId ? <input type="hidden" name="orgId" value={orgId} /> : null}
+      <input type="hidden" name="returnPath" value={returnPath} />
+      <Button type="submit" name="control" value={control} variant="outline" disabled={pending}>
+        {pending ? 'Saving…' : label}
+      </Button>
+      {state?.error ? (
+        <Alert variant="destructive">
+          <AlertDescription>{state.error}</AlertDescription>
+        </Alert>
+      ) : null}
+    </form>
+  );
+}

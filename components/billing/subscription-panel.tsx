@@ -37,10 +37,13 @@ export function SubscriptionSummary({
   planName,
   subscription,
   portalForm,
+  controlForm,
 }: {
   planName: string;
   subscription: BillingSubscription | null;
   portalForm: React.ReactNode;
+  /** Cancel at the period end, or undo a scheduled cancellation or plan change. */
+  controlForm?: React.ReactNode;
 }) {
   const status = subscription ? (STATUS[subscription.status] ?? STATUS.active!) : null;
   return (
@@ -60,13 +63,15 @@ export function SubscriptionSummary({
       <CardContent className="flex flex-col gap-4">
         {subscription ? (
           <p className="text-sm" data-testid="subscription-next">
-            {subscription.cancelAtPeriodEnd
-              ? `Cancels at the end of the period, on ${dateText(subscription.currentPeriodEnd)}. Your plan works until then.`
-              : subscription.status === 'past_due'
-                ? `The last payment failed. Update your card to keep the plan; features keep working for a few grace days.`
-                : subscription.status === 'trialing' && subscription.trialEnd
-                  ? `Trial ends on ${dateText(subscription.trialEnd)}; then ${subscription.nextAmount !== null ? formatPrice(subscription.nextAmount, subscription.currency) : 'the plan price'} is charged.`
-                  : `Next invoice on ${dateText(subscription.currentPeriodEnd)}${subscription.nextAmount !== null ? `: ${formatPrice(subscription.nextAmount, subscription.currency)}` : ''}.`}
+            {subscription.pending && !subscription.cancelAtPeriodEnd
+              ? `Changes to ${subscription.pending.planName} (${subscription.pending.interval === 'year' ? 'yearly' : 'monthly'}) on ${dateText(subscription.pending.at)}${subscription.nextAmount !== null ? `, then ${formatPrice(subscription.nextAmount, subscription.currency)} a ${subscription.pending.interval}` : ''}. Your current plan works until then.`
+              : subscription.cancelAtPeriodEnd
+                ? `Cancels at the end of the period, on ${dateText(subscription.currentPeriodEnd)}. Your plan works until then.`
+                : subscription.status === 'past_due'
+                  ? `The last payment failed. Update your card to keep the plan; features keep working for a few grace days.`
+                  : subscription.status === 'trialing' && subscription.trialEnd
+                    ? `Trial ends on ${dateText(subscription.trialEnd)}; then ${subscription.nextAmount !== null ? formatPrice(subscription.nextAmount, subscription.currency) : 'the plan price'} is charged.`
+                    : `Next invoice on ${dateText(subscription.currentPeriodEnd)}${subscription.nextAmount !== null ? `: ${formatPrice(subscription.nextAmount, subscription.currency)}` : ''}.`}
           </p>
         ) : (
           <p className="text-muted-foreground text-sm">
@@ -75,6 +80,7 @@ export function SubscriptionSummary({
         )}
         <div className="flex flex-wrap gap-2">
           {subscription ? portalForm : null}
+          {subscription ? controlForm : null}
           <Link href="/pricing" className={buttonVariants({ variant: 'outline' })}>
             {subscription ? 'Change plan' : 'See plans'}
           </Link>

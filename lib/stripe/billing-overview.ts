@@ -18,6 +18,8 @@ export interface BillingSubscription {
   cancelAtPeriodEnd: boolean;
   trialEnd: Date | null;
   pastDueSince: Date | null;
+  /** A change waiting for the period end (a downgrade, a shorter interval). */
+  pending: { planName: string; interval: 'month' | 'year'; at: Date } | null;
   /** The price of the next invoice (minor units) and its currency, from the plan's prices. */
   nextAmount: bigint | null;
   currency: string;
@@ -57,15 +59,20 @@ export async function getBillingSubscription(
         past_due_since: Date | null;
         next_amount: bigint | null;
         currency: string | null;
+        pending_plan_name: string | null;
+        pending_interval: 'month' | 'year' | null;
+        pending_at: Date | null;
       }[]
     >`
       select s.id, s.provider, s.plan_id, p.name as plan_name, s.billing_interval, s.status,
              s.current_period_end, s.cancel_at_period_end, s.trial_end, s.past_due_since,
-             case s.billing_interval when 'year' then b.yearly_amount else b.monthly_amount end as next_amount,
-             b.currency
+             case coalesce(s.pending_interval, s.billing_interval) when 'year' then b.yearly_amount
+               else b.monthly_amount end as next_amount,
+             b.currency, pp.name as pending_plan_name, s.pending_interval, s.pending_at
       from public.billing_subscriptions s
       join public.plans p on p.id = s.plan_id
-      left join public.plan_billing b on b.plan_id = s.plan_id
+      left join public.plans pp on pp.id = s.pending_plan_id
+      left join public.plan_billing b on b.plan_id = coalesce(s.pending_plan_id, s.plan_id)
       where s.account_id = ${accountId} and s.status not in ('canceled', 'incomplete_expired')
       order by s.created_at desc limit 1`,
   );
@@ -81,6 +88,10 @@ export async function getBillingSubscription(
     cancelAtPeriodEnd: row.cancel_at_period_end,
     trialEnd: row.trial_end,
     pastDueSince: row.past_due_since,
+    pending:
+      row.pending_plan_name && row.pending_interval && row.pending_at
+        ? { planName: row.pending_plan_name, interval: row.pending_interval, at: row.pending_at }
+        : null,
     nextAmount: row.cancel_at_period_end ? null : row.next_amount,
     currency: row.currency ?? 'usd',
   };

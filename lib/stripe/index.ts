@@ -29,3 +29,10 @@ export {
   freezePostpaidForInvoice,
   meterIdentifier,
 } from './postpaid';
+export {
+  changeSubscriptionPlan,
+  setSubscriptionCancellation,
+  type PlanChangeKind,
+  type PlanChangeQuote,
+} from './change-plan';
+export { changePlanBody, walletBody } from './schemas';

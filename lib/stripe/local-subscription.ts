@@ -2,7 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { AppError } from '@/lib/core';
-import { asService, type DbSession } from '@/lib/db';
+import { asService, withUser, type DbSession } from '@/lib/db';
 import { billingMode, signWebhookPayload } from './client';
 import { describeLocalOffer, readLocalOffer } from './subscribe';
 import { handleStripeWebhook } from './webhook';
@@ -99,16 +99,19 @@ export function invoicePayload(
   state: LocalSubscriptionState,
   reason: string,
   status: 'paid' | 'open' = 'paid',
+  /** A proration invoice: what it charges and the time it covers (default: the whole period). */
+  proration?: { amount: number; start: number; end: number },
 ): Record<string, unknown> {
   const invoiceId = localId('in');
+  const amount = proration?.amount ?? state.amount;
   return {
     id: invoiceId,
     object: 'invoice',
     customer: state.customer,
     status,
     billing_reason: reason,
-    amount_due: state.amount,
-    amount_paid: status === 'paid' ? state.amount : 0,
+    amount_due: amount,
+    amount_paid: status === 'paid' ? amount : 0,
     currency: state.currency,
     hosted_invoice_url: null,
     invoice_pdf: null,
@@ -125,12 +128,92 @@ export function invoicePayload(
       data: [
         {
           id: `il_${invoiceId}`,
-          amount: state.amount,
-          period: { start: state.periodStart, end: state.periodEnd },
+          amount,
+          period: {
+            start: proration?.start ?? state.periodStart,
+            end: proration?.end ?? state.periodEnd,
+          },
           metadata: { plan_id: state.planId },
         },
       ],
     },
+  };
+}
+
+/** A plan change a local subscription makes at its period end, with the price it will charge. */
+export interface LocalPendingChange {
+  planId: string;
+  interval: 'month' | 'year';
+  amount: number;
+}
+
+/**
+ * The live local test subscription of a wallet the caller manages (RLS and billing_accounts
+ * decide), as the state the local events are built from, with its pending change if any.
+ */
+export async function loadLocalSubscription(
+  session: DbSession,
+  accountId: string,
+): Promise<{ state: LocalSubscriptionState; pending: LocalPendingChange | null }> {
+  const [row] = await withUser(
+    session,
+    (tx) => tx<
+      {
+        id: string;
+        customer_id: string;
+        plan_id: string;
+        billing_interval: 'month' | 'year';
+        status: string;
+        current_period_start: Date;
+        current_period_end: Date;
+        cancel_at_period_end: boolean;
+        trial_end: Date | null;
+        amount: bigint | null;
+        currency: string | null;
+        pending_plan_id: string | null;
+        pending_interval: 'month' | 'year' | null;
+        pending_amount: bigint | null;
+      }[]
+    >`
+        select s.id, s.customer_id, s.plan_id, s.billing_interval, s.status, s.current_period_start,
+               s.current_period_end, s.cancel_at_period_end, s.trial_end,
+               case s.billing_interval when 'year' then b.yearly_amount else b.monthly_amount end as amount,
+               b.currency, s.pending_plan_id, s.pending_interval,
+               case s.pending_interval when 'year' then pb.yearly_amount else pb.monthly_amount end
+                 as pending_amount
+        from public.billing_subscriptions s
+        left join public.plan_billing b on b.plan_id = s.plan_id
+        left join public.plan_billing pb on pb.plan_id = s.pending_plan_id
+        where s.account_id = ${accountId} and s.provider = 'local'
+          and s.account_id = any (private.billing_accounts())
+          and s.status not in ('canceled', 'incomplete_expired')
+        order by s.created_at desc limit 1`,
+  );
+  if (!row) throw new AppError('not_found', 'There is no test subscription to manage here.');
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+  return {
+    state: {
+      id: row.id,
+      customer: row.customer_id,
+      accountId,
+      planId: row.plan_id,
+      interval: row.billing_interval,
+      amount: Number(row.amount ?? 0),
+      currency: row.currency ?? 'usd',
+      status: row.status,
+      periodStart: seconds(row.current_period_start),
+      periodEnd: seconds(row.current_period_end),
+      cancelAtPeriodEnd: row.cancel_at_period_end,
+      trialEnd: row.trial_end ? seconds(row.trial_end) : null,
+    },
+    pending:
+      row.pending_plan_id && row.pending_interval
+        ? {
+            planId: row.pending_plan_id,
+            interval: row.pending_interval,
+            amount: Number(row.pending_amount ?? 0),
+          }
+        : null,
   };
 }
 

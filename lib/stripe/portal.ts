@@ -5,10 +5,12 @@ import { withUser, type DbSession } from '@/lib/db';
 import { env } from '@/lib/env';
 import { billingMode, stripeClient } from './client';
 import { findPortalConfiguration } from './plan-sync';
+import { setPendingChange } from './pending-change';
 import {
   addInterval,
   deliverLocalEvent,
   invoicePayload,
+  loadLocalSubscription,
   subscriptionPayload,
   type LocalSubscriptionState,
 } from './local-subscription';
@@ -65,50 +67,10 @@ export async function runLocalPortalAction(
       'The test portal exists only in local mode without Stripe keys.',
     );
   }
-  const [row] = await withUser(
-    session,
-    (tx) => tx<
-      {
-        id: string;
-        customer_id: string;
-        plan_id: string;
-        billing_interval: 'month' | 'year';
-        status: string;
-        current_period_start: Date;
-        current_period_end: Date;
-        cancel_at_period_end: boolean;
-        trial_end: Date | null;
-        amount: bigint | null;
-        currency: string | null;
-      }[]
-    >`
-        select s.id, s.customer_id, s.plan_id, s.billing_interval, s.status, s.current_period_start,
-               s.current_period_end, s.cancel_at_period_end, s.trial_end,
-               case s.billing_interval when 'year' then b.yearly_amount else b.monthly_amount end as amount,
-               b.currency
-        from public.billing_subscriptions s left join public.plan_billing b on b.plan_id = s.plan_id
-        where s.account_id = ${accountId} and s.provider = 'local'
-          and s.account_id = any (private.billing_accounts())
-          and s.status not in ('canceled', 'incomplete_expired')
-        order by s.created_at desc limit 1`,
-  );
-  if (!row) throw new AppError('not_found', 'There is no test subscription to manage here.');
-  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
-  const state: LocalSubscriptionState = {
-    id: row.id,
-    customer: row.customer_id,
-    accountId,
-    planId: row.plan_id,
-    interval: row.billing_interval,
-    amount: Number(row.amount ?? 0),
-    currency: row.currency ?? 'usd',
-    status: row.status,
-    periodStart: seconds(row.current_period_start),
-    periodEnd: seconds(row.current_period_end),
-    cancelAtPeriodEnd: row.cancel_at_period_end,
-    trialEnd: row.trial_end ? seconds(row.trial_end) : null,
-  };
+  const { state, pending } = await loadLocalSubscription(session, accountId);
   if (action === 'cancel' || action === 'resume') {
+    // A cancellation replaces a scheduled plan change; resuming keeps the current plan.
+    if (pending) await setPendingChange(state.id, null);
     state.cancelAtPeriodEnd = action === 'cancel';
     await deliverLocalEvent('customer.subscription.updated', subscriptionPayload(state));
     return;
@@ -119,10 +81,12 @@ export async function runLocalPortalAction(
     await deliverLocalEvent('customer.subscription.deleted', subscriptionPayload(state));
     return;
   }
+  // A scheduled change (a downgrade, a shorter interval) takes effect with the renewal.
   const next: LocalSubscriptionState = {
     ...state,
+    ...(pending ?? {}),
     periodStart: state.periodEnd,
-    periodEnd: addInterval(state.periodEnd, state.interval),
+    periodEnd: addInterval(state.periodEnd, pending?.interval ?? state.interval),
     trialEnd: null,
   };
   if (action === 'renew') {

@@ -130,3 +130,19 @@ export const subscribeBody = z.object({
   interval: z.enum(['month', 'year']).default('month'),
   orgId: z.uuid('must be an organization id').optional(),
 });
+
+export const changePlanBody = z
+  .object({
+    planId: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'must be a plan id'),
+    interval: z.enum(['month', 'year']),
+    orgId: z.uuid('must be an organization id').optional(),
+    /** True: answer what the change would cost and when, without making it. */
+    preview: z.boolean().default(false),
+    /** The proration date a preview answered (seconds), so the upgrade charges what it showed. */
+    prorationDate: z.number().int().positive().safe().optional(),
+  })
+  .strict();
+
+export const walletBody = z
+  .object({ orgId: z.uuid('must be an organization id').optional() })
+  .strict();

@@ -44,6 +44,16 @@ it('the demo seed creates the demo people, an org, true balances, and balanced b
     'member@tollgate.dev',
   ]);
   expect(await db()`select * from public.ledger_check()`).toEqual([]);
+  // Priya's plan lot ends with her subscription's period, in whole seconds as local events carry
+  // it, so a renewal from the local portal rolls its remainder over.
+  const [priya] = await db()`
+    select l.expires_at = m.current_period_end as same_end,
+           m.current_period_end = date_trunc('second', m.current_period_end) as whole_seconds
+    from public.lots l
+    join public.transfers t on t.id = l.origin_transfer_id
+    join public.billing_subscriptions m on m.account_id = l.account_id
+    where t.idempotency_key = 'seed-pro-plan'`;
+  expect(priya).toEqual({ same_end: true, whole_seconds: true });
   // The seed's back-dated clock is switched off again.
   expect(await db()`select * from private.test_clock`).toEqual([]);
 });

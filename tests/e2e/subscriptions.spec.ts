@@ -4,8 +4,8 @@ import { demoUsers, screenshot, storageState } from './users';
 
 /**
  * Plans sold through the local test checkout and portal: a Starter user opens /pricing,
- * subscribes to Pro, an AI feature unlocks, the billing page shows the invoice, and the local
- * portal cancels at the period end.
+ * subscribes to Pro, an AI feature unlocks, the billing page shows the invoice, the local
+ * portal cancels at the period end, and an upgrade to Enterprise shows its proration first.
  */
 
 async function shots(page: Page, name: string) {
@@ -65,5 +65,25 @@ test.describe('subscribing to a plan', () => {
       'Cancels at the end of the period',
     );
     await shots(page, 'billing-cancelled');
+
+    // Upgrading the live subscription: the preview shows the proration, confirming applies it
+    // (and calls the cancellation off).
+    await page.getByRole('link', { name: 'Change plan', exact: true }).click();
+    await expect(page).toHaveURL(/\/pricing$/);
+    await page
+      .getByTestId('plan-enterprise')
+      .getByRole('button', { name: 'Upgrade to Enterprise' })
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Upgrade to Enterprise (monthly)' });
+    await expect(dialog.getByTestId('change-plan-due')).toHaveText(/^\$\d+\.\d\d$/);
+    const due = (await dialog.getByTestId('change-plan-due').textContent())!;
+    await expect(dialog.getByTestId('change-plan-summary')).toContainText('$99.00 on');
+    await shots(page, 'pricing-change-plan');
+    await dialog.getByRole('button', { name: `Confirm and pay ${due}` }).click();
+    await expect(page).toHaveURL(/\/billing\?changed=upgrade$/);
+    await expect(page.getByTestId('subscription-summary')).toContainText('Enterprise plan');
+    await expect(page.getByTestId('subscription-next')).toContainText('Next invoice on');
+    await expect(page.getByTestId('invoice-row').first()).toContainText(due);
+    await shots(page, 'billing-upgraded');
   });
 });

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
  * (STRIPE_API_URL). It records every request (method, path, form body decoded into objects,
  * Idempotency-Key) so tests assert exactly what was sent, replays idempotent requests like
  * Stripe does, and answers the endpoints Tollgate uses: customers, checkout sessions, payment
- * intents, products, prices and billing meter events (one event per identifier, like Stripe).
+ * intents, products, prices, billing meter events (one event per identifier, like Stripe), and
+ * subscription changes: price updates with proration invoices, invoice previews and subscription
+ * schedules, with proration computed in whole cents so tests compare a charge with its preview.
  */
 
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };
@@ -74,7 +76,33 @@ export interface FakeStripe {
   failMeterEvents: number;
   /** The next N meter event requests are recorded, but the answer is a 500 (a lost reply). */
   loseMeterAnswers: number;
+  /** Subscriptions Stripe holds, by id (tests put the one a checkout would have created). */
+  subscriptions: Map<string, Json>;
+  /** Invoices the fake issued (proration and renewal invoices), by id. */
+  invoices: Map<string, Json>;
+  /** Subscription schedules, by id. */
+  schedules: Map<string, Json>;
+  /** Stores an object (a price, a product) as if it had been created through the API. */
+  put(object: Json): void;
+  /**
+   * The period end of a subscription comes: the next phase of its schedule starts (then the
+   * schedule is released), or a cancellation ends it; returns what Stripe would send about it.
+   */
+  renew(subscriptionId: string): { subscription: Json; invoice: Json | null };
   close(): Promise<void>;
+}
+
+/** Adds one calendar month or year (UTC), as Stripe's billing periods do. */
+function addInterval(start: number, interval: string): number {
+  const date = new Date(start * 1000);
+  if (interval === 'year') date.setUTCFullYear(date.getUTCFullYear() + 1);
+  else date.setUTCMonth(date.getUTCMonth() + 1);
+  return Math.floor(date.getTime() / 1000);
+}
+
+/** amount × part ÷ whole in whole cents, rounded half up (integers only). */
+function prorated(amount: number, part: number, whole: number): number {
+  return Math.floor((2 * amount * part + whole) / (2 * whole));
 }
 
 export async function startFakeStripe(): Promise<FakeStripe> {
@@ -95,6 +123,11 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     meterEvents: new Map(),
     failMeterEvents: 0,
     loseMeterAnswers: 0,
+    subscriptions: new Map(),
+    invoices: new Map(),
+    schedules: new Map(),
+    put: (object) => void objects.set(String(object.id), object),
+    renew: (subscriptionId) => renew(subscriptionId),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
@@ -118,11 +151,213 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     );
   }
 
+  const now = () => Math.floor(Date.now() / 1000);
+  type Item = { id: string; current_period_start: number; current_period_end: number; price: Json };
+  const itemOf = (subscription: Json) => (subscription.items as { data: Item[] }).data[0]!;
+  const notFound = (what: string) => ({
+    status: 404,
+    body: { error: { type: 'invalid_request_error', message: `No such ${what}` } },
+  });
+
+  function invoiceFor(
+    subscription: Json,
+    reason: string,
+    lines: { amount: number; start: number; end: number; proration: boolean }[],
+  ): Json {
+    const id = nextId('in');
+    const due = Math.max(
+      0,
+      lines.reduce((sum, line) => sum + line.amount, 0),
+    );
+    return {
+      id,
+      object: 'invoice',
+      customer: subscription.customer,
+      status: 'paid',
+      billing_reason: reason,
+      amount_due: due,
+      amount_paid: due,
+      currency: 'usd',
+      hosted_invoice_url: `https://invoice.stripe.test/${id}`,
+      invoice_pdf: `https://invoice.stripe.test/${id}.pdf`,
+      total_taxes: [],
+      parent: {
+        type: 'subscription_details',
+        subscription_details: {
+          subscription: subscription.id,
+          metadata: { ...(subscription.metadata as Json) },
+        },
+      },
+      lines: {
+        object: 'list',
+        data: lines.map((line, index) => ({
+          id: `il_${id}_${index}`,
+          amount: line.amount,
+          proration: line.proration,
+          period: { start: line.start, end: line.end },
+          metadata: {},
+        })),
+      },
+    };
+  }
+
+  /**
+   * A price change at `at` with proration: the unused time of the old price credited, the rest of
+   * the period at the new price charged; a new interval starts a new period at `at`, charged whole.
+   */
+  function priceChange(subscription: Json, priceId: string, at: number) {
+    const item = itemOf(subscription);
+    const price = objects.get(priceId);
+    if (!price) return null;
+    const oldPrice = item.price;
+    const start = item.current_period_start;
+    const end = item.current_period_end;
+    const interval = (price.recurring as Json).interval as string;
+    const newInterval = interval !== (oldPrice.recurring as Json).interval;
+    const newEnd = newInterval ? addInterval(at, interval) : end;
+    const lines = [
+      {
+        amount: -prorated(Number(oldPrice.unit_amount), end - at, end - start),
+        start: at,
+        end,
+        proration: true,
+      },
+      {
+        amount: newInterval
+          ? Number(price.unit_amount)
+          : prorated(Number(price.unit_amount), end - at, end - start),
+        start: at,
+        end: newEnd,
+        proration: !newInterval,
+      },
+    ];
+    return { price, lines, periodStart: newInterval ? at : start, periodEnd: newEnd };
+  }
+
+  function renew(subscriptionId: string): { subscription: Json; invoice: Json | null } {
+    const subscription = fake.subscriptions.get(subscriptionId)!;
+    const item = itemOf(subscription);
+    if (subscription.cancel_at_period_end === true) {
+      subscription.status = 'canceled';
+      return { subscription, invoice: null };
+    }
+    const schedule = subscription.schedule
+      ? fake.schedules.get(String(subscription.schedule))
+      : undefined;
+    const phases = (schedule?.phases ?? []) as Json[];
+    const next = phases[1];
+    if (schedule && schedule.status === 'active' && next) {
+      const nextItems = next.items as Json[];
+      item.price = objects.get(String(nextItems[0]!.price))!;
+      subscription.metadata = { ...(subscription.metadata as Json), ...(next.metadata as Json) };
+      schedule.status = 'released';
+      subscription.schedule = null;
+    }
+    const start = item.current_period_end;
+    const end = addInterval(start, String((item.price.recurring as Json).interval));
+    item.current_period_start = start;
+    item.current_period_end = end;
+    const invoice = invoiceFor(subscription, 'subscription_cycle', [
+      { amount: Number(item.price.unit_amount), start, end, proration: false },
+    ]);
+    fake.invoices.set(String(invoice.id), invoice);
+    subscription.latest_invoice = invoice.id;
+    return { subscription: structuredClone(subscription), invoice };
+  }
+
+  function subscriptionRoutes(method: string, path: string, body: FormObject) {
+    const parts = path.split('/');
+    if (parts[2] === 'subscriptions' && parts[3]) {
+      const subscription = fake.subscriptions.get(parts[3]);
+      if (!subscription) return notFound(`subscription: ${parts[3]}`);
+      if (method === 'GET') return { status: 200, body: subscription };
+      const items = body.items as FormObject[] | undefined;
+      const priceId = items?.[0] ? String((items[0] as FormObject).price) : null;
+      if (priceId && subscription.schedule) {
+        return {
+          status: 400,
+          body: { error: { type: 'invalid_request_error', message: 'Managed by a schedule.' } },
+        };
+      }
+      if (body.metadata) {
+        subscription.metadata = { ...(subscription.metadata as Json), ...(body.metadata as Json) };
+      }
+      if (body.cancel_at_period_end !== undefined) {
+        subscription.cancel_at_period_end = body.cancel_at_period_end === 'true';
+      }
+      if (priceId) {
+        const change = priceChange(subscription, priceId, Number(body.proration_date ?? now()));
+        if (!change) return notFound(`price: ${priceId}`);
+        const item = itemOf(subscription);
+        item.price = change.price;
+        item.current_period_start = change.periodStart;
+        item.current_period_end = change.periodEnd;
+        if (body.proration_behavior === 'always_invoice') {
+          const invoice = invoiceFor(subscription, 'subscription_update', change.lines);
+          fake.invoices.set(String(invoice.id), invoice);
+          subscription.latest_invoice = invoice.id;
+        }
+      }
+      return { status: 200, body: structuredClone(subscription) };
+    }
+    if (method === 'POST' && path === '/v1/invoices/create_preview') {
+      const subscription = fake.subscriptions.get(String(body.subscription));
+      if (!subscription) return notFound(`subscription: ${String(body.subscription)}`);
+      const details = body.subscription_details as FormObject;
+      const item = (details.items as FormObject[])[0]!;
+      const change = priceChange(
+        subscription,
+        String(item.price),
+        Number(details.proration_date ?? now()),
+      );
+      if (!change) return notFound(`price: ${String(item.price)}`);
+      const preview = invoiceFor(subscription, 'subscription_update', change.lines);
+      return { status: 200, body: { ...preview, id: null, status: 'draft', amount_paid: 0 } };
+    }
+    if (parts[2] === 'subscription_schedules' && method === 'POST') {
+      if (!parts[3]) {
+        const subscription = fake.subscriptions.get(String(body.from_subscription));
+        if (!subscription) return notFound(`subscription: ${String(body.from_subscription)}`);
+        const item = itemOf(subscription);
+        const schedule: Json = {
+          id: nextId('sub_sched'),
+          object: 'subscription_schedule',
+          subscription: subscription.id,
+          status: 'active',
+          end_behavior: 'release',
+          phases: [
+            {
+              items: [{ price: item.price.id, quantity: 1 }],
+              start_date: item.current_period_start,
+              end_date: item.current_period_end,
+            },
+          ],
+        };
+        fake.schedules.set(String(schedule.id), schedule);
+        subscription.schedule = schedule.id;
+        return { status: 200, body: schedule };
+      }
+      const schedule = fake.schedules.get(parts[3]);
+      if (!schedule) return notFound(`subscription_schedule: ${parts[3]}`);
+      if (parts[4] === 'release') {
+        schedule.status = 'released';
+        const subscription = fake.subscriptions.get(String(schedule.subscription));
+        if (subscription) subscription.schedule = null;
+        return { status: 200, body: schedule };
+      }
+      Object.assign(schedule, body);
+      return { status: 200, body: schedule };
+    }
+    return null;
+  }
+
   function answer(method: string, path: string, body: FormObject): { status: number; body: Json } {
     if (fake.down) {
       return { status: 500, body: { error: { type: 'api_error', message: 'Stripe is down.' } } };
     }
     const [, , resource, id] = path.split('/');
+    const billing = subscriptionRoutes(method, path, body);
+    if (billing) return billing;
     if (method === 'POST' && path === '/v1/customers') {
       return { status: 200, body: { id: nextId('cus'), object: 'customer', ...body } };
     }

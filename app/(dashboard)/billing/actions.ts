@@ -6,7 +6,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { action } from '@/lib/api';
 import { resolveWallet } from '@/lib/credits';
-import { openBillingPortal, runLocalPortalAction } from '@/lib/stripe';
+import { openBillingPortal, runLocalPortalAction, setSubscriptionCancellation } from '@/lib/stripe';
 
 const wallet = z.object({
   orgId: z.uuid().optional(),
@@ -44,6 +44,29 @@ const local = action(
 /** The local test portal's controls; each goes through the webhook handler. */
 export async function localPortalAction(formData: FormData): Promise<{ error: string }> {
   const result = await local(formData);
+  if (!result.ok) return { error: result.error.detail };
+  redirect(result.data);
+}
+
+const cancellation = action(
+  wallet.extend({ control: z.enum(['cancel', 'resume']) }),
+  async (input, session) => {
+    await setSubscriptionCancellation(
+      session,
+      input.orgId ? { type: 'org', orgId: input.orgId } : { type: 'personal' },
+      input.control === 'cancel',
+    );
+    revalidatePath(input.returnPath);
+    return input.returnPath;
+  },
+);
+
+/**
+ * Cancel at the period end, or resume: undoes a scheduled cancellation and calls off a scheduled
+ * plan change (the current plan renews).
+ */
+export async function subscriptionAction(formData: FormData): Promise<{ error: string }> {
+  const result = await cancellation(formData);
   if (!result.ok) return { error: result.error.detail };
   redirect(result.data);
 }

@@ -1,11 +1,11 @@
 import type { DbSession } from '@/lib/db';
 import { getBillingSubscription, listBillingInvoices, listPayments } from '@/lib/stripe';
 import { PaymentsTable } from '@/components/billing/payments-table';
-import { ManageBillingForm } from '@/components/billing/portal-forms';
+import { ManageBillingForm, SubscriptionControlForm } from '@/components/billing/portal-forms';
 import { InvoicesTable, SubscriptionSummary } from '@/components/billing/subscription-panel';
 import { toPaymentView } from '@/components/billing/views';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { openPortalAction } from './actions';
+import { openPortalAction, subscriptionAction } from './actions';
 
 /** A wallet's plan and status, next invoice, invoices and one-off payments (user or org). */
 export async function BillingOverview({
@@ -33,6 +33,23 @@ export async function BillingOverview({
         subscription={subscription}
         portalForm={
           <ManageBillingForm action={openPortalAction} orgId={orgId} returnPath={returnPath} />
+        }
+        controlForm={
+          subscription ? (
+            <SubscriptionControlForm
+              action={subscriptionAction}
+              orgId={orgId}
+              returnPath={returnPath}
+              control={subscription.cancelAtPeriodEnd || subscription.pending ? 'resume' : 'cancel'}
+              label={
+                subscription.cancelAtPeriodEnd
+                  ? 'Resume subscription'
+                  : subscription.pending
+                    ? `Keep ${subscription.planName}`
+                    : 'Cancel at period end'
+              }
+            />
+          ) : null
         }
       />
       <Card>

@@ -3,7 +3,8 @@ import { MarketingFooter, MarketingHeader } from '@/components/layout/marketing-
 import { getViewer } from '@/lib/auth';
 import { orgSubject, userSubject } from '@/lib/core';
 import { getSubscription, listPlans, listTokenTypes } from '@/lib/plans';
-import { listPlanPrices } from '@/lib/stripe';
+import { resolveWallet } from '@/lib/credits';
+import { getBillingSubscription, listPlanPrices } from '@/lib/stripe';
 import { planCard } from './plan-terms';
 import { PricingClient, type PricingScope } from './pricing-client';
 
@@ -28,18 +29,28 @@ export default async function PricingPage() {
   let scopes: PricingScope[] = [];
   if (viewer) {
     const managed = viewer.orgs.filter((org) => org.role === 'owner' || org.role === 'admin');
-    const [mine, ...orgPlans] = await Promise.all([
-      getSubscription(viewer.session, userSubject(viewer.id)),
-      ...managed.map((org) => getSubscription(viewer.session, orgSubject(org.id))),
+    const scopeOf = async (
+      orgId: string | null,
+      label: string,
+      billingPath: string,
+    ): Promise<PricingScope> => {
+      const [plan, accountId] = await Promise.all([
+        getSubscription(viewer.session, orgId ? orgSubject(orgId) : userSubject(viewer.id)),
+        resolveWallet(viewer.session, orgId ? { type: 'org', orgId } : { type: 'personal' }),
+      ]);
+      const billing = await getBillingSubscription(viewer.session, accountId);
+      return {
+        orgId,
+        label,
+        billingPath,
+        currentPlanId: plan.planId,
+        subscription: billing ? { planId: billing.planId, interval: billing.interval } : null,
+      };
+    };
+    scopes = await Promise.all([
+      scopeOf(null, 'Personal', '/billing'),
+      ...managed.map((org) => scopeOf(org.id, org.name, `/organizations/${org.slug}/billing`)),
     ]);
-    scopes = [
-      { orgId: null, label: 'Personal', currentPlanId: mine!.planId },
-      ...managed.map((org, index) => ({
-        orgId: org.id,
-        label: org.name,
-        currentPlanId: orgPlans[index]!.planId,
-      })),
-    ];
   }
 
   return (

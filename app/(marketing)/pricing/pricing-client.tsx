@@ -2,12 +2,17 @@
 
 import { useState } from 'react';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { Check } from 'lucide-react';
 import { SegmentedControl } from '@/components/credits/segmented-control';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import {
+  ChangePlanDialog,
+  type PlanChangeQuoteView,
+} from '@/components/billing/change-plan-dialog';
 import { callApi } from '@/lib/api/client';
 import type { PlanCard } from './plan-terms';
 
@@ -16,6 +21,10 @@ export interface PricingScope {
   orgId: string | null;
   label: string;
   currentPlanId: string;
+  /** The live subscription, whose plan is changed rather than bought again. */
+  subscription: { planId: string; interval: Interval } | null;
+  /** The billing page of this wallet, where a change lands. */
+  billingPath: string;
 }
 
 type Interval = 'month' | 'year';
@@ -34,8 +43,53 @@ export function PricingClient({
   const [scopeKey, setScopeKey] = useState('personal');
   const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [quote, setQuote] = useState<PlanChangeQuoteView | null>(null);
+  const router = useRouter();
   const scope = scopes.find((item) => (item.orgId ?? 'personal') === scopeKey) ?? scopes[0];
-  const current = plans.find((plan) => plan.id === scope?.currentPlanId);
+  const subscription = scope?.subscription ?? null;
+  const current = plans.find((plan) => plan.id === (subscription?.planId ?? scope?.currentPlanId));
+
+  async function requestChange(plan: PlanChangeQuoteView | PlanCard, confirm: boolean) {
+    const planId = 'planId' in plan ? plan.planId : plan.id;
+    return (await callApi('/api/billing/change-plan', {
+      method: 'POST',
+      body: JSON.stringify({
+        planId,
+        interval: 'planId' in plan ? plan.interval : interval,
+        orgId: scope?.orgId ?? undefined,
+        preview: !confirm,
+        ...(confirm && 'prorationDate' in plan && plan.prorationDate
+          ? { prorationDate: plan.prorationDate }
+          : {}),
+      }),
+    })) as PlanChangeQuoteView;
+  }
+
+  /** A subscribed wallet changes its plan: Stripe's preview first, then the confirmed change. */
+  async function preview(plan: PlanCard) {
+    setError(null);
+    setPending(plan.id);
+    try {
+      setQuote(await requestChange(plan, false));
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : 'Could not preview the change.');
+    } finally {
+      setPending(null);
+    }
+  }
+
+  async function confirmChange() {
+    if (!quote || !scope) return;
+    setError(null);
+    setPending(quote.planId);
+    try {
+      await requestChange(quote, true);
+      router.push(`${scope.billingPath}?changed=${quote.change}`);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : 'Could not change the plan.');
+      setPending(null);
+    }
+  }
 
   async function subscribe(plan: PlanCard) {
     setError(null);
@@ -73,7 +127,7 @@ export function PricingClient({
           />
         ) : null}
       </div>
-      {error ? (
+      {error && !quote ? (
         <Alert variant="destructive" role="alert">
           <AlertDescription>{error}</AlertDescription>
         </Alert>
@@ -81,6 +135,10 @@ export function PricingClient({
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {plans.map((plan) => {
           const isCurrent = plan.id === scope?.currentPlanId;
+          const isSubscribed =
+            subscription !== null &&
+            plan.id === subscription.planId &&
+            interval === subscription.interval;
           const price = interval === 'year' ? plan.yearlyPrice : plan.monthlyPrice;
           const sold = plan.purchasable[interval];
           return (
@@ -133,19 +191,47 @@ export function PricingClient({
                 </ul>
                 <PlanAction
                   plan={plan}
-                  isCurrent={isCurrent}
+                  isCurrent={subscription ? isSubscribed : isCurrent}
                   signedIn={signedIn}
                   sold={sold}
-                  isUpgrade={current ? plan.tier > current.tier : true}
+                  isUpgrade={
+                    current
+                      ? plan.tier > current.tier ||
+                        (plan.id === current.id &&
+                          interval === 'year' &&
+                          subscription?.interval === 'month')
+                      : true
+                  }
+                  change={
+                    subscription
+                      ? plan.id === subscription.planId
+                        ? interval === 'year'
+                          ? 'Switch to yearly'
+                          : 'Switch to monthly'
+                        : 'plan'
+                      : null
+                  }
+                  billingPath={scope?.billingPath ?? '/billing'}
                   pending={pending === plan.id}
                   disabled={pending !== null}
-                  onSubscribe={() => void subscribe(plan)}
+                  onSubscribe={() => void (subscription ? preview(plan) : subscribe(plan))}
                 />
               </CardContent>
             </Card>
           );
         })}
       </div>
+      <ChangePlanDialog
+        quote={quote}
+        walletLabel={scope?.orgId ? `${scope.label} (organization)` : 'Your personal plan'}
+        pending={pending !== null}
+        error={quote ? error : null}
+        onConfirm={() => void confirmChange()}
+        onClose={() => {
+          setQuote(null);
+          setError(null);
+        }}
+      />
     </div>
   );
 }
@@ -156,6 +242,8 @@ function PlanAction({
   signedIn,
   sold,
   isUpgrade,
+  change,
+  billingPath,
   pending,
   disabled,
   onSubscribe,
@@ -165,6 +253,9 @@ function PlanAction({
   signedIn: boolean;
   sold: boolean;
   isUpgrade: boolean;
+  /** A subscribed wallet: 'plan' for another plan, or the label of an interval switch. */
+  change: string | null;
+  billingPath: string;
   pending: boolean;
   disabled: boolean;
   onSubscribe: () => void;
@@ -178,25 +269,29 @@ function PlanAction({
   }
   if (isCurrent) {
     return (
-      <Link href="/billing" className={buttonVariants({ variant: 'outline' })}>
+      <Link href={billingPath} className={buttonVariants({ variant: 'outline' })}>
         Manage billing
       </Link>
     );
   }
   if (!sold) {
     return (
-      <Link href="/billing" className={buttonVariants({ variant: 'ghost' })}>
-        Change plan in billing
+      <Link href={billingPath} className={buttonVariants({ variant: 'ghost' })}>
+        {change ? 'Cancel the subscription in billing' : 'Change plan in billing'}
       </Link>
     );
   }
   return (
     <Button onClick={onSubscribe} disabled={disabled} variant={isUpgrade ? 'default' : 'outline'}>
       {pending
-        ? 'Opening checkout…'
-        : plan.trialDays > 0 && isUpgrade
-          ? `Start ${plan.trialDays}-day trial`
-          : `${isUpgrade ? 'Upgrade' : 'Switch'} to ${plan.name}`}
+        ? change
+          ? 'Working out the price…'
+          : 'Opening checkout…'
+        : change && change !== 'plan'
+          ? change
+          : plan.trialDays > 0 && isUpgrade && !change
+            ? `Start ${plan.trialDays}-day trial`
+            : `${isUpgrade ? 'Upgrade' : 'Switch'} to ${plan.name}`}
     </Button>
   );
 }
