@@ -127,6 +127,9 @@ export async function openMeteredCall(
   const inputBytes =
     spec.inputBytes ??
     prompt.reduce((sum, message) => sum + Buffer.byteLength(message.content, 'utf8'), 0);
+  // The subject's own keys, read once: auto ranks by them (no credits on an own key), the call uses one.
+  const ownKeys = subjectKeys(subject);
+  ownKeys.catch(() => {});
   const route = await routeModel(session, subject, {
     model: spec.model,
     complexity: spec.complexity,
@@ -134,11 +137,12 @@ export async function openMeteredCall(
     capability: spec.capability,
     inputTokens: Math.ceil(inputBytes / 4),
     outputTokens: spec.maxOutputTokens,
+    ownKeys,
   });
   // The catalog row, the subject's own key and the access check are independent: side by side.
   const [context, subjectKey] = await Promise.all([
     loadCallContext(session, subject, route.modelId, spec.feature),
-    subjectKeys(subject),
+    ownKeys,
   ]);
   await route.check(context);
   if (!context.capabilities.includes(spec.capability)) {
