@@ -15,20 +15,22 @@ import { ApiError } from '@/lib/api/client';
 import { BATCH_FEATURES, batchApi, batchKeys, itemsFromText } from './batch-api';
 import type { ModelOption } from './model-options';
 import { ModelPicker } from './model-picker';
+import { useModelOptions } from './use-model-options';
 import { WalletPicker } from './wallet-picker';
 
 const MAX_ITEMS = 1000;
 
 /** Submit a batch: one item per line (or a CSV file, one row per item), reserved up front. */
 export function BatchForm({
-  models,
+  initialModels,
   initialModel,
   orgs,
   orgId,
   onOrgChange,
   onSubmitted,
 }: {
-  models: ModelOption[];
+  /** The models of the wallet the page started on ('' personal, else an org id). */
+  initialModels: { orgId: string; models: ModelOption[] };
   initialModel: string;
   orgs: { id: string; name: string; slug?: string }[];
   orgId: string;
@@ -36,7 +38,18 @@ export function BatchForm({
   onSubmitted: (batchId: string) => void;
 }) {
   const queryClient = useQueryClient();
-  const [model, setModel] = useState(initialModel);
+  const [chosenModel, setModel] = useState(initialModel);
+  const {
+    models,
+    model,
+    loading: modelsLoading,
+    error: modelsError,
+  } = useModelOptions({
+    orgId,
+    capability: 'completion',
+    initial: initialModels,
+    chosen: chosenModel,
+  });
   const [feature, setFeature] = useState<string>('lead_generation');
   const [text, setText] = useState('');
   const [csv, setCsv] = useState(false);
@@ -64,7 +77,7 @@ export function BatchForm({
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (items.length === 0 || tooMany || !model || submit.isPending) return;
+    if (items.length === 0 || tooMany || !model || modelsLoading || submit.isPending) return;
     submit.mutate();
   }
 
@@ -103,7 +116,8 @@ export function BatchForm({
               models={models}
               value={model}
               onChange={setModel}
-              disabled={submit.isPending}
+              disabled={submit.isPending || modelsLoading}
+              error={modelsError}
             />
             <WalletPicker
               orgs={orgs}
@@ -151,7 +165,9 @@ export function BatchForm({
           <div>
             <Button
               type="submit"
-              disabled={items.length === 0 || tooMany || !model || submit.isPending}
+              disabled={
+                items.length === 0 || tooMany || !model || modelsLoading || submit.isPending
+              }
             >
               <ListChecks aria-hidden="true" />
               {submit.isPending

@@ -17,6 +17,7 @@ import { ChatMessage } from './chat-message';
 import { conversationsApi, type ConversationSummary } from './conversation-api';
 import { ModelPicker } from './model-picker';
 import { problemOf, type ModelOption } from './model-options';
+import { useModelOptions } from './use-model-options';
 import { RefusalNotice, creditsHref, isRefusal } from './refusal-notice';
 import { TemplatePicker } from './template-picker';
 import { WalletPicker } from './wallet-picker';
@@ -37,13 +38,14 @@ const transport = new DefaultChatTransport<Message>({
 
 /**
  * One chat: model and wallet pickers, messages with their cost, composer. The first message of
- * a new chat creates its conversation, so every turn is stored and survives a reload.
+ * a new chat creates its conversation, so every turn is stored and survives a reload. The model
+ * picker lists what the caller may use in the wallet that pays, and follows a change of wallet.
  */
 export function ChatPanel({
   chatId,
   conversationId: initialConversationId,
   initialMessages,
-  models,
+  initialModels,
   initialModel,
   initialOrgId,
   orgs,
@@ -54,7 +56,8 @@ export function ChatPanel({
   chatId: string;
   conversationId: string | null;
   initialMessages: Message[];
-  models: ModelOption[];
+  /** The models of the wallet the page started on ('' personal, else an org id). */
+  initialModels: { orgId: string; models: ModelOption[] };
   initialModel: string;
   initialOrgId: string;
   orgs: { id: string; name: string; slug?: string }[];
@@ -63,8 +66,14 @@ export function ChatPanel({
   onBusyChange?: (busy: boolean) => void;
 }) {
   const queryClient = useQueryClient();
-  const [model, setModel] = useState(initialModel);
+  const [chosenModel, setModel] = useState(initialModel);
   const [orgId, setOrgId] = useState(initialOrgId);
+  const {
+    models,
+    model,
+    loading: modelsLoading,
+    error: modelsError,
+  } = useModelOptions({ orgId, capability: 'chat', initial: initialModels, chosen: chosenModel });
   const [draft, setDraft] = useState('');
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
@@ -100,7 +109,7 @@ export function ChatPanel({
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const text = draft.trim();
-    if (!text || busy || !model) return;
+    if (!text || busy || !model || modelsLoading) return;
     clearError();
     setStartError(null);
     onBusyChange?.(true);
@@ -126,7 +135,13 @@ export function ChatPanel({
   return (
     <div className="flex min-w-0 flex-col gap-4">
       <div className={cn('grid min-w-0 gap-4', orgs.length > 0 && 'sm:grid-cols-2')}>
-        <ModelPicker models={models} value={model} onChange={setModel} disabled={busy} />
+        <ModelPicker
+          models={models}
+          value={model}
+          onChange={setModel}
+          disabled={busy || modelsLoading}
+          error={modelsError}
+        />
         <WalletPicker orgs={orgs} value={orgId} onChange={setOrgId} disabled={busy} />
       </div>
       <Card>
@@ -188,7 +203,7 @@ export function ChatPanel({
                     Stop
                   </Button>
                 ) : null}
-                <Button type="submit" disabled={busy || !draft.trim() || !model}>
+                <Button type="submit" disabled={busy || !draft.trim() || !model || modelsLoading}>
                   <Send aria-hidden="true" className="size-4" />
                   Send
                 </Button>

@@ -5,17 +5,23 @@ import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import type { ModelOption } from './model-options';
 
-/** Chooses the model (or auto); each model shows its price in credits per 1K tokens. */
+/**
+ * Chooses the model (or auto); each model shows its price in credits per 1K tokens. `models` is
+ * what the caller may use in the wallet that pays (useModelOptions).
+ */
 export function ModelPicker({
   models,
   value,
   onChange,
   disabled,
+  error,
 }: {
   models: ModelOption[];
   value: string;
   onChange: (id: string) => void;
   disabled?: boolean;
+  /** The wallet's model list could not be loaded. */
+  error?: string | null;
 }) {
   const current = models.find((model) => model.id === value);
   return (
@@ -38,6 +44,11 @@ export function ModelPicker({
           </option>
         ))}
       </Select>
+      {error ? (
+        <p role="alert" className="text-destructive text-xs">
+          The models of this wallet could not be loaded: {error}
+        </p>
+      ) : null}
       {value.startsWith('auto') ? (
         <p id="ai-model-price" className="text-muted-foreground text-xs">
           The cheapest model you may use that fits the task; each reply says which one ran.

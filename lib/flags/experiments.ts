@@ -59,6 +59,8 @@ export async function endExperiment(
 ): Promise<void> {
   const e = parseInput(endExperimentInput, input);
   await runAs(actor, (tx) => tx`select public.ai_experiment_end(${e.id}, ${e.promoteArm ?? null})`);
+  // From the next call on, this instance routes by the end (others hear the NOTIFY).
+  invalidateFlagConfig();
 }
 
 export interface ArmMetrics {

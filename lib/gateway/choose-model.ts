@@ -1,7 +1,10 @@
 /**
- * Picks a model (what `model: "auto"` runs, over the models the caller may use) from the catalog for a task: available (its provider has a key), able to do
- * what is asked, with room for the request, then the cheapest by credits for the expected token
- * mix (or the priciest — a proxy for quality — when asked). Pure: pass listModels()' answer.
+ * Picks a model (what `model: "auto"` runs, over the models the caller may use) from the catalog
+ * for a task: callable (its provider has a platform key, or the caller's own key), able to do
+ * what is asked, with room for the request, then the cheapest by what the caller is charged for
+ * the expected token mix (or the priciest list price — a proxy for quality — when asked). A model
+ * the caller runs on its own provider key (BYOK) is charged no credits; among equal charges the
+ * lower list price wins (on an own key, that is what the provider bills). Pure.
  */
 
 interface ChoosableModel {
@@ -13,6 +16,8 @@ interface ChoosableModel {
   creditsPer1k: { input: bigint; output: bigint };
   /** The hardest task the model is fit for: 1 simple, 2 standard, 3 complex. */
   quality?: number;
+  /** The caller has its own key for the model's provider: the call is BYOK, charged no credits. */
+  ownKey?: boolean;
 }
 
 interface ModelNeeds {
@@ -22,14 +27,20 @@ interface ModelNeeds {
   prefer?: 'cheapest' | 'best';
   /** Skip models fit only for easier tasks than this (see ChoosableModel.quality). */
   minQuality?: number;
-  /** Skip models whose expected cost (micro-credits) is above this. */
+  /** Skip models whose expected charge (micro-credits) is above this. */
   maxCredits?: bigint;
 }
 
+/** The list price of the expected token mix in micro-credits (what a platform call charges). */
 export function expectedCredits(model: ChoosableModel, needs: ModelNeeds): bigint {
   const input = BigInt(needs.inputTokens ?? 1_000);
   const output = BigInt(needs.outputTokens ?? 500);
   return (input * model.creditsPer1k.input + output * model.creditsPer1k.output + 999n) / 1_000n;
+}
+
+/** What the caller would be charged for the expected mix: nothing on its own key. */
+export function chargedCredits(model: ChoosableModel, needs: ModelNeeds): bigint {
+  return model.ownKey ? 0n : expectedCredits(model, needs);
 }
 
 export function chooseModel<M extends ChoosableModel>(
@@ -41,18 +52,21 @@ export function chooseModel<M extends ChoosableModel>(
   const output = needs.outputTokens ?? 500;
   const fits = models.filter(
     (model) =>
-      model.available &&
+      (model.available || model.ownKey === true) &&
       model.capabilities.includes(capability) &&
       output <= model.maxOutputTokens &&
       input + output <= model.contextWindow &&
       (model.quality ?? 2) >= (needs.minQuality ?? 1) &&
-      (needs.maxCredits === undefined || expectedCredits(model, needs) <= needs.maxCredits),
+      (needs.maxCredits === undefined || chargedCredits(model, needs) <= needs.maxCredits),
   );
-  const direction = needs.prefer === 'best' ? -1 : 1;
-  fits.sort((a, b) => {
-    const ca = expectedCredits(a, needs);
-    const cb = expectedCredits(b, needs);
-    return ca === cb ? a.id.localeCompare(b.id) : ca < cb ? -direction : direction;
-  });
+  const ascending = (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1);
+  // "best" ranks by list price alone (the proxy for quality), whoever pays for the call.
+  fits.sort((a, b) =>
+    needs.prefer === 'best'
+      ? ascending(expectedCredits(b, needs), expectedCredits(a, needs)) || a.id.localeCompare(b.id)
+      : ascending(chargedCredits(a, needs), chargedCredits(b, needs)) ||
+        ascending(expectedCredits(a, needs), expectedCredits(b, needs)) ||
+        a.id.localeCompare(b.id),
+  );
   return fits[0] ?? null;
 }

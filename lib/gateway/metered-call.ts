@@ -131,6 +131,9 @@ export async function openMeteredCall(
   const inputBytes =
     spec.inputBytes ??
     prompt.reduce((sum, message) => sum + Buffer.byteLength(message.content, 'utf8'), 0);
+  // The subject's own keys, read once: auto ranks by them (no credits on an own key), the call uses one.
+  const ownKeys = subjectKeys(subject);
+  ownKeys.catch(() => {});
   const route = await routeModel(session, subject, {
     model: spec.model,
     complexity: spec.complexity,
@@ -138,14 +141,12 @@ export async function openMeteredCall(
     capability: spec.capability,
     inputTokens: Math.ceil(inputBytes / 4),
     outputTokens: spec.maxOutputTokens,
+    ownKeys,
   });
   timer.lap('route');
-  // The catalog row and price in force come from memory, as does whether the subject has keys of
-  // its own (then they are read, side by side with nothing else to wait for).
-  const [cached, subjectKey] = await Promise.all([
-    hotCallContext(route.modelId),
-    subjectKeys(subject),
-  ]);
+  // The catalog row and price in force come from memory; the subject's own keys were asked for
+  // above (and read only when it has any).
+  const [cached, subjectKey] = await Promise.all([hotCallContext(route.modelId), ownKeys]);
   let context = cached;
   await route.check(context);
   if (!context.capabilities.includes(spec.capability)) {

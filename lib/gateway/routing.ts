@@ -17,11 +17,13 @@ import { chooseModel } from './choose-model';
 
 /**
  * Which model a metered call runs on, decided where the model is resolved so every endpoint gets
- * the same answer: a live experiment on the call's feature assigns the user's arm (sticky); else
- * `model: "auto"` picks the cheapest model the caller may use that is fit for the complexity
- * hint; else the model asked for. Then the caller's access is checked: the feature's and
- * capability's flags, the plan's models, the org's subset for members, the model's and
- * provider's flags (403 with a code naming the reason).
+ * the same answer: a running experiment on the call's feature assigns the user's arm (sticky),
+ * a promoted one sends every call to the promoted model (untagged: the experiment's results are
+ * final); else `model: "auto"` picks the model the caller may use, fit for the complexity hint,
+ * that charges the caller least (a model on the caller's own provider key charges nothing);
+ * else the model asked for. Then the caller's access is checked: the feature's and capability's
+ * flags, the plan's models, the org's subset for members, the model's and provider's flags (403
+ * with a code naming the reason).
  */
 
 export const COMPLEXITIES = ['simple', 'standard', 'complex'] as const;
@@ -39,9 +41,15 @@ export interface ModelChoice {
   /** One sentence for people: why this model. */
   detail: string;
   complexity?: Complexity;
+  /** Auto chose a model the caller runs on its own provider key (BYOK: no credits). */
+  ownKey?: boolean;
+  /** A running experiment's arm (a promoted experiment's calls carry neither). */
   experimentId?: string;
   arm?: string;
 }
+
+/** The subject's own provider key, or null (what byok.subjectKeys resolves to). */
+type OwnKeys = (provider: string) => string | null;
 
 interface RouteSpec {
   model: string;
@@ -51,6 +59,8 @@ interface RouteSpec {
   /** Rough input tokens (bytes / 4) and the output bound, to price the candidates. */
   inputTokens: number;
   outputTokens: number;
+  /** The subject's own provider keys, read once by the call: auto ranks by what it charges. */
+  ownKeys?: Promise<OwnKeys>;
 }
 
 export interface Route {
@@ -77,19 +87,29 @@ export function parseModelRequest(
   return { auto: true, complexity: complexity ?? parsed.data ?? 'standard' };
 }
 
+type Candidate = CatalogModel & { ownKey: boolean };
+
+/** What the caller may call for the capability, each marked when it runs on the caller's key. */
 function usableModels(
   config: FlagConfig,
   profile: AccessProfile,
   catalog: CatalogModel[],
   capability: string,
-): CatalogModel[] {
-  return catalog.filter(
-    (model) =>
-      model.available &&
-      model.capabilities.includes(capability) &&
-      !config.killSwitches.has(`model:${model.id}`) &&
-      modelDenial(config, profile, model) === null,
-  );
+  ownKeys: OwnKeys,
+): Candidate[] {
+  return catalog
+    .map((model) => ({
+      ...model,
+      // The local model never takes a key (as in the metered call).
+      ownKey: model.provider !== 'local' && ownKeys(model.provider) !== null,
+    }))
+    .filter(
+      (model) =>
+        (model.available || model.ownKey) &&
+        model.capabilities.includes(capability) &&
+        !config.killSwitches.has(`model:${model.id}`) &&
+        modelDenial(config, profile, model) === null,
+    );
 }
 
 /** The models a subject may call (the catalog filtered by plan, org subset, flags, switches). */
@@ -133,12 +153,17 @@ export async function routeModel(
       check,
     };
   }
-  const [profile, catalog] = await Promise.all([profiled, listModels(session)]);
+  const [profile, catalog, ownKeys] = await Promise.all([
+    profiled,
+    listModels(session),
+    spec.ownKeys ?? ((() => null) satisfies OwnKeys),
+  ]);
   assertCallAllowed(config, profile, spec);
-  const usable = usableModels(config, profile, catalog, spec.capability);
+  const usable = usableModels(config, profile, catalog, spec.capability, ownKeys);
   if (experiment) {
     const arm = assignArm(experiment, session.userId);
     if (usable.some((model) => model.id === arm.modelId)) {
+      // A promoted arm is no longer measured: its calls carry no experiment or arm.
       const promoted = experiment.status === 'promoted';
       return {
         modelId: arm.modelId,
@@ -147,10 +172,9 @@ export async function routeModel(
           model: arm.modelId,
           reason: promoted ? 'promoted' : 'experiment',
           detail: promoted
-            ? `The model promoted by the experiment “${experiment.name}”.`
+            ? `The model promoted by the experiment “${experiment.name}” on ${spec.feature}.`
             : `Arm “${arm.arm}” of the experiment “${experiment.name}” on ${spec.feature}.`,
-          experimentId: experiment.id,
-          arm: arm.arm,
+          ...(promoted ? {} : { experimentId: experiment.id, arm: arm.arm }),
           ...(auto ? { complexity } : {}),
         },
         check,
@@ -184,7 +208,12 @@ export async function routeModel(
       model: picked.id,
       reason: 'auto',
       complexity,
-      detail: `The cheapest model you may use that is fit for ${complexity} tasks.`,
+      ...(picked.ownKey
+        ? {
+            ownKey: true,
+            detail: `The cheapest for you of the models fit for ${complexity} tasks: it runs on your own ${picked.provider} key, so it costs no credits.`,
+          }
+        : { detail: `The cheapest model you may use that is fit for ${complexity} tasks.` }),
     },
     check,
   };

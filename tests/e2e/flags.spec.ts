@@ -72,3 +72,63 @@ test('the experiments page shows the form and the arms table', async ({ browser 
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByText('Stopped', { exact: true })).toBeVisible();
 });
+
+test('a member the org restricts to two models is offered only those while the org pays', async ({
+  browser,
+}) => {
+  test.slow(); // two people, four pages and the owner's edit twice
+  const ownerContext = await browser.newContext({ storageState: storageState('owner') });
+  const owner = await ownerContext.newPage();
+  const setSubset = async (models: string[], toast: string) => {
+    await owner.goto('/organizations/acme-ai/models');
+    await expect(owner.getByRole('heading', { name: 'Models of Acme AI' })).toBeVisible();
+    const boxes = owner
+      .getByRole('group', { name: 'Models members may use' })
+      .getByRole('checkbox');
+    for (const box of await boxes.all()) if (await box.isChecked()) await box.uncheck();
+    for (const name of models) await owner.getByLabel(name, { exact: true }).check();
+    await owner.getByRole('button', { name: 'Save models' }).click();
+    await expect(owner.getByText(toast)).toBeVisible();
+  };
+  await setSubset(['Tollgate Local (demo)', 'GPT-4o mini'], 'Members limited to 2 models');
+
+  try {
+    const memberContext = await browser.newContext({ storageState: storageState('member') });
+    const member = await memberContext.newPage();
+    const modelChoices = () =>
+      member
+        .locator('#ai-model option')
+        .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    await member.goto('/ai');
+    const payFrom = member.getByLabel('Pay from');
+    await payFrom.selectOption({ label: 'Acme AI (organization)' });
+    await expect
+      .poll(modelChoices)
+      .toEqual(['auto', 'auto:simple', 'auto:complex', 'local-demo', 'gpt-4o-mini']);
+    await expect(member.getByLabel('Model')).toBeEnabled();
+    for (const width of [1280, 390]) {
+      await member.setViewportSize({ width, height: 900 });
+      await member.screenshot({ path: screenshot(`flags-member-models-${width}`), fullPage: true });
+    }
+    await member.setViewportSize({ width: 1280, height: 900 });
+
+    // Their own wallet: every model of their plan (Claude among them).
+    await payFrom.selectOption({ label: 'Your credits' });
+    await expect.poll(async () => (await modelChoices()).length).toBeGreaterThan(5);
+    expect(await modelChoices()).toContain('claude-sonnet-4-5');
+    // Back on the org wallet, and on a fresh page: the first list is already the org's subset.
+    await payFrom.selectOption({ label: 'Acme AI (organization)' });
+    await expect.poll(async () => (await modelChoices()).length).toBe(5);
+    await member.goto('/features/goal_generation');
+    await expect(member.getByLabel('Pay from')).toHaveValue(/^[0-9a-f-]{36}$/);
+    expect(await modelChoices()).toEqual([
+      'auto',
+      'auto:simple',
+      'auto:complex',
+      'local-demo',
+      'gpt-4o-mini',
+    ]);
+  } finally {
+    await setSubset([], 'Members may use every model');
+  }
+});

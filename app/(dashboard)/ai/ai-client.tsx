@@ -41,13 +41,14 @@ function showInAddressBar(conversationId: string | null) {
 
 /** The assistant: the viewer's chats beside the open one; every turn is saved with its cost. */
 export function AiClient({
-  models,
+  initialModels,
   initialModel,
   orgs,
   initialConversations,
   initialConversation,
 }: {
-  models: ModelOption[];
+  /** The models of the wallet the page started on ('' personal, else an org id). */
+  initialModels: { orgId: string; models: ModelOption[] };
   initialModel: string;
   orgs: { id: string; name: string; slug?: string }[];
   initialConversations: ConversationSummary[];
@@ -55,8 +56,8 @@ export function AiClient({
 }) {
   const queryClient = useQueryClient();
   const { orgId: walletOrgId } = useWalletChoice();
-  const usable = (id: string | null) =>
-    id && models.some((model) => model.id === id && model.available) ? id : initialModel;
+  // A chat's model the wallet no longer allows is replaced in the chat's picker (useModelOptions).
+  const usable = (id: string | null) => id || initialModel;
   const [chat, setChat] = useState<OpenChat>(() =>
     initialConversation
       ? {
@@ -134,7 +135,7 @@ export function AiClient({
           chatId={chat.key}
           conversationId={chat.conversationId}
           initialMessages={chat.messages}
-          models={models}
+          initialModels={initialModels}
           initialModel={chat.model}
           initialOrgId={chat.orgId}
           orgs={orgs}

@@ -2,12 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
-import { userSubject } from '@/lib/core';
+import { subjectFor } from '@/lib/core';
 import { getConversationWithMessages, listConversations, type Conversation } from '@/lib/ai';
 import { modelsFor } from '@/lib/gateway';
 import { toAppError } from '@/lib/core';
 import type { ConversationSummary, StoredMessage } from '@/components/ai/conversation-api';
-import type { ModelOption } from '@/components/ai/model-options';
+import { modelOptionsOf } from '@/components/ai/model-options';
+import { preferredWalletOrgId } from '@/components/credits/preferred-wallet';
 import { AiClient } from './ai-client';
 
 export const metadata: Metadata = { title: 'AI Assistant' };
@@ -48,21 +49,14 @@ export default async function AiPage({
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
   const { c } = await searchParams;
+  // The picker's first list: what the viewer may use in the wallet in use.
+  const walletOrgId = await preferredWalletOrgId(viewer);
   const [catalog, conversations, initialConversation] = await Promise.all([
-    modelsFor(viewer.session, userSubject(viewer.id)),
+    modelsFor(viewer.session, subjectFor(viewer.session, walletOrgId || null)),
     listConversations(viewer.session, { limit: 100 }),
     openConversation(viewer.session, typeof c === 'string' ? c : undefined),
   ]);
-  const models: ModelOption[] = catalog
-    .filter((model) => model.capabilities.includes('chat'))
-    .map((model) => ({
-      id: model.id,
-      displayName: model.displayName,
-      provider: model.provider,
-      available: model.available,
-      inputPer1k: model.creditsPer1k.input.toString(),
-      outputPer1k: model.creditsPer1k.output.toString(),
-    }));
+  const models = modelOptionsOf(catalog, 'chat');
   const initialModel = models.find((model) => model.available)?.id ?? '';
 
   return (
@@ -79,7 +73,7 @@ export default async function AiPage({
         </p>
       </div>
       <AiClient
-        models={models}
+        initialModels={{ orgId: walletOrgId, models }}
         initialModel={initialModel}
         orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name, slug: org.slug }))}
         initialConversations={conversations.conversations.map(summaryOf)}

@@ -10,12 +10,13 @@ import type { ModelOption } from '@/components/ai/model-options';
 
 /** Submit on the left, the selected batch's live progress below, recent batches on the right. */
 export function BatchesClient({
-  models,
+  initialModels,
   initialModel,
   orgs,
   initialBatches,
 }: {
-  models: ModelOption[];
+  /** The models of the wallet the page started on ('' personal, else an org id). */
+  initialModels: { orgId: string; models: ModelOption[] };
   initialModel: string;
   orgs: { id: string; name: string; slug?: string }[];
   initialBatches: BatchView[];
@@ -27,7 +28,7 @@ export function BatchesClient({
     <div className="grid min-w-0 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
       <div className="flex min-w-0 flex-col gap-6">
         <BatchForm
-          models={models}
+          initialModels={initialModels}
           initialModel={initialModel}
           orgs={orgs}
           orgId={orgId}

@@ -3,10 +3,11 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth';
 import { listBatches } from '@/lib/ai';
-import { listModels } from '@/lib/gateway';
-import { toJson } from '@/lib/core';
+import { modelsFor } from '@/lib/gateway';
+import { subjectFor, toJson } from '@/lib/core';
 import type { BatchView } from '@/components/ai/batch-api';
-import type { ModelOption } from '@/components/ai/model-options';
+import { modelOptionsOf } from '@/components/ai/model-options';
+import { preferredWalletOrgId } from '@/components/credits/preferred-wallet';
 import { BatchesClient } from './batches-client';
 
 export const metadata: Metadata = { title: 'AI batches' };
@@ -15,20 +16,13 @@ export const metadata: Metadata = { title: 'AI batches' };
 export default async function BatchesPage() {
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
+  // The picker's first list: what the viewer may use in the wallet in use.
+  const walletOrgId = await preferredWalletOrgId(viewer);
   const [catalog, batches] = await Promise.all([
-    listModels(viewer.session),
+    modelsFor(viewer.session, subjectFor(viewer.session, walletOrgId || null)),
     listBatches(viewer.session),
   ]);
-  const models: ModelOption[] = catalog
-    .filter((model) => model.capabilities.includes('completion'))
-    .map((model) => ({
-      id: model.id,
-      displayName: model.displayName,
-      provider: model.provider,
-      available: model.available,
-      inputPer1k: model.creditsPer1k.input.toString(),
-      outputPer1k: model.creditsPer1k.output.toString(),
-    }));
+  const models = modelOptionsOf(catalog, 'completion');
   // Through the API's JSON so the first render and every refetch share one shape.
   const initialBatches = JSON.parse(toJson(batches)) as BatchView[];
 
@@ -46,7 +40,7 @@ export default async function BatchesPage() {
         </p>
       </div>
       <BatchesClient
-        models={models}
+        initialModels={{ orgId: walletOrgId, models }}
         initialModel={models.find((model) => model.available)?.id ?? ''}
         orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name, slug: org.slug }))}
         initialBatches={initialBatches}

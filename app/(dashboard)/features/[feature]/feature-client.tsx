@@ -8,6 +8,7 @@ import { formatTokens } from '@/lib/aiTokens/format';
 import { formatCredits } from '@/lib/credits/format';
 import type { ModelOption } from '@/components/ai/model-options';
 import { ModelPicker } from '@/components/ai/model-picker';
+import { useModelOptions } from '@/components/ai/use-model-options';
 import {
   RefusalNotice,
   creditsHref,
@@ -42,7 +43,7 @@ class FeatureRunError extends Error {
 export function FeatureClient({
   feature,
   label,
-  models,
+  initialModels,
   initialModel,
   orgs,
   planName,
@@ -50,7 +51,8 @@ export function FeatureClient({
 }: {
   feature: AiFeature;
   label: string;
-  models: ModelOption[];
+  /** The models of the wallet the page started on ('' personal, else an org id). */
+  initialModels: { orgId: string; models: ModelOption[] };
   initialModel: string;
   orgs: { id: string; name: string; slug?: string }[];
   planName: string;
@@ -58,7 +60,13 @@ export function FeatureClient({
 }) {
   const queryClient = useQueryClient();
   const [orgId, setOrgId] = useState(useWalletChoice().orgId);
-  const [model, setModel] = useState(initialModel);
+  const [chosenModel, setModel] = useState(initialModel);
+  const {
+    models,
+    model,
+    loading: modelsLoading,
+    error: modelsError,
+  } = useModelOptions({ orgId, capability: 'chat', initial: initialModels, chosen: chosenModel });
   const [brief, setBrief] = useState('');
   const scope = orgId || null;
 
@@ -90,7 +98,7 @@ export function FeatureClient({
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (tooShort || run.isPending || !model) return;
+    if (tooShort || run.isPending || !model || modelsLoading) return;
     run.mutate();
   }
 
@@ -122,7 +130,8 @@ export function FeatureClient({
                   models={models}
                   value={model}
                   onChange={setModel}
-                  disabled={run.isPending}
+                  disabled={run.isPending || modelsLoading}
+                  error={modelsError}
                 />
                 <div className="flex flex-col gap-1.5">
                   <Label htmlFor="feature-brief">Brief</Label>
@@ -141,7 +150,10 @@ export function FeatureClient({
                   </p>
                 </div>
                 <div>
-                  <Button type="submit" disabled={tooShort || run.isPending || !model}>
+                  <Button
+                    type="submit"
+                    disabled={tooShort || run.isPending || !model || modelsLoading}
+                  >
                     <Sparkles aria-hidden="true" />
                     {run.isPending ? 'Running…' : `Run ${label.toLowerCase()}`}
                   </Button>

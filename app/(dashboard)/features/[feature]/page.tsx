@@ -4,10 +4,11 @@ import { getViewer } from '@/lib/auth';
 import { AI_FEATURES, type AiFeature } from '@/lib/ai';
 import { modelsFor } from '@/lib/gateway';
 import { getTokenStats } from '@/lib/aiTokens';
-import { toJson, userSubject } from '@/lib/core';
+import { subjectFor, toJson, userSubject } from '@/lib/core';
 import { featuresOn } from '@/lib/flags';
 import { getSubscription } from '@/lib/plans';
-import type { ModelOption } from '@/components/ai/model-options';
+import { modelOptionsOf } from '@/components/ai/model-options';
+import { preferredWalletOrgId } from '@/components/credits/preferred-wallet';
 import { tokenStatsSchema } from '@/components/tokens/stats-schema';
 import { FeatureClient } from './feature-client';
 import { FeatureTabs } from './feature-tabs';
@@ -27,10 +28,12 @@ export default async function FeaturePage({ params }: { params: Promise<{ featur
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
   const subject = userSubject(viewer.id);
+  // The picker's first list: what the viewer may use in the wallet in use.
+  const walletOrgId = await preferredWalletOrgId(viewer);
   const [stats, subscription, catalog, enabled] = await Promise.all([
     getTokenStats(viewer.session, subject, '30d'),
     getSubscription(viewer.session, subject),
-    modelsFor(viewer.session, userSubject(viewer.id)),
+    modelsFor(viewer.session, subjectFor(viewer.session, walletOrgId || null)),
     featuresOn(
       viewer.session,
       viewer.orgs.map((org) => org.id),
@@ -45,16 +48,7 @@ export default async function FeaturePage({ params }: { params: Promise<{ featur
     key,
     label: labels.get(key) ?? key.replace('_', ' '),
   }));
-  const models: ModelOption[] = catalog
-    .filter((model) => model.capabilities.includes('chat'))
-    .map((model) => ({
-      id: model.id,
-      displayName: model.displayName,
-      provider: model.provider,
-      available: model.available,
-      inputPer1k: model.creditsPer1k.input.toString(),
-      outputPer1k: model.creditsPer1k.output.toString(),
-    }));
+  const models = modelOptionsOf(catalog, 'chat');
   const label = tabs.find((tab) => tab.key === feature)?.label ?? feature;
 
   return (
@@ -76,7 +70,7 @@ export default async function FeaturePage({ params }: { params: Promise<{ featur
           key={feature}
           feature={feature}
           label={label}
-          models={models}
+          initialModels={{ orgId: walletOrgId, models }}
           initialModel={models.find((model) => model.available)?.id ?? ''}
           orgs={viewer.orgs.map((org) => ({ id: org.id, name: org.name, slug: org.slug }))}
           planName={subscription.planName}
