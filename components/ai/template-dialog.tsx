@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type RefObject } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { placeholdersOf } from '@/lib/ai/template-render';
 import { Alert, AlertDescription } from '@/components/ui/alert';
@@ -27,10 +27,13 @@ export function TemplateDialog({
   open,
   setOpen,
   onInsert,
+  trigger,
 }: {
   open: boolean;
   setOpen: (open: boolean) => void;
   onInsert: (text: string) => void;
+  /** The "Use template" button, which gets focus back when the dialog closes. */
+  trigger: RefObject<HTMLButtonElement | null>;
 }) {
   const [creating, setCreating] = useState(false);
   const [selectedId, setSelectedId] = useState('');
@@ -50,7 +53,12 @@ export function TemplateDialog({
         if (!next) setCreating(false);
       }}
     >
-      <DialogContent>
+      <DialogContent
+        onCloseAutoFocus={(event) => {
+          event.preventDefault();
+          trigger.current?.focus();
+        }}
+      >
         <DialogHeader>
           <DialogTitle>{creating ? 'New template' : 'Use a template'}</DialogTitle>
           <DialogDescription>

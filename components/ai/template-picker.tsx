@@ -1,6 +1,6 @@
 'use client';
 
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useRef, useState } from 'react';
 import { FileText } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 
@@ -25,6 +25,7 @@ export function TemplatePicker({
   const [open, setOpen] = useState(false);
   // Mounted from the first open on, so the dialog keeps its chunk and state afterwards.
   const [used, setUsed] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
 
   function preload() {
     void loadDialog();
@@ -33,6 +34,7 @@ export function TemplatePicker({
   return (
     <>
       <Button
+        ref={trigger}
         type="button"
         variant="outline"
         disabled={disabled}
@@ -50,7 +52,7 @@ export function TemplatePicker({
       </Button>
       {used ? (
         <Suspense fallback={null}>
-          <TemplateDialog open={open} setOpen={setOpen} onInsert={onInsert} />
+          <TemplateDialog open={open} setOpen={setOpen} onInsert={onInsert} trigger={trigger} />
         </Suspense>
       ) : null}
     </>
