@@ -1,8 +1,6 @@
 'use client';
 
-import { useRef, useState, type FormEvent } from 'react';
-import { useChat } from '@ai-sdk/react';
-import { DefaultChatTransport } from 'ai';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { MessageSquare, Send, Square } from 'lucide-react';
 import type { ChatMessage as Message } from '@/lib/gateway/chat-types';
@@ -13,6 +11,7 @@ import { Card, CardContent } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Label } from '@/components/ui/label';
 import { cn } from '@/lib/utils';
+import type { ChatActions, ChatState } from './chat-engine';
 import { ChatMessage } from './chat-message';
 import { conversationsApi, type ConversationSummary } from './conversation-api';
 import { ModelPicker } from './model-picker';
@@ -22,19 +21,11 @@ import { RefusalNotice, creditsHref, isRefusal } from './refusal-notice';
 import { TemplatePicker } from './template-picker';
 import { WalletPicker } from './wallet-picker';
 
-// Imported system messages stay in the history on screen; callers never send system text.
-const transport = new DefaultChatTransport<Message>({
-  api: '/api/ai/chat',
-  prepareSendMessagesRequest: ({ id, messages, body, trigger, messageId }) => ({
-    body: {
-      ...body,
-      id,
-      trigger,
-      messageId,
-      messages: messages.filter((message) => message.role !== 'system'),
-    },
-  }),
-});
+// The AI SDK's chat (./chat-engine) is not part of the page's first load: it is fetched once the
+// page is idle, or at once when the composer gets focus, the pointer, or a message to send.
+const ChatEngine = lazy(() =>
+  import('./chat-engine').then((module) => ({ default: module.ChatEngine })),
+);
 
 /**
  * One chat: model and wallet pickers, messages with their cost, composer. The first message of
@@ -78,31 +69,58 @@ export function ChatPanel({
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const conversationId = useRef(initialConversationId);
-  const { messages, setMessages, sendMessage, status, error, stop, clearError } = useChat<Message>({
-    id: chatId,
+  const [chat, setChat] = useState<ChatState>({
     messages: initialMessages,
-    transport,
-    onFinish: () => {
-      void invalidateCredits(queryClient);
-      onTurnSettled();
-      onBusyChange?.(false);
-    },
-    onError: (failure) => {
-      // A refused prompt is not kept (the server deletes it too): it goes back to the composer.
-      if (problemOf(failure)) {
-        setMessages((current) => {
-          const last = current.at(-1);
-          if (last?.role !== 'user') return current;
-          const text = last.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
-          setDraft((draft) => draft || text);
-          return current.slice(0, -1);
-        });
-      }
-      void invalidateCredits(queryClient);
-      onTurnSettled();
-      onBusyChange?.(false);
-    },
+    status: 'ready',
+    error: undefined,
   });
+  const { messages, status, error } = chat;
+  // The engine's actions once it is mounted, and the turns waiting for it until then.
+  const [engineWanted, setEngineWanted] = useState(false);
+  const actions = useRef<ChatActions | null>(null);
+  const waiting = useRef<((actions: ChatActions) => void)[]>([]);
+  const onReady = useCallback((ready: ChatActions) => {
+    actions.current = ready;
+    for (const resolve of waiting.current.splice(0)) resolve(ready);
+  }, []);
+  const wantEngine = () => setEngineWanted(true);
+  useEffect(() => {
+    if (typeof window.requestIdleCallback !== 'function') {
+      const timer = window.setTimeout(wantEngine, 200);
+      return () => window.clearTimeout(timer);
+    }
+    const idle = window.requestIdleCallback(wantEngine, { timeout: 2000 });
+    return () => window.cancelIdleCallback(idle);
+  }, []);
+
+  function engine(): Promise<ChatActions> {
+    wantEngine();
+    if (actions.current) return Promise.resolve(actions.current);
+    return new Promise((resolve) => waiting.current.push(resolve));
+  }
+
+  function onFinish() {
+    void invalidateCredits(queryClient);
+    onTurnSettled();
+    onBusyChange?.(false);
+  }
+
+  function onError(failure: Error) {
+    // A refused prompt is not kept (the server deletes it too): it goes back to the composer.
+    if (problemOf(failure)) {
+      actions.current?.setMessages((current) => {
+        const last = current.at(-1);
+        if (last?.role !== 'user') return current;
+        const text = last.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+        setDraft((draft) => draft || text);
+        return current.slice(0, -1);
+      });
+    }
+    void invalidateCredits(queryClient);
+    onTurnSettled();
+    onBusyChange?.(false);
+  }
+
   const busy = starting || status === 'submitted' || status === 'streaming';
   const problem = problemOf(error);
 
@@ -110,9 +128,10 @@ export function ChatPanel({
     event.preventDefault();
     const text = draft.trim();
     if (!text || busy || !model || modelsLoading) return;
-    clearError();
+    actions.current?.clearError();
     setStartError(null);
     onBusyChange?.(true);
+    const ready = engine();
     if (!conversationId.current) {
       setStarting(true);
       try {
@@ -129,6 +148,12 @@ export function ChatPanel({
     }
     setDraft('');
     const body = { model, conversationId: conversationId.current, ...(orgId ? { orgId } : {}) };
+    if (!actions.current) {
+      // The engine is still on its way (a slow network): the turn is busy until it arrives.
+      setStarting(true);
+      await ready.finally(() => setStarting(false));
+    }
+    const { sendMessage } = await ready;
     void sendMessage({ text }, { body });
   }
 
@@ -175,7 +200,12 @@ export function ChatPanel({
               </AlertDescription>
             </Alert>
           ) : null}
-          <form onSubmit={submit} className="flex flex-col gap-2">
+          <form
+            onSubmit={submit}
+            onFocus={wantEngine}
+            onPointerEnter={wantEngine}
+            className="flex flex-col gap-2"
+          >
             <Label htmlFor="ai-prompt" className="sr-only">
               Message
             </Label>
@@ -198,7 +228,11 @@ export function ChatPanel({
               <TemplatePicker onInsert={setDraft} disabled={busy} />
               <div className="flex gap-2">
                 {busy ? (
-                  <Button type="button" variant="outline" onClick={() => void stop()}>
+                  <Button
+                    type="button"
+                    variant="outline"
+                    onClick={() => void actions.current?.stop()}
+                  >
                     <Square aria-hidden="true" className="size-4" />
                     Stop
                   </Button>
@@ -212,6 +246,18 @@ export function ChatPanel({
           </form>
         </CardContent>
       </Card>
+      {engineWanted ? (
+        <Suspense fallback={null}>
+          <ChatEngine
+            chatId={chatId}
+            initialMessages={initialMessages}
+            onFinish={onFinish}
+            onError={onError}
+            onState={setChat}
+            onReady={onReady}
+          />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

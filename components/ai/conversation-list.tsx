@@ -1,17 +1,8 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { MessageSquare, Pencil, Plus, Trash2 } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { cn } from '@/lib/utils';
@@ -23,6 +14,14 @@ import type { ConversationSummary } from './conversation-api';
  */
 
 const UNTITLED = 'Untitled chat';
+
+// Rename and delete (Radix Dialog with them) are fetched on first use, or as soon as the pointer
+// or focus reaches their buttons, so the assistant page does not load them up front.
+const loadDialogs = () => import('./conversation-dialogs');
+const ConversationDialogs = lazy(() =>
+  loadDialogs().then((module) => ({ default: module.ConversationDialogs })),
+);
+const preloadDialogs = () => void loadDialogs();
 
 interface ListProps {
   conversations: ConversationSummary[];
@@ -38,6 +37,8 @@ export function ConversationList(props: ListProps) {
   const { conversations, activeId, onSelect, onNew, disabled } = props;
   const [renaming, setRenaming] = useState<ConversationSummary | null>(null);
   const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
+  // Mounted from the first rename or delete on, so the dialogs keep their chunk afterwards.
+  const [used, setUsed] = useState(false);
   const active = conversations.find((conversation) => conversation.id === activeId) ?? null;
 
   const actions = (conversation: ConversationSummary, compact: boolean) => (
@@ -49,7 +50,12 @@ export function ConversationList(props: ListProps) {
         className={compact ? undefined : 'size-7'}
         aria-label="Rename chat"
         disabled={disabled}
-        onClick={() => setRenaming(conversation)}
+        onPointerEnter={preloadDialogs}
+        onFocus={preloadDialogs}
+        onClick={() => {
+          setUsed(true);
+          setRenaming(conversation);
+        }}
       >
         <Pencil aria-hidden="true" className="size-3.5" />
       </Button>
@@ -60,7 +66,12 @@ export function ConversationList(props: ListProps) {
         className={compact ? undefined : 'size-7'}
         aria-label="Delete chat"
         disabled={disabled}
-        onClick={() => setDeleting(conversation)}
+        onPointerEnter={preloadDialogs}
+        onFocus={preloadDialogs}
+        onClick={() => {
+          setUsed(true);
+          setDeleting(conversation);
+        }}
       >
         <Trash2 aria-hidden="true" className="size-3.5" />
       </Button>
@@ -141,131 +152,18 @@ export function ConversationList(props: ListProps) {
         )}
       </nav>
 
-      <RenameDialog
-        conversation={renaming}
-        onClose={() => setRenaming(null)}
-        onRename={props.onRename}
-      />
-      <DeleteDialog
-        conversation={deleting}
-        onClose={() => setDeleting(null)}
-        onDelete={props.onDelete}
-      />
+      {used ? (
+        <Suspense fallback={null}>
+          <ConversationDialogs
+            renaming={renaming}
+            deleting={deleting}
+            onCloseRename={() => setRenaming(null)}
+            onCloseDelete={() => setDeleting(null)}
+            onRename={props.onRename}
+            onDelete={props.onDelete}
+          />
+        </Suspense>
+      ) : null}
     </>
-  );
-}
-
-function RenameDialog({
-  conversation,
-  onClose,
-  onRename,
-}: {
-  conversation: ConversationSummary | null;
-  onClose: () => void;
-  onRename: (id: string, title: string) => Promise<void>;
-}) {
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (!conversation) return;
-    const title = String(new FormData(event.currentTarget).get('title') ?? '').trim();
-    if (!title) return setError('Enter a title.');
-    setSaving(true);
-    try {
-      await onRename(conversation.id, title);
-      onClose();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'The chat could not be renamed.');
-    } finally {
-      setSaving(false);
-    }
-  }
-
-  return (
-    <Dialog
-      open={conversation !== null}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-        setError(null);
-      }}
-    >
-      <DialogContent>
-        <form onSubmit={submit} className="flex flex-col gap-4">
-          <DialogHeader>
-            <DialogTitle>Rename chat</DialogTitle>
-            <DialogDescription>The title shows in your list of chats.</DialogDescription>
-          </DialogHeader>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="ai-chat-title">Title</Label>
-            <Input
-              id="ai-chat-title"
-              name="title"
-              maxLength={200}
-              defaultValue={conversation?.title ?? ''}
-              aria-invalid={error ? true : undefined}
-              autoFocus
-            />
-            {error ? (
-              <p className="text-destructive text-xs" role="alert">
-                {error}
-              </p>
-            ) : null}
-          </div>
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={saving}>
-              Save title
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
-  );
-}
-
-function DeleteDialog({
-  conversation,
-  onClose,
-  onDelete,
-}: {
-  conversation: ConversationSummary | null;
-  onClose: () => void;
-  onDelete: (id: string) => Promise<void>;
-}) {
-  const [deleting, setDeleting] = useState(false);
-  return (
-    <Dialog open={conversation !== null} onOpenChange={(open) => (open ? null : onClose())}>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>Delete this chat?</DialogTitle>
-          <DialogDescription>
-            “{conversation?.title ?? UNTITLED}” and its messages are removed for good. What the
-            replies cost stays in your credit history.
-          </DialogDescription>
-        </DialogHeader>
-        <DialogFooter>
-          <Button type="button" variant="outline" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            type="button"
-            variant="destructive"
-            disabled={deleting}
-            onClick={async () => {
-              if (!conversation) return;
-              setDeleting(true);
-              await onDelete(conversation.id).finally(() => setDeleting(false));
-              onClose();
-            }}
-          >
-            Delete chat
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
   );
 }

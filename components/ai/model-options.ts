@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** The pickers' view of the catalog: plain strings, safe to pass to the client. */
 
 export interface ModelOption {
@@ -36,19 +34,36 @@ export function modelOptionsOf(catalog: CatalogEntry[], capability: string): Mod
     }));
 }
 
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+/** One entry of GET /api/ai/models, checked by hand (no schema library ships with the pickers). */
+function catalogEntryOf(value: unknown): CatalogEntry {
+  const entry = value as Partial<Record<keyof CatalogEntry, unknown>> | null;
+  const prices = entry?.creditsPer1k as { input?: unknown; output?: unknown } | undefined;
+  if (
+    !entry ||
+    !isText(entry.id) ||
+    !isText(entry.displayName) ||
+    !isText(entry.provider) ||
+    typeof entry.available !== 'boolean' ||
+    !Array.isArray(entry.capabilities) ||
+    !entry.capabilities.every(isText) ||
+    !isText(prices?.input) ||
+    !isText(prices.output)
+  ) {
+    throw new Error('The model list came back in a shape this page does not know.');
+  }
+  return entry as CatalogEntry;
+}
+
 /** The pickers' list for one wallet: what the caller may use there ('' = personal, else an org). */
-export const modelListAnswer = z.object({
-  models: z.array(
-    z.object({
-      id: z.string(),
-      displayName: z.string(),
-      provider: z.string(),
-      available: z.boolean(),
-      capabilities: z.array(z.string()),
-      creditsPer1k: z.object({ input: z.string(), output: z.string() }),
-    }),
-  ),
-});
+export function modelListOf(answer: unknown): CatalogEntry[] {
+  const models = (answer as { models?: unknown } | null)?.models;
+  if (!Array.isArray(models)) {
+    throw new Error('The model list came back in a shape this page does not know.');
+  }
+  return models.map(catalogEntryOf);
+}
 
 /**
  * The model to show and send: the one chosen when the wallet's list allows it (or an auto
@@ -61,20 +76,33 @@ export function modelInList(models: ModelOption[], chosen: string): string {
 }
 
 /** A problem+json body the chat API answered with (the transport puts it in error.message). */
-const chatProblem = z.looseObject({
-  code: z.string(),
-  detail: z.string().optional(),
-  needed: z.string().optional(),
-  available: z.string().optional(),
-});
-export type ChatProblem = z.infer<typeof chatProblem>;
+export interface ChatProblem {
+  code: string;
+  detail?: string;
+  needed?: string;
+  available?: string;
+  [extension: string]: unknown;
+}
 
+const OPTIONAL_TEXT = ['detail', 'needed', 'available'] as const;
+
+/**
+ * The problem in a failed chat turn, or null when the error is not one. Checked by hand: this
+ * module ships with the assistant page, which loads no schema library up front.
+ */
 export function problemOf(error: Error | undefined): ChatProblem | null {
   if (!error) return null;
+  let parsed: unknown;
   try {
-    const parsed = chatProblem.safeParse(JSON.parse(error.message));
-    return parsed.success ? parsed.data : null;
+    parsed = JSON.parse(error.message);
   } catch {
     return null;
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  const problem = parsed as Record<string, unknown>;
+  if (typeof problem.code !== 'string') return null;
+  for (const key of OPTIONAL_TEXT) {
+    if (problem[key] !== undefined && typeof problem[key] !== 'string') return null;
+  }
+  return problem as ChatProblem;
 }

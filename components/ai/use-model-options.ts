@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { callApi } from '@/lib/api/client';
-import { modelInList, modelListAnswer, modelOptionsOf, type ModelOption } from './model-options';
+import { modelInList, modelListOf, modelOptionsOf, type ModelOption } from './model-options';
 
 /**
  * The models a picker offers for the wallet in use ('' personal, else an org id): what the
@@ -26,8 +26,7 @@ export function useModelOptions({
     queryKey: ['ai', 'models', capability, orgId || 'personal'],
     queryFn: async ({ signal }) => {
       const url = orgId ? `/api/ai/models?orgId=${encodeURIComponent(orgId)}` : '/api/ai/models';
-      const answer = modelListAnswer.parse(await callApi(url, { signal }));
-      return modelOptionsOf(answer.models, capability);
+      return modelOptionsOf(modelListOf(await callApi(url, { signal })), capability);
     },
     initialData: orgId === initial.orgId ? initial.models : undefined,
     staleTime: 60_000,

@@ -1,5 +1,4 @@
 import * as React from 'react';
-import { Slot } from 'radix-ui';
 import { cva, type VariantProps } from 'class-variance-authority';
 import { cn } from '@/lib/utils';
 
@@ -35,7 +34,51 @@ interface ButtonProps extends React.ComponentProps<'button'>, VariantProps<typeo
 
 export function Button({ className, variant, size, asChild = false, type, ...props }: ButtonProps) {
   const classes = cn(buttonVariants({ variant, size }), className);
-  if (asChild) return <Slot.Root className={classes} {...props} />;
+  if (asChild) return <Slot className={classes} {...props} />;
   // Default to type="button" so a button inside a form never submits by accident.
   return <button type={type ?? 'button'} className={classes} {...props} />;
+}
+
+type SlotProps = React.HTMLAttributes<HTMLElement> & {
+  ref?: React.Ref<HTMLElement>;
+  children?: React.ReactNode;
+};
+
+/**
+ * Renders its single child with the button's props merged in: classes joined, styles merged,
+ * both event handlers called (the child's first), both refs set. What `asChild` needs and no
+ * more, so the button every page loads carries no component library.
+ */
+function Slot({ children, ref, ...slotProps }: SlotProps) {
+  if (!React.isValidElement<SlotProps>(children)) return null;
+  const childProps = children.props;
+  const merged: Record<string, unknown> = { ...slotProps, ...childProps };
+  for (const [key, slotValue] of Object.entries(slotProps)) {
+    const childValue = (childProps as Record<string, unknown>)[key];
+    if (/^on[A-Z]/.test(key) && typeof slotValue === 'function') {
+      merged[key] =
+        typeof childValue === 'function'
+          ? (...args: unknown[]) => {
+              childValue(...args);
+              slotValue(...args);
+            }
+          : slotValue;
+    } else if (key === 'style') {
+      merged.style = { ...(slotValue as object), ...(childValue as object) };
+    } else if (key === 'className') {
+      merged.className = [slotValue, childValue].filter(Boolean).join(' ');
+    }
+  }
+  const childRef = childProps.ref;
+  merged.ref = ref && childRef ? composeRefs(ref, childRef) : (ref ?? childRef);
+  return React.cloneElement(children, merged);
+}
+
+function composeRefs<T>(...refs: React.Ref<T>[]): React.RefCallback<T> {
+  return (node) => {
+    for (const ref of refs) {
+      if (typeof ref === 'function') ref(node);
+      else if (ref) ref.current = node;
+    }
+  };
 }
