@@ -237,8 +237,8 @@ $$;
 -- ===================================================================== NOTIFICATIONS (demo)
 -- A few real events, so each bell has something to show (the purchase above and Sam's
 -- invitation notify too): Mei joined Acme AI through Omar's invitation a month ago (Omar hears of
--- it), and platform grants to Priya and Ada. Each notification also queues its email, which
--- `npm run dev` catches at /dev/mail.
+-- it), Ada invites Mei to Nimbus Labs (open, so Mei's bell has it unread), and platform grants to
+-- Priya and Ada. Each notification also queues its email, which `npm run dev` catches at /dev/mail.
 do $$
 declare
   joined uuid;
@@ -257,6 +257,11 @@ begin
     update public.notifications set read_at = now()
     where user_id = '00000000-0000-4000-8000-000000000003' and kind = 'org.invitation_received';
   end if;
+  insert into public.organization_invitations (org_id, email, role, token_hash, invited_by, expires_at)
+  values ('00000000-0000-4000-9000-000000000002', 'member@tollgate.dev', 'member',
+          encode(sha256(convert_to('NimbusDemoInvite_MeiJoinsNimbus_0123456789a', 'UTF8')), 'hex'),
+          '00000000-0000-4000-8000-000000000005', now() + interval '7 days')
+  on conflict (token_hash) do nothing;
   perform public.credit_grant((select id from public.accounts where user_id = '00000000-0000-4000-8000-000000000001'),
     20000000, 'admin', 'seed-pro-admin-feedback', null, null, 'Thanks for the beta feedback',
     '{"reason": "Thanks for the beta feedback"}', 'other');

@@ -102,7 +102,7 @@ export function InvoicesTable({ invoices }: { invoices: BillingInvoice[] }) {
     );
   }
   return (
-    <Table>
+    <Table stack>
       <TableHeader>
         <TableRow>
           <TableHead>Period</TableHead>
@@ -119,14 +119,14 @@ export function InvoicesTable({ invoices }: { invoices: BillingInvoice[] }) {
             <TableCell className="whitespace-nowrap">
               {dateText(invoice.periodStart)} – {dateText(invoice.periodEnd)}
             </TableCell>
-            <TableCell>{invoice.planName ?? '—'}</TableCell>
-            <TableCell className="text-right tabular-nums">
+            <TableCell data-label="Plan">{invoice.planName ?? '—'}</TableCell>
+            <TableCell data-label="Amount" className="text-right tabular-nums">
               {formatPrice(invoice.amountPaid, invoice.currency)}
             </TableCell>
-            <TableCell className="text-right tabular-nums">
+            <TableCell data-label="Tax" className="text-right tabular-nums">
               {formatPrice(invoice.tax, invoice.currency)}
             </TableCell>
-            <TableCell>
+            <TableCell data-label="Status">
               <Badge variant={invoice.status === 'paid' ? 'success' : 'warning'}>
                 {invoice.status === 'paid'
                   ? 'Paid'
@@ -135,7 +135,7 @@ export function InvoicesTable({ invoices }: { invoices: BillingInvoice[] }) {
                     : invoice.status}
               </Badge>
             </TableCell>
-            <TableCell className="whitespace-nowrap">
+            <TableCell data-label="Invoice" className="whitespace-nowrap">
               {invoice.hostedInvoiceUrl ? (
                 <a
                   href={invoice.hostedInvoiceUrl}

@@ -14,45 +14,46 @@ import { formatShare, shareBasisPoints } from './usage-breakdown';
 
 const HEADINGS = { model: 'Model', feature: 'Feature', member: 'Member' } as const;
 
-/** AI usage by model or feature: credits charged, tokens, calls and each row's share. */
+/**
+ * AI usage by model or feature: credits charged, tokens, calls and each row's share. On a phone
+ * each row stacks into labelled lines (`<Table stack>`), so no column hides sideways.
+ */
 export function DimensionTable({ report }: { report: UsageBreakdownReport }) {
   const heading = HEADINGS[report.view];
   const tokens = report.rows.reduce((sum, row) => sum + (row.tokens ?? 0), 0);
   const calls = report.rows.reduce((sum, row) => sum + row.events, 0);
   return (
-    <Table aria-label={`AI usage by ${heading.toLowerCase()}`}>
+    <Table stack aria-label={`AI usage by ${heading.toLowerCase()}`}>
       <TableHeader>
         <TableRow className="hover:bg-transparent">
           <TableHead>{heading}</TableHead>
           <TableHead className="text-right">Credits</TableHead>
-          <TableHead className="hidden text-right sm:table-cell">Tokens</TableHead>
-          <TableHead className="hidden text-right sm:table-cell">Calls</TableHead>
+          <TableHead className="text-right">Tokens</TableHead>
+          <TableHead className="text-right">Calls</TableHead>
           <TableHead className="text-right">Share</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
         {report.rows.map((row) => (
           <TableRow key={row.key}>
-            <TableCell className="max-w-48 sm:max-w-none">
-              <span className="block truncate font-medium" title={row.label}>
+            <TableCell>
+              <span className="block font-medium sm:truncate" title={row.label}>
                 {row.label}
               </span>
               {row.detail ? (
                 <span className="text-muted-foreground block text-xs">{row.detail}</span>
               ) : null}
-              {/* On a phone the token and call columns fold into this line. */}
-              <span className="text-muted-foreground block text-xs sm:hidden">
-                {formatTokens(row.tokens ?? 0)} tokens · {row.events.toLocaleString('en-US')} calls
-              </span>
             </TableCell>
-            <TableCell className="text-right tabular-nums">{formatCredits(row.credits)}</TableCell>
-            <TableCell className="hidden text-right tabular-nums sm:table-cell">
+            <TableCell data-label="Credits" className="text-right tabular-nums">
+              {formatCredits(row.credits)}
+            </TableCell>
+            <TableCell data-label="Tokens" className="text-right tabular-nums">
               {formatTokens(row.tokens ?? 0)}
             </TableCell>
-            <TableCell className="hidden text-right tabular-nums sm:table-cell">
+            <TableCell data-label="Calls" className="text-right tabular-nums">
               {row.events.toLocaleString('en-US')}
             </TableCell>
-            <TableCell className="text-right tabular-nums">
+            <TableCell data-label="Share" className="text-right tabular-nums">
               {formatShare(shareBasisPoints(row.credits, report.total))}
             </TableCell>
           </TableRow>
@@ -60,15 +61,17 @@ export function DimensionTable({ report }: { report: UsageBreakdownReport }) {
       </TableBody>
       <TableFooter>
         <TableRow className="hover:bg-transparent">
-          <TableCell>Total</TableCell>
-          <TableCell className="text-right tabular-nums">{formatCredits(report.total)}</TableCell>
-          <TableCell className="hidden text-right tabular-nums sm:table-cell">
+          <TableCell className="font-medium">Total</TableCell>
+          <TableCell data-label="Credits" className="text-right tabular-nums">
+            {formatCredits(report.total)}
+          </TableCell>
+          <TableCell data-label="Tokens" className="text-right tabular-nums">
             {formatTokens(tokens)}
           </TableCell>
-          <TableCell className="hidden text-right tabular-nums sm:table-cell">
+          <TableCell data-label="Calls" className="text-right tabular-nums">
             {calls.toLocaleString('en-US')}
           </TableCell>
-          <TableCell className="text-right tabular-nums">
+          <TableCell data-label="Share" className="text-right tabular-nums">
             {report.total > 0n ? formatShare(10_000) : '—'}
           </TableCell>
         </TableRow>

@@ -10,6 +10,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import type { BalanceLevel } from './labels';
 import type { WalletScope } from './credits-config';
 import { creditSeverity, headerLevel, limitNotices } from './limits';
+import { useLedgerPulse } from './ledger-pulse';
 import { creditsKeys, fetchGrantProgress, fetchSummary } from './queries';
 import { useWalletChoice } from './wallet-choice';
 
@@ -53,12 +54,14 @@ function useWalletContext(orgs: HeaderOrg[]): {
 
 /**
  * Available credits in the dashboard header, of the wallet in use (an org's names it), refreshed every
- * minute. Other pages refresh it at once after a spend with `invalidateCredits` from ./queries.
+ * minute. Other pages refresh it at once after a spend with `invalidateCredits` from ./queries, and
+ * money moved by someone else reaches it (and the page's credits figures) through ./ledger-pulse.
  * Its low and critical tones are the limit banner's verdict (./limits): a low balance or 95 % of
  * the period's plan credits is low; an almost empty wallet or a used-up grant is critical.
  */
 export function HeaderBalance({ orgs }: { orgs: HeaderOrg[] }) {
   const { scope, href, orgName } = useWalletContext(orgs);
+  useLedgerPulse();
   const label = orgName ?? 'Your';
   const { data, isPending, isError } = useQuery({
     queryKey: creditsKeys.summary(scope),

@@ -28,10 +28,13 @@ export function formatShare(basisPoints: number): string {
   return percent.format(basisPoints / 10_000);
 }
 
-/** What each category cost in the period and its share of the total. */
+/**
+ * What each category cost in the period and its share of the total; on a phone each category
+ * stacks into labelled lines (`<Table stack>`).
+ */
 export function UsageBreakdown({ report }: { report: UsageReport }) {
   return (
-    <Table aria-label="Spending by category">
+    <Table stack aria-label="Spending by category">
       <TableHeader>
         <TableRow className="hover:bg-transparent">
           <TableHead>Category</TableHead>
@@ -54,8 +57,10 @@ export function UsageBreakdown({ report }: { report: UsageReport }) {
                   {CATEGORY_LABELS[category]}
                 </span>
               </TableCell>
-              <TableCell className="text-right tabular-nums">{formatCredits(amount)}</TableCell>
-              <TableCell>
+              <TableCell data-label="Credits" className="text-right tabular-nums">
+                {formatCredits(amount)}
+              </TableCell>
+              <TableCell data-label="Share">
                 <span className="flex items-center justify-end gap-3">
                   {/* Decorative: the percentage beside it is what assistive tech reads. */}
                   <span
@@ -81,11 +86,15 @@ export function UsageBreakdown({ report }: { report: UsageReport }) {
       </TableBody>
       <TableFooter>
         <TableRow className="hover:bg-transparent">
-          <TableCell>Total</TableCell>
-          <TableCell className="text-right tabular-nums" data-testid="usage-total">
+          <TableCell className="font-medium">Total</TableCell>
+          <TableCell
+            data-label="Credits"
+            className="text-right tabular-nums"
+            data-testid="usage-total"
+          >
             {formatCredits(report.total)}
           </TableCell>
-          <TableCell className="text-right tabular-nums">
+          <TableCell data-label="Share" className="text-right tabular-nums">
             {report.total > 0n ? percent.format(1) : '—'}
           </TableCell>
         </TableRow>

@@ -102,8 +102,9 @@ export function EndpointReference({
         )}
       </p>
       {fields.length > 0 ? (
-        <div className="mt-4 max-w-full overflow-x-auto">
-          <table className="w-full text-left text-sm">
+        <div className="mt-4 max-w-full overflow-x-auto max-sm:overflow-x-visible">
+          {/* table-stack: on a phone each field is a block of labelled lines (globals.css). */}
+          <table className="table-stack w-full text-left text-sm">
             <caption className="sr-only">Fields of {endpoint.path}</caption>
             <thead>
               <tr className="border-b">
@@ -124,8 +125,10 @@ export function EndpointReference({
                   <td className="py-1 pr-4">
                     <Code>{field.name}</Code>
                   </td>
-                  <td className="text-muted-foreground py-1 pr-4 break-words">{field.type}</td>
-                  <td className="text-muted-foreground py-1">
+                  <td data-label="Type" className="text-muted-foreground py-1 pr-4 break-words">
+                    {field.type}
+                  </td>
+                  <td data-label="Notes" className="text-muted-foreground py-1">
                     {field.required ? 'required. ' : ''}
                     <Prose text={field.description ?? ''} />
                   </td>

@@ -3,6 +3,7 @@ export {
   walletOf,
   getWalletSummary,
   getCreditLine,
+  getWalletVersions,
   type CreditLine,
   type WalletSummary,
   type WalletRef,

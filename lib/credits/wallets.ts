@@ -83,6 +83,28 @@ export function getWalletSummary(session: DbSession, walletId: string): Promise<
   return withUser(session, (tx) => summaryIn(tx, walletId));
 }
 
+/**
+ * A fingerprint of each wallet the caller spends from (their own, their orgs'), keyed `personal`
+ * or `org:<id>`: the cached ledger totals, which change with every movement of the wallet (posted
+ * totals only grow), so an open page notices money moved by someone else (a refund, a grant, a
+ * transfer in) by comparing two cheap reads instead of polling every balance.
+ */
+export async function getWalletVersions(session: DbSession): Promise<Record<string, string>> {
+  const rows = await withUser(
+    session,
+    (tx) => tx<{ org_id: string | null; version: string }[]>`
+      select a.org_id,
+             a.credits_posted || '.' || a.debits_posted || '.' || a.debits_pending as version
+      from public.accounts a
+      where a.user_id = ${session.userId}
+         or a.org_id in (select m.org_id from public.organization_members m
+                         where m.user_id = ${session.userId})`,
+  );
+  return Object.fromEntries(
+    rows.map((row) => [row.org_id ? `org:${row.org_id}` : 'personal', row.version]),
+  );
+}
+
 export interface CreditLine {
   /** The line in force now (0 while frozen). */
   creditLimit: bigint;

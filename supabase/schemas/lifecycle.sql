@@ -79,7 +79,16 @@ begin
       perform private.fail('TGC09', 'The organization wallet has AI calls in progress. Try again when they have finished.',
         jsonb_build_object('reason', 'holds_pending', 'pending', wallet.debits_pending::text));
     end if;
-    if wallet.credits_posted - wallet.debits_posted <> 0 then
+    -- A wallet below zero owes its pay-as-you-go usage: that is settled first, never forgiven.
+    if wallet.credits_posted - wallet.debits_posted < 0 then
+      perform private.fail('TGC09', format(
+        'The organization wallet owes %s credits on pay-as-you-go. Settle that first (buy credits to cover it, or pay the invoice that bills it), then delete the organization.',
+        private.format_credits(wallet.debits_posted - wallet.credits_posted)),
+        jsonb_build_object('reason', 'wallet_owes',
+          'owed', (wallet.debits_posted - wallet.credits_posted)::text,
+          'available', (wallet.credits_posted - wallet.debits_posted)::text));
+    end if;
+    if wallet.credits_posted - wallet.debits_posted > 0 then
       perform private.fail('TGC09', format(
         'The organization wallet still holds %s credits. Move them to a member''s wallet first, then delete the organization.',
         private.format_credits(wallet.credits_posted - wallet.debits_posted)),
@@ -103,7 +112,7 @@ begin
 end
 $$;
 comment on function public.org_delete(uuid) is
-  'An owner deletes the org once its wallet is empty (TGC09 otherwise): members, invitations and keys go, the wallet is frozen, the ledger stays.';
+  'An owner deletes the org once its wallet is at zero (TGC09 while it holds credits or owes on pay-as-you-go): members, invitations and keys go, the wallet is frozen, the ledger stays.';
 revoke all on function public.org_delete(uuid) from public, anon;
 grant execute on function public.org_delete(uuid) to authenticated, service_role;
 

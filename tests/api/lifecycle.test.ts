@@ -157,6 +157,46 @@ describe('delete an organization', () => {
   });
 });
 
+describe('delete an organization that owes', () => {
+  it('is refused with 409 naming what the pay-as-you-go wallet owes; nothing changes', async () => {
+    const org = await createOrg(owner);
+    const wallet = await walletOf({ orgId: org.id });
+    await db()`select public.admin_set_credit_limit(${wallet}, ${(50n * CREDIT).toString()}::bigint,
+      'Pay-as-you-go pilot')`;
+    await grant(wallet, 2n * CREDIT);
+    await db()`select public.credit_spend(${wallet}, ${(7n * CREDIT).toString()}::bigint, 'ai_usage',
+      ${`owes-${org.id}`}, 'Usage on the credit line')`;
+    expect(await available(wallet)).toBe(-5n * CREDIT);
+
+    const refused = await remove(owner, org.id);
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    const problem = await json(refused);
+    expect(problem).toMatchObject({
+      status: 409,
+      code: 'conflict',
+      reason: 'wallet_owes',
+      owed: '5000000',
+      available: '-5000000',
+    });
+    expect(problem.detail).toBe(
+      'The organization wallet owes 5.00 credits on pay-as-you-go. Settle that first (buy credits to cover it, or pay the invoice that bills it), then delete the organization.',
+    );
+    expect(String(problem.detail)).not.toContain('holds');
+    expect(await orgRow(org.id)).toMatchObject({ slug: org.slug, deleted_at: null });
+    expect(await roles(org.id)).toEqual({ [owner.id]: 'owner' });
+    const [row] = await db()`select frozen_at from public.accounts where id = ${wallet}`;
+    expect(row!.frozen_at).toBeNull();
+    expect(await available(wallet)).toBe(-5n * CREDIT);
+
+    // Once credits cover what it owes and the wallet is back at zero, the owner deletes it.
+    await grant(wallet, 5n * CREDIT);
+    expect((await remove(owner, org.id)).status).toBe(200);
+    expect((await orgRow(org.id)).deleted_at).not.toBeNull();
+    expect(await ledgerCheck()).toEqual([]);
+  });
+});
+
 describe('export my data', () => {
   it("contains the user's profile, memberships, wallet history and chats, and nobody else's", async () => {
     const alice = await createUser('Alice Export');

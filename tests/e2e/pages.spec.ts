@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { expect, test, type Browser } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { storageState, type DemoUser } from './users';
 
 /**
@@ -16,6 +16,8 @@ interface PageCase {
   heading: string | RegExp;
   /** Where the page settles after redirects, when that is not `path`. */
   url?: RegExp;
+  /** What to do on the page before it is checked (open a view that only shows on demand). */
+  act?: (page: Page) => Promise<void>;
 }
 
 const FEATURES = ['goal_generation', 'strategy_analysis', 'forecast', 'lead_generation'];
@@ -28,6 +30,19 @@ const PAGES: PageCase[] = [
   { name: 'docs', path: '/docs', user: null, heading: 'Developer docs' },
   { name: 'dashboard', path: '/dashboard', user: 'pro', heading: 'Welcome back, Priya' },
   { name: 'credits-usage', path: '/credits', user: 'pro', heading: 'Credits' },
+  {
+    name: 'credits-usage-model',
+    path: '/credits',
+    user: 'pro',
+    heading: 'Credits',
+    act: async (page) => {
+      await page
+        .getByRole('group', { name: 'Break usage down by' })
+        .getByText('Model', { exact: true })
+        .click();
+      await expect(page.getByRole('table', { name: 'AI usage by model' })).toBeVisible();
+    },
+  },
   { name: 'credits-history', path: '/credits?tab=history', user: 'pro', heading: 'Credits' },
   { name: 'credits-purchase', path: '/credits?tab=purchase', user: 'pro', heading: 'Credits' },
   { name: 'allowances', path: '/allowances', user: 'pro', heading: 'Allowances' },
@@ -99,6 +114,34 @@ const PAGES: PageCase[] = [
     heading: 'Models of Acme AI',
   },
   { name: 'admin-grants', path: '/admin/grants', user: 'admin', heading: 'Grant credits' },
+  {
+    name: 'admin-grants-batch-preview',
+    path: '/admin/grants',
+    user: 'admin',
+    heading: 'Grant credits',
+    // A preview with a row in error; nothing is applied.
+    act: async (page) => {
+      await page
+        .getByRole('form', { name: 'Batch grant' })
+        .getByLabel('Or paste CSV')
+        .fill(
+          'email,org,credits,expires_at,key\npro@tollgate.dev,,7,,\nstarter@tollgate.dev,,lots,,',
+        );
+      await expect(page.getByTestId('batch-preview')).toBeVisible();
+    },
+  },
+  {
+    name: 'org-credits-owing',
+    path: '/organizations/nimbus-labs/credits',
+    user: 'admin',
+    heading: 'Nimbus Labs credits',
+  },
+  {
+    name: 'org-settings-owing',
+    path: '/organizations/nimbus-labs/settings',
+    user: 'admin',
+    heading: /Nimbus Labs settings/,
+  },
   { name: 'admin-packages', path: '/admin/packages', user: 'admin', heading: 'Credit packages' },
   { name: 'admin-payments', path: '/admin/payments', user: 'admin', heading: 'Payments' },
   { name: 'admin-plans', path: '/admin/plans', user: 'admin', heading: 'Plans' },
@@ -149,6 +192,7 @@ for (const entry of PAGES) {
         expect(response?.status()).toBe(entry.name === 'not-found' ? 404 : 200);
         if (entry.url) await expect(page).toHaveURL(entry.url);
         await expect(page.getByRole('heading', { level: 1, name: entry.heading })).toBeVisible();
+        await entry.act?.(page);
         await page.waitForLoadState('networkidle');
         // Nothing is left loading: every skeleton placeholder has been replaced.
         await expect(page.locator('.animate-pulse')).toHaveCount(0, { timeout: 10_000 });
@@ -174,6 +218,20 @@ for (const entry of PAGES) {
               ),
           );
           expect(outside, `${entry.path}: actions outside the 390px viewport`).toEqual([]);
+          // Nor does any box inside the page scroll sideways: tables stack into rows on a phone.
+          // Code samples (<pre>) may scroll; they are read, not tapped.
+          const scrolling = await page.evaluate(() =>
+            [...document.querySelectorAll('body *')]
+              .filter((element) => !element.closest('pre'))
+              .filter((element) => element.checkVisibility({ visibilityProperty: true }))
+              .filter((element) => ['auto', 'scroll'].includes(getComputedStyle(element).overflowX))
+              .filter((element) => element.scrollWidth > element.clientWidth + 1)
+              .map(
+                (element) =>
+                  `${element.tagName.toLowerCase()} "${(element.textContent || '').trim().slice(0, 40)}" scrolls ${element.scrollWidth}px in ${element.clientWidth}px`,
+              ),
+          );
+          expect(scrolling, `${entry.path}: boxes that scroll sideways at 390px`).toEqual([]);
         }
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: shotPath(entry.name, size.width), fullPage: true });

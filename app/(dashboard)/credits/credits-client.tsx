@@ -1,18 +1,20 @@
 'use client';
 
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import dynamic from 'next/dynamic';
+import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { ChartColumn, CreditCard, ReceiptText } from 'lucide-react';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { BalanceCard } from '@/components/credits/balance-card';
 import type { WalletScope } from '@/components/credits/credits-config';
 import { LimitWarning } from '@/components/credits/limit-warning';
-import type {
-  PeriodGrantProgress,
-  TransactionPage,
-  UsageReport,
-  WalletSummary,
+import {
+  creditsKeys,
+  type PeriodGrantProgress,
+  type TransactionPage,
+  type UsageReport,
+  type WalletSummary,
 } from '@/components/credits/queries';
 import { UsagePanel } from '@/components/credits/usage-panel';
 
@@ -61,6 +63,15 @@ export function CreditsClient({
   const [tab, setTab] = useState<Tab>(
     purchase ? initialTab : initialTab === 'purchase' ? 'usage' : initialTab,
   );
+  const queryClient = useQueryClient();
+  // The History tab's first page sits in the cache from the start, not only once the tab opens,
+  // so money that moves before then (a refund, a grant) marks it stale and opening it refetches.
+  useEffect(() => {
+    queryClient.setQueryData<InfiniteData<TransactionPage, string | null>>(
+      creditsKeys.history(scope, {}),
+      (cached) => cached ?? { pages: [initial.history], pageParams: [null] },
+    );
+  }, [queryClient, scope, initial.history]);
 
   function openPurchase() {
     setTab('purchase');

@@ -145,8 +145,8 @@ export default async function DocsPage() {
               and charges nothing.
             </p>
             <CodeBlock className="mt-4" code={code.error} />
-            <div className="mt-4 max-w-full overflow-x-auto">
-              <table className="w-full text-left text-sm">
+            <div className="mt-4 max-w-full overflow-x-auto max-sm:overflow-x-visible">
+              <table className="table-stack w-full text-left text-sm">
                 <caption className="sr-only">Error statuses</caption>
                 <thead>
                   <tr className="border-b">
@@ -165,10 +165,12 @@ export default async function DocsPage() {
                   {errorRows.map(([status, type, when]) => (
                     <tr key={status} className="border-b align-top last:border-0">
                       <td className="py-1 pr-4 font-medium">{status}</td>
-                      <td className="py-1 pr-4">
+                      <td data-label="type" className="py-1 pr-4">
                         <Code>{type}</Code>
                       </td>
-                      <td className="text-muted-foreground py-1">{when}</td>
+                      <td data-label="When" className="text-muted-foreground py-1">
+                        {when}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

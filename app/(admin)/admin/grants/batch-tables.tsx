@@ -31,8 +31,8 @@ export function BatchPreviewTable({
   const rows = all.filter((row, index) => index < PREVIEW_LIMIT || row.errors.length > 0);
   const hidden = all.length - rows.length;
   return (
-    <div className="max-h-96 overflow-auto rounded-md border">
-      <Table data-testid="batch-preview">
+    <div className="max-h-96 overflow-y-auto rounded-md border max-sm:px-3">
+      <Table stack data-testid="batch-preview">
         <TableHeader>
           <TableRow>
             <TableHead className="w-12">Row</TableHead>
@@ -52,14 +52,18 @@ export function BatchPreviewTable({
                 data-invalid={bad || undefined}
                 className={cn(bad && 'bg-destructive-subtle hover:bg-destructive-subtle')}
               >
-                <TableCell className="tabular-nums">{row.row}</TableCell>
-                <TableCell>{row.target || '—'}</TableCell>
-                <TableCell className="text-right tabular-nums">
+                <TableCell data-label="Row" className="tabular-nums">
+                  {row.row}
+                </TableCell>
+                <TableCell data-label="Wallet">{row.target || '—'}</TableCell>
+                <TableCell data-label="Credits" className="text-right tabular-nums">
                   {row.checked ? formatCredits(row.checked.amount) : row.credits || '—'}
                 </TableCell>
-                <TableCell>{row.expiresAt || '—'}</TableCell>
-                <TableCell className="text-muted-foreground text-xs">{row.key || 'auto'}</TableCell>
-                <TableCell>
+                <TableCell data-label="Expires">{row.expiresAt || '—'}</TableCell>
+                <TableCell data-label="Key" className="text-muted-foreground text-xs">
+                  {row.key || 'auto'}
+                </TableCell>
+                <TableCell data-label="Check">
                   {bad ? (
                     <span className="text-destructive-subtle-foreground text-sm" role="note">
                       {row.errors.join(' ')}
@@ -93,8 +97,8 @@ export function BatchResultTable({ result }: { result: BatchActionResult }) {
         {BigInt(result.adjusted) > 0n ? `, took back ${formatCredits(result.adjusted)}` : ''} ·
         batch key <code className="text-xs">{result.batchKey}</code>
       </h3>
-      <div className="max-h-96 overflow-auto rounded-md border">
-        <Table data-testid="batch-result">
+      <div className="max-h-96 overflow-y-auto rounded-md border max-sm:px-3">
+        <Table stack data-testid="batch-result">
           <TableHeader>
             <TableRow>
               <TableHead className="w-12">Row</TableHead>
@@ -107,13 +111,17 @@ export function BatchResultTable({ result }: { result: BatchActionResult }) {
           <TableBody>
             {result.rows.map((row) => (
               <TableRow key={row.row}>
-                <TableCell className="tabular-nums">{row.row}</TableCell>
-                <TableCell>{row.target}</TableCell>
-                <TableCell className="text-right tabular-nums">
+                <TableCell data-label="Row" className="tabular-nums">
+                  {row.row}
+                </TableCell>
+                <TableCell data-label="Wallet">{row.target}</TableCell>
+                <TableCell data-label="Credits" className="text-right tabular-nums">
                   {formatCredits(row.amount, { sign: true })}
                 </TableCell>
-                <TableCell className="text-right tabular-nums">#{row.transferId}</TableCell>
-                <TableCell>
+                <TableCell data-label="Transfer" className="text-right tabular-nums">
+                  #{row.transferId}
+                </TableCell>
+                <TableCell data-label="Status">
                   <Badge variant={row.replayed ? 'outline' : 'success'}>
                     {row.replayed ? 'Already applied' : 'Applied'}
                   </Badge>

@@ -104,38 +104,40 @@ export default async function PlanOverridesPage() {
           {audit.length === 0 ? (
             <p className="text-muted-foreground text-sm">No changes yet.</p>
           ) : (
-            <div className="overflow-x-auto">
-              <Table data-testid="admin-audit-log">
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>When</TableHead>
-                    <TableHead>What</TableHead>
-                    <TableHead>Who for</TableHead>
-                    <TableHead>Change</TableHead>
-                    <TableHead>Reason</TableHead>
-                    <TableHead>By</TableHead>
+            <Table stack data-testid="admin-audit-log">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>When</TableHead>
+                  <TableHead>What</TableHead>
+                  <TableHead>Who for</TableHead>
+                  <TableHead>Change</TableHead>
+                  <TableHead>Reason</TableHead>
+                  <TableHead>By</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {audit.map((entry) => (
+                  <TableRow key={entry.id.toString()}>
+                    <TableCell className="whitespace-nowrap">
+                      <LocalDate value={entry.createdAt} />
+                    </TableCell>
+                    <TableCell data-label="What" className="whitespace-nowrap">
+                      {actions[entry.action] ?? entry.action}
+                    </TableCell>
+                    <TableCell data-label="Who for">{entry.subject}</TableCell>
+                    <TableCell data-label="Change" className="whitespace-nowrap tabular-nums">
+                      {change(entry.detail, entry.action)}
+                    </TableCell>
+                    <TableCell data-label="Reason" className="sm:min-w-48">
+                      {entry.reason}
+                    </TableCell>
+                    <TableCell data-label="By" className="text-muted-foreground">
+                      {entry.actor}
+                    </TableCell>
                   </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {audit.map((entry) => (
-                    <TableRow key={entry.id.toString()}>
-                      <TableCell className="whitespace-nowrap">
-                        <LocalDate value={entry.createdAt} />
-                      </TableCell>
-                      <TableCell className="whitespace-nowrap">
-                        {actions[entry.action] ?? entry.action}
-                      </TableCell>
-                      <TableCell>{entry.subject}</TableCell>
-                      <TableCell className="whitespace-nowrap tabular-nums">
-                        {change(entry.detail, entry.action)}
-                      </TableCell>
-                      <TableCell className="min-w-48">{entry.reason}</TableCell>
-                      <TableCell className="text-muted-foreground">{entry.actor}</TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </div>
+                ))}
+              </TableBody>
+            </Table>
           )}
         </CardContent>
       </Card>

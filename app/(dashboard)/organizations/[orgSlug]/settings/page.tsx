@@ -88,33 +88,50 @@ export default async function OrgSettingsPage({
             <CardHeader>
               <CardTitle as="h2">Delete organization</CardTitle>
               <CardDescription>
-                Possible once the wallet is empty: move its credits to a member first. Members lose
-                access, open invitations and keys stop working; the wallet’s history is kept.
+                Possible once the wallet is at zero: move its credits to a member, or settle what it
+                owes on pay-as-you-go. Members lose access, open invitations and keys stop working;
+                the wallet’s history is kept.
               </CardDescription>
             </CardHeader>
             <CardContent className="flex flex-col gap-3">
-              {summary ? (
-                <p className="text-sm">
-                  The wallet holds <strong>{formatCredits(summary.available)} credits</strong>.
-                  {summary.available > 0n ? (
-                    <>
-                      {' '}
-                      <Link
-                        href={`/organizations/${org.slug}/members#move-credits`}
-                        className="underline"
-                      >
-                        Move them
-                      </Link>{' '}
-                      before deleting.
-                    </>
-                  ) : null}
-                </p>
-              ) : null}
+              {summary ? <WalletBeforeDelete balance={summary.balance} slug={org.slug} /> : null}
               <DeleteOrgButton {...ref} />
             </CardContent>
           </Card>
         </>
       ) : null}
     </div>
+  );
+}
+
+/** What stands between the wallet and deleting the org, in the words of the API's refusal. */
+function WalletBeforeDelete({ balance, slug }: { balance: bigint; slug: string }) {
+  if (balance < 0n) {
+    return (
+      <p className="text-sm" data-testid="delete-org-wallet">
+        The wallet <strong>owes {formatCredits(-balance)} credits</strong> on pay-as-you-go. Settle
+        that before deleting:{' '}
+        <Link href={`/organizations/${slug}/credits?tab=purchase`} className="underline">
+          buy credits
+        </Link>{' '}
+        to cover it, or pay the invoice that bills it.
+      </p>
+    );
+  }
+  if (balance > 0n) {
+    return (
+      <p className="text-sm" data-testid="delete-org-wallet">
+        The wallet holds <strong>{formatCredits(balance)} credits</strong>.{' '}
+        <Link href={`/organizations/${slug}/members#move-credits`} className="underline">
+          Move them
+        </Link>{' '}
+        before deleting.
+      </p>
+    );
+  }
+  return (
+    <p className="text-sm" data-testid="delete-org-wallet">
+      The wallet is empty.
+    </p>
   );
 }
