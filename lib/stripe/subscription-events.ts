@@ -73,17 +73,59 @@ export const invoiceObject = z.object({
     })
     .nullish(),
   lines: z.object({
-    data: z.array(z.object({ period: z.object({ start: seconds, end: seconds }), metadata })),
+    data: z.array(
+      z.object({
+        period: z.object({ start: seconds, end: seconds }),
+        metadata,
+        // The line's price: `pricing.price_details.price` (current API versions) or `price`.
+        pricing: z
+          .object({ price_details: z.object({ price: z.string().max(255) }).nullish() })
+          .nullish(),
+        price: z.object({ id: z.string().max(255) }).nullish(),
+      }),
+    ),
   }),
 });
 
-/** The plan a subscription is for: our metadata on it, else on its price. */
+/**
+ * The plan a subscription is for: its price names it (a plan switched in the Stripe portal
+ * changes the price, never our metadata), else our metadata on the subscription.
+ */
 function planOf(subscription: SubscriptionObject): string | null {
   return (
-    subscription.metadata.plan_id ??
     subscription.items.data[0]!.price.metadata.tollgate_plan_id ??
+    subscription.metadata.plan_id ??
     null
   );
+}
+
+type InvoiceLine = z.infer<typeof invoiceObject>['lines']['data'][number];
+
+/**
+ * The plan an invoice bills: the plan of its subscription line's price (ours, or named in the
+ * price's metadata in Stripe), else the subscription's metadata at the time it was issued.
+ */
+async function invoicePlan(line: InvoiceLine | undefined, fallback: string | null) {
+  const priceId = line?.pricing?.price_details?.price ?? line?.price?.id;
+  if (!priceId) return fallback;
+  const [ours] = await asService(
+    (tx) => tx<{ plan_id: string }[]>`
+      select b.plan_id from public.plan_billing b
+      where b.stripe_monthly_price_id = ${priceId} or b.stripe_yearly_price_id = ${priceId}`,
+  );
+  if (ours) return ours.plan_id;
+  // A price replaced since (its amount changed) still names its plan in Stripe.
+  const price = await Promise.resolve()
+    .then(() => stripeClient().prices.retrieve(priceId))
+    .catch(() => null);
+  return price?.metadata.tollgate_plan_id ?? fallback;
+}
+
+/** The subscription's own line: the one that reaches furthest (prorations sit inside it). */
+function subscriptionLine(invoice: z.infer<typeof invoiceObject>): InvoiceLine | undefined {
+  return [...invoice.lines.data].sort(
+    (a, b) => b.period.end - a.period.end || a.period.start - b.period.start,
+  )[0];
 }
 
 /** Mirrors a subscription object (from a subscription event or a completed checkout). */
@@ -136,12 +178,13 @@ export async function openPaidPeriod(event: EventRef, object: Record<string, unk
   const invoice = invoiceObject.parse(object);
   const details = invoice.parent?.subscription_details;
   if (!details?.subscription) return 'not_a_subscription';
-  // The subscription's own line is the one that reaches furthest (prorations sit inside it).
-  const period = invoice.lines.data
-    .map((line) => line.period)
-    .sort((a, b) => b.end - a.end || a.start - b.start)[0];
-  if (!period) return 'no_period';
-  const planId = details.metadata.plan_id ?? invoice.lines.data[0]?.metadata.plan_id ?? null;
+  const line = subscriptionLine(invoice);
+  if (!line) return 'no_period';
+  const period = line.period;
+  const planId = await invoicePlan(
+    line,
+    details.metadata.plan_id ?? invoice.lines.data[0]?.metadata.plan_id ?? null,
+  );
   const tax = (invoice.total_taxes ?? []).reduce((sum, item) => sum + item.amount, 0);
   const [row] = await asService(
     (tx) => tx<{ outcome: string }[]>`
@@ -163,16 +206,16 @@ export async function recordFailedPayment(event: EventRef, object: Record<string
   const invoice = invoiceObject.parse(object);
   const details = invoice.parent?.subscription_details;
   if (!details?.subscription) return 'not_a_subscription';
-  const period = invoice.lines.data
-    .map((line) => line.period)
-    .sort((a, b) => b.end - a.end || a.start - b.start)[0];
-  if (!period) return 'no_period';
+  const line = subscriptionLine(invoice);
+  if (!line) return 'no_period';
+  const period = line.period;
+  const planId = await invoicePlan(line, details.metadata.plan_id ?? null);
   const [row] = await asService(
     (tx) => tx<{ outcome: string }[]>`
       select public.billing_invoice_failed(${event.id}, ${event.type}, ${invoice.id},
         ${details.subscription ?? null},
         ${z.uuid().safeParse(details.metadata.account_id).data ?? null}::uuid, ${invoice.customer},
-        ${details.metadata.plan_id ?? null}, ${when(period.start)}, ${when(period.end)},
+        ${planId}, ${when(period.start)}, ${when(period.end)},
         ${invoice.amount_due ?? null}::bigint, ${invoice.currency},
         ${invoice.hosted_invoice_url ?? null}) as outcome`,
   );

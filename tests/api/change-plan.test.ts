@@ -302,6 +302,62 @@ describe('upgrade with proration', () => {
   });
 });
 
+describe('a plan switched in the Stripe portal', () => {
+  it('follows the price, not the metadata the portal leaves as it was', async () => {
+    const switcher = await createUser('Portal Switcher');
+    const account = await walletOf({ userId: switcher.id });
+    const start = Math.floor(Date.now() / 1000) - 5 * DAY;
+    const end = start + 30 * DAY;
+    const subscriptionId = await subscribed(account, 'portal', 'price_pro_month', [start, end]);
+    fake.put(price('price_ent_month'));
+    // The portal swaps the item's price; our metadata on the subscription still says Pro.
+    const switched = structuredClone(fake.subscriptions.get(subscriptionId)!) as {
+      metadata: Record<string, string>;
+      items: { data: { price: unknown }[] };
+    };
+    switched.items.data[0]!.price = price('price_ent_month');
+    expect(switched.metadata.plan_id).toBe('pro');
+    fake.subscriptions.set(subscriptionId, switched);
+    expect((await deliver(stripeEvent('customer.subscription.updated', switched))).status).toBe(
+      200,
+    );
+    expect(await mirror(subscriptionId)).toMatchObject({ plan_id: 'enterprise' });
+
+    const now = Math.floor(Date.now() / 1000);
+    const invoiceId = 'in_test_portal_switch';
+    const paid = await deliver(
+      stripeEvent('invoice.paid', {
+        id: invoiceId,
+        object: 'invoice',
+        customer: 'cus_test_portal',
+        status: 'paid',
+        billing_reason: 'subscription_update',
+        amount_paid: 4667,
+        currency: 'usd',
+        parent: {
+          subscription_details: { subscription: subscriptionId, metadata: switched.metadata },
+        },
+        lines: {
+          data: [
+            {
+              period: { start: now, end },
+              metadata: {},
+              pricing: { price_details: { price: 'price_ent_month' } },
+            },
+          ],
+        },
+      }),
+    );
+    expect(paid.status).toBe(200);
+    const [bill] = await db()`select plan_id from public.billing_invoices where id = ${invoiceId}`;
+    expect(bill).toEqual({ plan_id: 'enterprise' });
+    expect((await getSubscription('service', { kind: 'user', id: switcher.id })).planId).toBe(
+      'enterprise',
+    );
+    expect(await ledgerCheck()).toEqual([]);
+  });
+});
+
 describe('an org downgrade waits for the period end', () => {
   const start = Math.floor(Date.now() / 1000) - 5 * DAY;
   const end = start + 30 * DAY;
