@@ -1,7 +1,6 @@
 'use client';
 
 import { useState } from 'react';
-import dynamic from 'next/dynamic';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ChartColumn, RotateCcw } from 'lucide-react';
 import { formatCredits } from '@/lib/credits/format';
@@ -9,7 +8,7 @@ import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Skeleton } from '@/components/ui/skeleton';
+import { BreakdownCard } from './breakdown-card';
 import { DEFAULT_USAGE_PERIOD, type WalletScope } from './credits-config';
 import { periodLabel, PeriodSwitcher } from './period-switcher';
 import {
@@ -20,13 +19,6 @@ import {
   type UsageReport,
 } from './queries';
 import { UsageChart } from './usage-chart';
-
-// The breakdown sits below the chart: it is server-rendered with the page, and its code arrives
-// after the page's own, so the balance, tabs and period switcher are interactive first.
-const BreakdownCard = dynamic(
-  () => import('./breakdown-card').then((module) => module.BreakdownCard),
-  { loading: () => <Skeleton className="h-72 w-full" /> },
-);
 
 interface UsagePanelProps {
   scope: WalletScope;

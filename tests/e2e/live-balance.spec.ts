@@ -117,7 +117,7 @@ test('a Stripe refund reaches the open credits page and the header without a rel
     .getByRole('table', { name: 'Transactions' })
     .getByRole('row')
     .filter({ hasText: 'Refund of Starter package' });
-  await expect(refundRows.first()).toContainText('−50.00');
+  await expect(refundRows.first()).toContainText('−50.00', { timeout: 10_000 });
   const shown = await refundRows.count();
   await refund(page, intent, 1000, `evt_${intent}_rest`);
   await expect(refundRows).toHaveCount(shown + 1, { timeout: 10_000 });

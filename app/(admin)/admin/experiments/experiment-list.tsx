@@ -87,8 +87,8 @@ export function ExperimentList({ experiments }: { experiments: ExperimentView[] 
               </Button>
             ) : null}
           </CardHeader>
-          <CardContent className="overflow-x-auto">
-            <Table aria-label={`Arms of ${experiment.name}`}>
+          <CardContent>
+            <Table stack aria-label={`Arms of ${experiment.name}`}>
               <TableHeader>
                 <TableRow>
                   <TableHead>Arm</TableHead>
@@ -105,29 +105,34 @@ export function ExperimentList({ experiments }: { experiments: ExperimentView[] 
               <TableBody>
                 {experiment.arms.map((arm) => (
                   <TableRow key={arm.arm}>
-                    <TableCell>
+                    <TableCell data-label="Arm">
                       <div className="font-medium">{arm.arm}</div>
                       <div className="text-muted-foreground text-xs">
                         {arm.modelId} · weight {arm.weight}
                       </div>
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">{arm.calls}</TableCell>
-                    <TableCell className="text-right tabular-nums">
+                    <TableCell data-label="Calls" className="text-right tabular-nums">
+                      {arm.calls}
+                    </TableCell>
+                    <TableCell data-label="Cost" className="text-right tabular-nums">
                       {usd(arm.providerCostMicroUsd)}
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">
+                    <TableCell data-label="Credits" className="text-right tabular-nums">
                       {formatCredits(BigInt(arm.creditsCharged))}
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">
+                    <TableCell data-label="Margin" className="text-right tabular-nums">
                       {usd(arm.marginMicroUsd)}
                     </TableCell>
-                    <TableCell className="text-right whitespace-nowrap tabular-nums">
+                    <TableCell
+                      data-label="p50 / p95"
+                      className="text-right whitespace-nowrap tabular-nums"
+                    >
                       {ms(arm.latencyP50Ms)} / {ms(arm.latencyP95Ms)}
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">
+                    <TableCell data-label="Errors" className="text-right tabular-nums">
                       {(arm.errorRateBps / 100).toFixed(1)} %
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">
+                    <TableCell data-label="Feedback 👍 / 👎" className="text-right tabular-nums">
                       {arm.thumbsUp} / {arm.thumbsDown}
                     </TableCell>
                     <TableCell>
