@@ -1,4 +1,4 @@
--- The gateway's admission and settlement as one statement each, and NOTIFY triggers for its in-process caches.
+-- The gateway's admission and settlement as one statement each, and NOTIFY triggers for its catalog cache.
 
 /* Admission of a metered call in one statement (one transaction, one round trip). The hold was
    priced from an in-process copy of the catalog: when that price is no longer the one in force,
@@ -75,18 +75,6 @@ grant execute on function
   public.ai_admit(text, uuid, text, text, bigint, boolean, bigint, bigint, text, integer, text, jsonb)
 to authenticated, service_role;
 
-/* Wakes every app instance's cache of who may call what (plans, memberships, org model subsets). */
-create function private.notify_access() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  perform pg_notify('tollgate_access', tg_table_name);
-  return null;
-end
-$$;
-comment on function private.notify_access() is 'Statement trigger: NOTIFY tollgate_access after a change.';
-revoke all on function private.notify_access() from public, anon;
-
 -- The gateway's catalog cache: models, prices in force, credit settings, who has their own keys.
 create trigger ai_models_notify after insert or update or delete on public.ai_models
   for each statement execute function private.notify_config();
@@ -96,15 +84,6 @@ create trigger ai_settings_notify after insert or update or delete on public.ai_
   for each statement execute function private.notify_config();
 create trigger ai_provider_keys_notify after insert or update or delete on public.ai_provider_keys
   for each statement execute function private.notify_config();
--- The gateway's access cache: a subject's plan, an org's members and their model subset.
-create trigger subscriptions_notify_access after insert or update or delete on public.subscriptions
-  for each statement execute function private.notify_access();
-create trigger plans_notify_access after insert or update or delete on public.plans
-  for each statement execute function private.notify_access();
-create trigger organization_members_notify_access after insert or update or delete on public.organization_members
-  for each statement execute function private.notify_access();
-create trigger org_model_restrictions_notify_access after insert or update or delete on public.org_model_restrictions
-  for each statement execute function private.notify_access();
 /* Settlement of a metered call in one statement (one round trip), for the service: the hold is
    settled at the actual amount (or voided when p_actual is null) and the usage event recorded
    with what was really posted, in one transaction. A usage row that cannot be written never
