@@ -132,7 +132,10 @@ export function ExperimentList({ experiments }: { experiments: ExperimentView[] 
                     <TableCell data-label="Errors" className="text-right tabular-nums">
                       {(arm.errorRateBps / 100).toFixed(1)} %
                     </TableCell>
-                    <TableCell data-label="Feedback 👍 / 👎" className="text-right tabular-nums">
+                    <TableCell
+                      data-label="Feedback (up / down)"
+                      className="text-right tabular-nums"
+                    >
                       {arm.thumbsUp} / {arm.thumbsDown}
                     </TableCell>
                     <TableCell>
