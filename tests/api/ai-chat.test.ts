@@ -69,6 +69,10 @@ describe('POST /api/ai/chat (local model)', () => {
     const response = await post(owner, say('What is Tollgate?'));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
+    // Where the gateway spent its time before the provider, step by step.
+    expect(response.headers.get('server-timing')).toMatch(
+      /^route;dur=[\d.]+, context;dur=[\d.]+, moderation;dur=[\d.]+, admit;dur=[\d.]+$/,
+    );
     const chunks = await readUiStream(response);
     const deltas = chunks.filter((c) => c.type === 'text-delta');
     const prompt = [{ role: 'user' as const, content: 'What is Tollgate?' }];
