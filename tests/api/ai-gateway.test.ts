@@ -78,7 +78,7 @@ describe('metered calls over HTTP', () => {
     // counted by the gateway and charged at the price in force, far below the hold.
     const controller = new AbortController();
     const abortRequest = new Request(
-      await request('/api/ai/chat', { user, body: body('mode=ok chunks=40 latency=20') }),
+      await request('/api/ai/chat', { user, body: body('mode=ok chunks=40 latency=20 stall=1') }),
       { signal: controller.signal },
     );
     const aborted = await readUntilText(await chat(abortRequest), () => controller.abort());

@@ -122,9 +122,14 @@ function call(index: number): Promise<Told> {
     case 'completion':
       return oneShot(`${tag} mode=ok chunks=${chunks}`, kind, false);
     case 'abort':
-      // The client stops after 1 to 25 of the 60 chunks: a different point for each call, and
-      // at least 35 chunks (175 ms) before the provider would finish, even on a busy machine.
-      return streamed(payer, `${tag} mode=ok chunks=60 latency=5`, kind, 1 + ((index * 7) % 25));
+      // The client stops after 1 to 25 of the 25 chunks, a different point for each call; the
+      // provider then stalls until the client has gone, so it never finishes first.
+      return streamed(
+        payer,
+        `${tag} mode=ok chunks=25 latency=5 stall=1`,
+        kind,
+        1 + ((index * 7) % 25),
+      );
     case 'error-before':
     case 'no-usage':
       return streamed(payer, `${tag} mode=${kind} chunks=${chunks}`, kind);

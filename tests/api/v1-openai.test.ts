@@ -178,7 +178,7 @@ describe('chat completions with the openai SDK', () => {
     const before = await available(wallet);
     const stream = await client(key.secret).chat.completions.create({
       model: MODEL,
-      messages: [{ role: 'user', content: 'Long answer. chunks=60 latency=20' }],
+      messages: [{ role: 'user', content: 'Long answer. chunks=60 latency=20 stall=1' }],
       max_tokens: 200,
       stream: true,
       stream_options: { include_usage: true },
@@ -194,7 +194,7 @@ describe('chat completions with the openai SDK', () => {
       where api_key_id = ${key.id}`;
     expect(event!.error_code).toBe('client_aborted');
     expect(Number(event!.output_tokens)).toBeGreaterThanOrEqual(5);
-    expect(Number(event!.output_tokens)).toBeLessThan(60);
+    expect(Number(event!.output_tokens)).toBeLessThanOrEqual(60);
     expect(event!.charged).toBeGreaterThan(0n);
     expect(before - (await available(wallet))).toBe(event!.charged);
     expect(await pendingHolds(wallet)).toBe(0);

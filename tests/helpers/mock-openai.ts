@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
  * latency=20 cached=4`. Modes: ok (default), error-before (500), rate-limit (429), error-mid
  * (the connection drops after half the chunks), no-usage (no usage is ever reported).
  * `fail=N` makes the first N chat requests with that exact last user message fail with a 500
- * (a flaky provider that recovers on retry); counted per server.
+ * (a flaky provider that recovers on retry); counted per server. `stall=1` stops a stream after its
+ * chunks, with no finish and no usage, until the client goes away (30 s at most): a client that
+ * aborts mid-stream then always aborts before the provider finishes, however busy the machine.
  */
 
 export const MOCK_PROMPT_TOKENS = 20;
@@ -23,6 +25,8 @@ export interface MockDirectives {
   fail: number;
   /** Answer (not streamed) with a call of the first offered tool. */
   tool: boolean;
+  /** After the chunks, wait for the client to leave instead of finishing. */
+  stall: boolean;
 }
 
 interface ChatBody {
@@ -50,6 +54,7 @@ export function directivesOf(text: string): MockDirectives {
     cached: Number(get('cached') ?? 0),
     fail: Number(get('fail') ?? 0),
     tool: get('tool') === '1',
+    stall: get('stall') === '1',
   };
 }
 
@@ -275,6 +280,14 @@ async function handle(
     if (response.destroyed) return;
     send({ ...base, choices: [{ index: 0, delta: { content: 'tok ' } }] });
     await sleep(d.latency);
+  }
+  if (d.stall) {
+    await new Promise((resolve) => {
+      response.once('close', resolve);
+      setTimeout(resolve, 30_000).unref();
+    });
+    response.destroy();
+    return;
   }
   send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
   if (body.stream_options?.include_usage && d.mode !== 'no-usage') {
