@@ -20,11 +20,17 @@ function localId(prefix: string): string {
   return `${prefix}_local_${randomBytes(12).toString('hex')}`;
 }
 
-/** Adds whole calendar months or years (UTC), as Stripe's billing periods do. */
+/**
+ * Adds whole calendar months or years (UTC), as Stripe's billing periods and the database's
+ * months do: a day the target month lacks becomes its last (Jan 31 → Feb 28, Feb 29 → Feb 28).
+ */
 export function addInterval(start: number, interval: 'month' | 'year', count = 1): number {
   const date = new Date(start * 1000);
-  if (interval === 'year') date.setUTCFullYear(date.getUTCFullYear() + count);
-  else date.setUTCMonth(date.getUTCMonth() + count);
+  const months = date.getUTCMonth() + (interval === 'year' ? 12 * count : count);
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), months + 1, 0)).getUTCDate();
+  date.setUTCDate(1);
+  date.setUTCMonth(months);
+  date.setUTCDate(Math.min(new Date(start * 1000).getUTCDate(), lastDay));
   return Math.floor(date.getTime() / 1000);
 }
 

@@ -1222,10 +1222,12 @@ grant execute on function public.plan_billing_set_stripe_ids(text, text, text, t
 --
 -- Stripe is the truth for billing state: billing_subscriptions mirrors each Stripe subscription
 -- (status, price, period, cancel_at_period_end) from its webhook events, newest event wins.
--- Postgres is the truth for entitlements: each paid invoice opens exactly one plan period in
--- public.subscriptions, aligned to Stripe's billing period, with that period's plan credit lot
--- (idempotency key invoice:<id>) and the allowance refresh. While billed_until is ahead, the
--- 30-day clock of sync_subscription leaves the period to the invoices.
+-- Postgres is the truth for entitlements: each paid invoice opens exactly one paid term in
+-- public.subscriptions, aligned to Stripe's billing period. A monthly term is one plan period,
+-- with its plan credit lot (idempotency key invoice:<id>) and the allowance refresh; a yearly
+-- term is lived as twelve calendar months, each opened by sync_subscription with its own plan
+-- credits and allowances. While billed_until is ahead, the 30-day clock of sync_subscription
+-- leaves the periods to the invoices.
 --
 -- Every function here locks the subject's public.subscriptions row first, then records the event,
 -- so parallel deliveries (invoice.paid beside customer.subscription.updated, or a replay of
@@ -1301,6 +1303,13 @@ alter table public.subscriptions add column billed_until timestamptz;
 comment on column public.subscriptions.billed_until is
   'Set while a paid Stripe subscription carries the plan: periods come from paid invoices until then (plus grace).';
 
+-- The end of the term the last paid invoice (or trial) paid for, without grace. A term longer
+-- than a month (a yearly plan) is lived as calendar months: each opens in sync_subscription with
+-- its own plan credits and allowances until paid_through.
+alter table public.subscriptions add column paid_through timestamptz;
+comment on column public.subscriptions.paid_through is
+  'End of the paid term (a month or a year) without grace; the plan period is the month inside it.';
+
 -- ===================================================================== INDEXES
 create index billing_subscriptions_account_idx on public.billing_subscriptions (account_id, created_at desc);
 create index billing_subscriptions_plan_idx on public.billing_subscriptions (plan_id);
@@ -1371,8 +1380,8 @@ declare
 begin
   update public.subscriptions s
   set plan_id = (select p.id from public.plans p where p.is_default), pending_plan_id = null, pending_at = null,
-      billed_until = null, anchor_at = at, current_period_start = at - interval '30 days', current_period_end = at,
-      period_credits_granted = 0
+      billed_until = null, paid_through = null, anchor_at = at, current_period_start = at - interval '30 days',
+      current_period_end = at, period_credits_granted = 0
   where s.id = sub.id;
   perform private.sync_subscription(sub.subject_kind, sub.subject_id);
 end
@@ -1497,12 +1506,15 @@ comment on function public.billing_subscription_sync(text, text, timestamptz, te
   'Service only (webhook): mirrors a Stripe subscription; a deleted one returns the subject to the default plan.';
 
 /*
- * Opens one plan period [period_start, period_end) for a subject: the plan, the period, the plan's
- * credits as a lot expiring at its end (keyed by `grant_key`, so once), and the allowances
- * refreshed at the next use. A later period never moves back.
+ * Opens the paid term [term_start, term_end) for a subject: the plan, and the term's first month
+ * as the plan period (the whole term when it is a month or less) with the plan's credits as a
+ * lot expiring at the month's end (keyed by `grant_key`, so once) and the allowances refreshed at
+ * the next use; sync_subscription opens the term's later months. A term that starts before the
+ * current one ends (monthly to yearly, a trial ended early) ends that period's plan credits now:
+ * Stripe credits its unused time. A later term never moves back.
  */
 create function private.open_plan_period(
-  sub public.subscriptions, plan_id text, period_start timestamptz, period_end timestamptz, grant_key text
+  sub public.subscriptions, plan_id text, term_start timestamptz, term_end timestamptz, grant_key text
 ) returns bigint
 language plpgsql security definer set search_path = ''
 as $$
@@ -1511,29 +1523,38 @@ declare
   plan public.plans;
   grace smallint;
   wallet uuid;
+  month record;
   lot bigint;
 begin
   select * into plan from public.plans p where p.id = plan_id;
   select coalesce(b.grace_days, 0) into grace from public.plan_billing b where b.plan_id = plan.id;
-  if period_end <= at then
-    return null; -- a period already over (a late replay of an old invoice): nothing to open
+  if term_end <= at then
+    return null; -- a term already over (a late replay of an old invoice): nothing to open
   end if;
-  wallet := (select a.id from public.accounts a
-             where (sub.subject_kind = 'user' and a.user_id = sub.subject_id)
-                or (sub.subject_kind = 'org' and a.org_id = sub.subject_id));
-  if plan.monthly_credit_grant > 0 then
-    select g.lot_id into lot from public.credit_grant(wallet, plan.monthly_credit_grant, 'plan', grant_key,
-      period_end, null, plan.name || ' plan credits',
-      jsonb_build_object('subscriptionId', sub.id, 'periodStart', period_start), 'subscription') g;
-  end if;
-  if sub.billed_until is not null and period_start < sub.current_period_start then
+  wallet := private.subject_wallet(sub.subject_kind, sub.subject_id);
+  month := private.month_bounds(term_start, greatest(at, term_start), term_end);
+  if sub.billed_until is not null and term_start < sub.current_period_start then
+    -- An older term delivered late: its month's credits, but the plan period stays where it is.
+    if plan.monthly_credit_grant > 0 then
+      select g.lot_id into lot from public.credit_grant(wallet, plan.monthly_credit_grant, 'plan', grant_key,
+        month.period_end, null, plan.name || ' plan credits',
+        jsonb_build_object('subscriptionId', sub.id, 'periodStart', month.period_start), 'subscription') g;
+    end if;
     return lot;
   end if;
+  if sub.billed_until is not null and term_start < sub.current_period_end then
+    perform private.end_period_plan_lots(wallet, sub.current_period_end);
+  end if;
+  if plan.monthly_credit_grant > 0 then
+    select g.lot_id into lot from public.credit_grant(wallet, plan.monthly_credit_grant, 'plan', grant_key,
+      month.period_end, null, plan.name || ' plan credits',
+      jsonb_build_object('subscriptionId', sub.id, 'periodStart', month.period_start), 'subscription') g;
+  end if;
   update public.subscriptions s
-  set plan_id = plan.id, pending_plan_id = null, pending_at = null, anchor_at = period_start,
-      current_period_start = period_start, current_period_end = period_end,
-      period_credits_granted = plan.monthly_credit_grant,
-      billed_until = period_end + make_interval(days => coalesce(grace, 0))
+  set plan_id = plan.id, pending_plan_id = null, pending_at = null, anchor_at = term_start,
+      current_period_start = month.period_start, current_period_end = month.period_end,
+      period_credits_granted = plan.monthly_credit_grant, paid_through = term_end,
+      billed_until = term_end + make_interval(days => coalesce(grace, 0))
   where s.id = sub.id;
   -- Every allowance refreshes at its next use, into the new plan and period.
   update public.token_balances b
@@ -1543,17 +1564,44 @@ begin
 end
 $$;
 comment on function private.open_plan_period(public.subscriptions, text, timestamptz, timestamptz, text) is
-  'Opens one paid plan period: plan, Stripe-aligned period, plan credit lot (once per key), allowance refresh.';
+  'Opens a paid term: plan, its first month as the plan period, plan credit lot (once per key), allowance refresh.';
 
 /*
- * Rollover at renewal: the unused remainder of the ending period's plan credits (the plan lots
- * issued for the current period, expiring at its end) expires as always, and up to the ending plan's rollover
- * cap of it comes back from `expired`, by one transfer keyed `rollover:invoice:<id>`, as a
- * plan lot expiring at the end of the new period. Lots still live when the new period opens
- * end then. Caller (billing_invoice_paid) holds the subject lock and runs once per invoice.
+ * Ends the plan credits issued for the period ending at `period_end` (its grant and any upgrade
+ * top-up) now, through the usual sweep, and returns those lots. Caller holds the subject lock.
+ */
+create function private.end_period_plan_lots(account uuid, period_end timestamptz) returns bigint[]
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  at timestamptz := private.clock();
+  ending bigint[];
+begin
+  perform private.settle_wallet(account);
+  select coalesce(array_agg(l.id order by l.id), '{}') into ending
+  from public.lots l join public.transfers t on t.id = l.origin_transfer_id
+  where l.account_id = account and l.source = 'plan' and l.expires_at = period_end
+    and t.debit_account_id = private.system_account('issuance:plan');
+  if exists (select 1 from public.lots l where l.id = any (ending) and l.expired_at is null and l.remaining > 0) then
+    update public.lots l set expires_at = at where l.id = any (ending) and l.expired_at is null;
+    update public.accounts a set next_expiry_at = least(a.next_expiry_at, at) where a.id = account;
+    perform private.sweep_account(account, at);
+  end if;
+  return ending;
+end
+$$;
+comment on function private.end_period_plan_lots(uuid, timestamptz) is
+  'Ends now the plan lots issued for the period ending at period_end; returns them.';
+
+/*
+ * Rollover at renewal, and between the months of a yearly term: the unused remainder of the
+ * ending period's plan credits expires as always, and up to the ending plan's rollover cap of it
+ * comes back from `expired`, by one transfer keyed `rollover:<period key>` (`invoice:<id>`, or
+ * the subscription and month), as a plan lot expiring at the end of the new period. Caller holds
+ * the subject lock.
  */
 create function private.roll_over_plan_credits(
-  sub public.subscriptions, account uuid, invoice_id text, period_start timestamptz, period_end timestamptz
+  sub public.subscriptions, account uuid, period_key text, period_start timestamptz, period_end timestamptz
 ) returns bigint
 language plpgsql security definer set search_path = ''
 as $$
@@ -1570,20 +1618,9 @@ begin
      or period_start < sub.current_period_end or period_end <= at then
     return null;
   end if;
-  perform private.settle_wallet(account);
-  -- The ending period's plan credits: the lots issued for it (its grant, and any upgrade top-up).
-  select coalesce(array_agg(l.id order by l.id), '{}') into ending
-  from public.lots l join public.transfers t on t.id = l.origin_transfer_id
-  where l.account_id = account and l.source = 'plan' and l.expires_at = sub.current_period_end
-    and t.debit_account_id = private.system_account('issuance:plan');
+  ending := private.end_period_plan_lots(account, sub.current_period_end);
   if cardinality(ending) = 0 then
     return null;
-  end if;
-  if exists (select 1 from public.lots l where l.id = any (ending) and l.expired_at is null and l.remaining > 0) then
-    -- The new period has begun: the ending period's lots end now, through the usual sweep.
-    update public.lots l set expires_at = at where l.id = any (ending) and l.expired_at is null;
-    update public.accounts a set next_expiry_at = least(a.next_expiry_at, at) where a.id = account;
-    perform private.sweep_account(account, at);
   end if;
   select coalesce(sum(b.amount), 0) into expired
   from public.lot_burns b join public.transfers t on t.id = b.transfer_id
@@ -1595,16 +1632,17 @@ begin
   insert into public.transfers (debit_account_id, credit_account_id, amount, kind, category, description,
                                 metadata, key_account_id, idempotency_key)
   values (private.system_account('expired'), account, moved, 'grant', 'subscription', 'Rolled-over plan credits',
-          jsonb_build_object('rollover', true, 'fromLots', to_jsonb(ending), 'invoiceId', invoice_id,
+          jsonb_build_object('rollover', true, 'fromLots', to_jsonb(ending), 'period', period_key,
                              'subscriptionId', sub.id),
-          account, 'rollover:invoice:' || invoice_id)
+          account, 'rollover:' || period_key)
   returning id into transfer;
   return private.add_lot(account, moved, 'plan', private.default_priority('plan'), period_end, transfer);
 end
 $$;
 comment on function private.roll_over_plan_credits(public.subscriptions, uuid, text, timestamptz, timestamptz) is
-  'At renewal: up to the plan''s rollover cap of the ending plan lot''s unused credits, as a lot to the new period''s end.';
-revoke all on function private.roll_over_plan_credits(public.subscriptions, uuid, text, timestamptz, timestamptz)
+  'At a new period: up to the plan''s rollover cap of the ending plan lots'' unused credits, as a lot to its end.';
+revoke all on function private.roll_over_plan_credits(public.subscriptions, uuid, text, timestamptz, timestamptz),
+  private.end_period_plan_lots(uuid, timestamptz)
 from public, anon, authenticated, service_role;
 
 /*
@@ -1651,15 +1689,17 @@ begin
     return 'replayed'; -- another event already opened this invoice's period
   end if;
   if p_billing_reason = 'subscription_update' and sub.billed_until is not null
-     and p_period_start >= sub.current_period_start and p_period_end <= sub.current_period_end then
-    -- A proration invoice inside the paid period (an upgrade): today's upgrade rules apply to
-    -- this period, once — the new allowances less what was used, the difference in plan credits.
+     and p_period_start >= sub.current_period_start
+     and p_period_end <= greatest(sub.current_period_end, sub.paid_through) then
+    -- A proration invoice inside the paid term (an upgrade): today's upgrade rules apply to the
+    -- current period, once — the new allowances less what was used, the difference in plan credits.
     if (select p.tier from public.plans p where p.id = p_plan_id)
        > (select p.tier from public.plans p where p.id = sub.plan_id) then
       perform 1 from public.subscription_change(sub.subject_kind, sub.subject_id, p_plan_id);
     end if;
   else
-    rollover := private.roll_over_plan_credits(sub, account, p_invoice_id, p_period_start, p_period_end);
+    rollover := private.roll_over_plan_credits(sub, account, 'invoice:' || p_invoice_id, p_period_start,
+                                               p_period_end);
     lot := private.open_plan_period(sub, p_plan_id, p_period_start, p_period_end, 'invoice:' || p_invoice_id);
   end if;
   update public.billing_invoices i

@@ -155,6 +155,36 @@ $$;
 comment on function private.period_bounds(timestamptz, timestamptz) is
   'Start and end of the 30-day period (counted from anchor) that contains at.';
 
+/*
+ * The calendar month (UTC, counted from anchor, as Stripe counts billing months: Jan 31 → Feb 28
+ * → Mar 31) of a paid term that contains at, cut at the term's end. A yearly plan's year is
+ * twelve of them, each with its own plan credits and allowances.
+ */
+create function private.month_bounds(
+  anchor timestamptz, at timestamptz, term_end timestamptz, out period_start timestamptz,
+  out period_end timestamptz
+)
+language plpgsql immutable parallel safe set search_path = ''
+as $$
+declare
+  origin timestamp := anchor at time zone 'UTC';
+  span interval := age(at at time zone 'UTC', origin);
+  months integer := greatest(0, (extract(year from span) * 12 + extract(month from span))::integer);
+begin
+  -- age() borrows at month ends; step to the month that really holds at.
+  while months > 0 and (origin + make_interval(months => months)) at time zone 'UTC' > at loop
+    months := months - 1;
+  end loop;
+  while (origin + make_interval(months => months + 1)) at time zone 'UTC' <= at loop
+    months := months + 1;
+  end loop;
+  period_start := (origin + make_interval(months => months)) at time zone 'UTC';
+  period_end := least((origin + make_interval(months => months + 1)) at time zone 'UTC', term_end);
+end
+$$;
+comment on function private.month_bounds(timestamptz, timestamptz, timestamptz) is
+  'The calendar month (UTC, from anchor) of a paid term that contains at, ending no later than the term.';
+
 -- ===================================================================== RLS
 alter table public.plans enable row level security;
 alter table public.token_types enable row level security;
@@ -239,7 +269,7 @@ create trigger subscriptions_touch before update on public.subscriptions
 -- ===================================================================== PRIVILEGES
 revoke all on function private.my_org_ids(),
   private.assert_subject(text, uuid, boolean), private.period_bounds(timestamptz, timestamptz),
-  private.create_default_subscription()
+  private.month_bounds(timestamptz, timestamptz, timestamptz), private.create_default_subscription()
 from public, anon, authenticated, service_role;
 -- The policies above evaluate my_org_ids as the caller.
 grant execute on function private.my_org_ids() to authenticated, service_role;
@@ -275,11 +305,30 @@ begin
     period_end := at + interval '30 days';
     return;
   end if;
-  bounds := private.period_bounds(sub.anchor_at, at);
   subscription_id := sub.id;
   anchor_at := sub.anchor_at;
-  period_start := bounds.period_start;
-  period_end := bounds.period_end;
+  -- As sync_subscription would settle it: a paid term's month, its grace, or the 30-day clock.
+  if sub.billed_until > at and sub.current_period_end > at then
+    period_start := sub.current_period_start;
+    period_end := sub.current_period_end;
+  elsif sub.billed_until > at and at < sub.paid_through then
+    bounds := private.month_bounds(sub.anchor_at, at, sub.paid_through);
+    period_start := bounds.period_start;
+    period_end := bounds.period_end;
+  elsif sub.billed_until > at then
+    period_start := sub.current_period_start;
+    period_end := sub.billed_until;
+  elsif sub.billed_until is not null then
+    plan_id := (select p.id from public.plans p where p.is_default);
+    anchor_at := at;
+    period_start := at;
+    period_end := at + interval '30 days';
+    return;
+  else
+    bounds := private.period_bounds(sub.anchor_at, at);
+    period_start := bounds.period_start;
+    period_end := bounds.period_end;
+  end if;
   if sub.pending_at <= at then
     plan_id := sub.pending_plan_id;
   else
@@ -290,7 +339,7 @@ begin
 end
 $$;
 comment on function private.subject_plan(text, uuid, timestamptz) is
-  'The effective plan and 30-day period of a subject at a moment (read-only).';
+  'The effective plan and period of a subject at a moment, as the next sync would settle it (read-only).';
 
 -- ===================================================================== FUNCTIONS: SETTLE
 /* Issues plan credits into the subject's wallet as a lot that expires at the period end. */
@@ -348,9 +397,29 @@ begin
     perform private.fail('TG404', 'No plan is available for this subject.', jsonb_build_object('subjectId', subject));
   end if;
   if sub.billed_until > at then
-    -- A paid subscription's periods come from its paid invoices (billing.sql). Until the renewal
-    -- is paid, or its grace runs out, the current period and its allowances stay open.
-    if sub.current_period_end <= at then
+    -- A paid subscription's terms come from its paid invoices (billing.sql).
+    if sub.current_period_end > at then
+      return sub; -- settled meanwhile by a concurrent caller
+    elsif at < sub.paid_through then
+      -- Inside a paid term longer than a month (a yearly plan): its next month opens with the
+      -- month's plan credits (keyed by period, so once) and a rollover from the month that ended.
+      bounds := private.month_bounds(sub.anchor_at, at, sub.paid_through);
+      select * into plan from public.plans p where p.id = sub.plan_id;
+      if bounds.period_start = sub.current_period_end then
+        perform private.roll_over_plan_credits(sub, private.subject_wallet(kind, subject),
+          format('%s:%s', sub.id, extract(epoch from bounds.period_start)::bigint),
+          bounds.period_start, bounds.period_end);
+      end if;
+      perform private.grant_plan_credits(sub, plan.monthly_credit_grant, plan.monthly_credit_grant,
+                                         bounds.period_start, bounds.period_end, plan.name);
+      update public.subscriptions s
+      set current_period_start = bounds.period_start, current_period_end = bounds.period_end,
+          period_credits_granted = plan.monthly_credit_grant
+      where s.id = sub.id
+      returning * into sub;
+    else
+      -- The paid term is over and its renewal not yet paid: until it is, or the grace days run
+      -- out, the current period and its allowances stay open.
       update public.token_balances b set refresh_at = sub.billed_until
       where b.subject_kind = kind and b.subject_id = subject and b.refresh_at = sub.current_period_end;
       update public.subscriptions s set current_period_end = sub.billed_until where s.id = sub.id

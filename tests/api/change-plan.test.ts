@@ -3,6 +3,7 @@ import { POST as cancel } from '../../app/api/billing/cancel/route';
 import { POST as changePlan } from '../../app/api/billing/change-plan/route';
 import { POST as resume } from '../../app/api/billing/resume/route';
 import { getSubscription } from '../../lib/plans';
+import { addInterval } from '../../lib/stripe/local-subscription';
 import { createOrg, createUser, db, request, type TestUser } from '../helpers/fixtures';
 import { CREDIT, ledgerCheck, walletOf } from '../helpers/ledger';
 import { balances, consume } from '../helpers/plans';
@@ -242,17 +243,33 @@ describe('upgrade with proration', () => {
     expect(confirm.status).toBe(200);
     const { updated, paid, invoice } = eventsAfterChange(subscriptionId);
     expect(invoice.amount_paid).toBe(quote.amountDueNow);
+    const monthEnd = (await getSubscription('service', { kind: 'user', id: buyer.id })).periodEnd;
     await Promise.all([deliver(paid), deliver(updated), deliver(paid)]);
     const at = quote.prorationDate as number;
-    const yearEnd = new Date(at * 1000);
-    yearEnd.setUTCFullYear(yearEnd.getUTCFullYear() + 1);
+    const yearEnd = new Date(addInterval(at, 'year') * 1000);
     expect(await mirror(subscriptionId)).toMatchObject({
       plan_id: 'enterprise',
       billing_interval: 'year',
     });
-    expect((await getSubscription('service', { kind: 'user', id: buyer.id })).periodEnd).toEqual(
-      yearEnd,
-    );
+    // The paid year is lived month by month: its first month is the plan period now.
+    expect(await getSubscription('service', { kind: 'user', id: buyer.id })).toMatchObject({
+      periodStart: new Date(at * 1000),
+      periodEnd: new Date(addInterval(at, 'month') * 1000),
+    });
+    // Stripe credited the monthly period's unused time, so its plan credits end now; the
+    // yearly term's first month brings Enterprise's.
+    const account = await walletOf({ userId: buyer.id });
+    const lots = await db()<{ expires_at: Date; expired: boolean; amount: bigint }[]>`
+      select expires_at, expired_at is not null as expired, amount from public.lots
+      where account_id = ${account} and source = 'plan' order by id`;
+    expect(lots.filter((lot) => !lot.expired)).toEqual([
+      {
+        expires_at: new Date(addInterval(at, 'month') * 1000),
+        expired: false,
+        amount: 500n * CREDIT,
+      },
+    ]);
+    expect(lots.some((lot) => lot.expires_at.getTime() === monthEnd.getTime())).toBe(false);
 
     const back = await post(buyer, { planId: 'enterprise', interval: 'month' });
     expect(await json(back)).toMatchObject({

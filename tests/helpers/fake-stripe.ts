@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { addInterval } from '../../lib/stripe/local-subscription';
 
 /**
  * A small fake of the Stripe API on 127.0.0.1 (random port) for the real `stripe` SDK to talk to
@@ -90,14 +91,6 @@ export interface FakeStripe {
    */
   renew(subscriptionId: string): { subscription: Json; invoice: Json | null };
   close(): Promise<void>;
-}
-
-/** Adds one calendar month or year (UTC), as Stripe's billing periods do. */
-function addInterval(start: number, interval: string): number {
-  const date = new Date(start * 1000);
-  if (interval === 'year') date.setUTCFullYear(date.getUTCFullYear() + 1);
-  else date.setUTCMonth(date.getUTCMonth() + 1);
-  return Math.floor(date.getTime() / 1000);
 }
 
 /** amount × part ÷ whole in whole cents, rounded half up (integers only). */
@@ -214,7 +207,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const end = item.current_period_end;
     const interval = (price.recurring as Json).interval as string;
     const newInterval = interval !== (oldPrice.recurring as Json).interval;
-    const newEnd = newInterval ? addInterval(at, interval) : end;
+    const newEnd = newInterval ? addInterval(at, interval as 'month' | 'year') : end;
     const lines = [
       {
         amount: -prorated(Number(oldPrice.unit_amount), end - at, end - start),
@@ -254,7 +247,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       subscription.schedule = null;
     }
     const start = item.current_period_end;
-    const end = addInterval(start, String((item.price.recurring as Json).interval));
+    const end = addInterval(start, (item.price.recurring as Json).interval as 'month' | 'year');
     item.current_period_start = start;
     item.current_period_end = end;
     const invoice = invoiceFor(subscription, 'subscription_cycle', [
