@@ -15,7 +15,7 @@ export interface ChatMetadata {
   /** How the call was settled: see CallOutcome in lib/ai/metered-call. */
   status?: 'charged' | 'voided' | 'counted' | 'held' | 'cached' | 'byok';
   creditsUsed?: string;
-  /** The wallet's available micro-credits after this message. */
+  /** The wallet's available micro-credits after this message (as of its admission, plus what its hold gave back). */
   balance?: string;
   inputTokens?: number;
   outputTokens?: number;

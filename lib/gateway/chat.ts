@@ -61,7 +61,7 @@ function errorName(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : 'error';
 }
 
-/** Called once a streamed reply is settled, before its last chunk is sent (e.g. to store it). */
+/** Called once a streamed reply's outcome is known, before its last chunk is sent (e.g. to store it). */
 interface StreamChatHooks {
   onSettled?: (reply: { text: string; model: string; outcome: CallOutcome }) => Promise<void>;
 }
@@ -99,12 +99,14 @@ export async function streamChat(
       } catch {
         writer.write({ type: 'error', errorText: 'The model provider failed mid-reply.' });
       }
-      const outcome = await call.settled;
+      const outcome = await call.outcome;
       // A failure to keep the reply must not lose the answer the caller already paid for.
       await hooks.onSettled?.({ text, model, outcome }).catch((error: unknown) => {
         console.error('[ai] storing the reply failed', call.callId, errorName(error));
       });
       writer.write({ type: 'finish', messageMetadata: metadataOf(model, outcome, call.choice) });
+      // The last chunk is out; the stream closes once the settlement has committed.
+      await call.settled.catch(() => {});
     },
     onError: () => 'The reply could not be completed.',
   });

@@ -8,6 +8,7 @@ import 'server-only';
  */
 
 export { type CallOutcome } from './metered-call';
+export { settleOverdueCalls } from './settle';
 export { streamChat, generateChat, promptOf } from './chat';
 export { listModels, loadCallContext, type CatalogModel } from './catalog';
 export { chooseModel, expectedCredits } from './choose-model';

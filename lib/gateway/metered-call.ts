@@ -22,7 +22,7 @@ import {
   type Complexity,
   type ModelChoice,
 } from './routing';
-import { settle, type CallOutcome } from './settle';
+import { settle, type CallOutcome, type Settlement } from './settle';
 import { StepTimer, timed } from './steps';
 import { minTokensForBytes } from './token-count';
 import { countPromptTokens, estimateInputTokens, type PromptMessage } from './tokenizer';
@@ -43,6 +43,10 @@ const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
 /** Inputs up to this size are counted at once (a few milliseconds at worst). */
 const EAGER_COUNT_BYTES = 8_192;
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** A live process settles a call at most this long after its timeout (its own guard fires at 5 s). */
+const SETTLE_BY_MS = 30_000;
+/** Time the maintenance tick (every minute) has to settle an orphaned hold before it expires. */
+const OVERDUE_WINDOW_SECONDS = 300;
 
 export const meteredCallInput = z.object({
   model: z.string().trim().min(1).max(64),
@@ -77,6 +81,9 @@ interface MeteredCall {
   model: LanguageModelV3;
   /** Aborts on client disconnect or timeout; pass it as abortSignal. */
   signal: AbortSignal;
+  /** What the call came to, known when it ends, before its settlement commits (see settle.ts). */
+  outcome: Promise<CallOutcome>;
+  /** The settlement committed (ledger and usage row), with the wallet's balance after it. */
   settled: Promise<CallOutcome>;
   /** The steps before the provider call, as a Server-Timing header value. */
   serverTiming: string;
@@ -228,13 +235,16 @@ export async function openMeteredCall(
     return {
       amount: worstCase > 0n ? worstCase : 1n,
       idempotencyKey: `ai:${callId}`,
-      ttlSeconds: Math.ceil(spec.timeoutMs / 1000) + 120,
+      ttlSeconds: Math.ceil((spec.timeoutMs + SETTLE_BY_MS) / 1000) + OVERDUE_WINDOW_SECONDS,
       description: chargeDescription(spec.feature, spec.operation, priced.displayName),
       metadata: {
         callId,
         model: priced.modelId,
         priceId: priced.priceId.toString(),
         feature: spec.feature,
+        operation: spec.operation,
+        // Past this, the process that made the call is gone: ai_settle_overdue settles the hold.
+        settleBy: new Date(Date.now() + spec.timeoutMs + SETTLE_BY_MS).toISOString(),
       },
     };
   };
@@ -268,20 +278,28 @@ export async function openMeteredCall(
         : null;
   const choice = route.choice;
   const base = { callId, context, choice, subject, walletId, hold, byok, prompt, maxOutputTokens };
-  let resolveOutcome: (outcome: CallOutcome) => void = () => {};
-  let rejectOutcome: (error: unknown) => void = () => {};
-  const settled = new Promise<CallOutcome>((resolve, reject) => {
-    resolveOutcome = resolve;
-    rejectOutcome = reject;
+  const outcome = deferred<CallOutcome>();
+  const settled = deferred<CallOutcome>();
+  const meter = new Meter((state) => {
+    let settlement: Settlement;
+    try {
+      settlement = settle(
+        session,
+        { ...base, countInput },
+        spec.operation,
+        spec.feature,
+        startedAt,
+        state,
+      );
+    } catch (error) {
+      settlement = { outcome: Promise.reject(error), settled: Promise.reject(error) };
+    }
+    settlement.outcome.then(outcome.resolve, outcome.reject);
+    return timed('settle', () => settlement.settled).then(settled.resolve, (error: unknown) => {
+      console.error('[ai] settlement failed; ai_settle_overdue settles the hold', callId, error);
+      settled.reject(error);
+    });
   });
-  const meter = new Meter((state) =>
-    timed('settle', () =>
-      settle(session, { ...base, countInput }, spec.operation, spec.feature, startedAt, state),
-    ).then(resolveOutcome, (error: unknown) => {
-      console.error('[ai] settlement failed; the hold expires on its own', callId, error);
-      rejectOutcome(error);
-    }),
-  );
   const timeout = AbortSignal.timeout(spec.timeoutMs);
   const signal = clientSignal ? AbortSignal.any([clientSignal, timeout]) : timeout;
   if (clientSignal?.aborted) meter.clientStop();
@@ -292,7 +310,8 @@ export async function openMeteredCall(
     spec.timeoutMs + 5_000,
   );
   guard.unref();
-  void settled.finally(() => clearTimeout(guard)).catch(() => {});
+  void settled.promise.finally(() => clearTimeout(guard)).catch(() => {});
+  outcome.promise.catch(() => {});
   if (moderationKey) meter.state.notes.moderation = 'passed';
   Object.assign(meter.state.notes, choiceNotes(choice));
   return {
@@ -301,9 +320,21 @@ export async function openMeteredCall(
     apiKey,
     moderationKey,
     signal,
-    settled,
+    outcome: outcome.promise,
+    settled: settled.promise,
     serverTiming: timer.header(),
   };
+}
+
+/** A promise with its resolve and reject at hand (Promise.withResolvers, before Node 22). */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
 }
 
 /** Checks, estimates and reserves for a chat or completion; the call settles itself. */

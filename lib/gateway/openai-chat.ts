@@ -176,13 +176,15 @@ export async function streamChatCompletion(call: ChatCall): Promise<Response> {
   const includeUsage = call.body.stream_options?.include_usage === true;
 
   const finish = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    const outcome = await metered.settled.catch(() => null);
+    const outcome = await metered.outcome.catch(() => null);
     if (includeUsage && outcome) {
       controller.enqueue(
         sse({ ...base, choices: [], usage: usageOf(outcome), tollgate: billingOf(outcome) }),
       );
     }
     controller.enqueue(sse('[DONE]'));
+    // The last chunk is out; the stream closes once the settlement has committed.
+    await metered.settled.catch(() => {});
     controller.close();
   };
   const fail = (message: string) => sse(streamError(message));

@@ -125,7 +125,11 @@ const usage = z.object({
 /** Tollgate's addition to OpenAI's usage: what the call cost and what is left, in micro-credits. */
 const billing = z.object({
   credits_used: z.string().describe('Micro-credits charged for this call.'),
-  balance: z.string().describe("The wallet's available micro-credits afterwards."),
+  balance: z
+    .string()
+    .describe(
+      "The wallet's available micro-credits afterwards (in a stream: as of the call's admission, plus what its hold gave back).",
+    ),
   status: z.enum(['charged', 'voided', 'counted', 'held', 'cached', 'byok']),
 });
 

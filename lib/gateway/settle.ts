@@ -1,7 +1,7 @@
 import 'server-only';
 import { getWalletSummary, ledgerError, type Hold } from '@/lib/credits';
 import { statementAs, type DbSession } from '@/lib/db';
-import type { Subject } from '@/lib/core';
+import { AppError, type Subject } from '@/lib/core';
 import { recordUsage, usageEventJson, type Operation, type UsageEventInput } from '@/lib/usage';
 import type { CallContext } from './catalog';
 import type { MeterState } from './meter';
@@ -14,7 +14,9 @@ import { countTokens } from './tokenizer';
  * usage (the client stopped, the connection dropped, the provider did not say), the gateway's own
  * count is charged: the prompt's tokens plus those of the output it relayed, at the price in
  * force and never above the hold; the hold itself only when nothing can be counted (a call with
- * no text prompt). Then the usage is recorded (idempotent by the call id).
+ * no text prompt). The usage is recorded with the ledger movement (idempotent by the call id).
+ * What the call came to is known before that commits, so a stream's last chunk need not wait
+ * for it; a process that dies in between leaves the hold to `ai_settle_overdue`.
  */
 
 export interface CallOutcome {
@@ -60,35 +62,64 @@ interface SettleTarget {
   countInput: (() => number) | null;
 }
 
-export async function settle(
+/**
+ * What the call comes to, from what the meter saw, without the database: the status, the
+ * micro-credits to post (null: void the hold) and the usage to record. Pure, so the response's
+ * last chunk can say it before the settlement commits.
+ */
+function priceCall(call: SettleTarget, hold: Hold, state: MeterState) {
+  const { context } = call;
+  // Counted outside the transaction: linear in the text, and no lock waits on it.
+  const counted =
+    !state.usage && (state.sawOutput || state.clientStopped) && call.countInput
+      ? countedUsage(call.countInput, state)
+      : null;
+  if (state.usage) {
+    return {
+      status: 'charged' as const,
+      actual: creditsFor(context.price, state.usage),
+      usage: state.usage,
+    };
+  }
+  if (counted) {
+    const price = creditsFor(context.price, counted);
+    return {
+      status: 'counted' as const,
+      actual: price < hold.amount ? price : hold.amount,
+      usage: counted,
+    };
+  }
+  if (!state.sawOutput) return { status: 'voided' as const, actual: null, usage: null };
+  return { status: 'held' as const, actual: hold.amount, usage: null };
+}
+
+/** A call's outcome, told before its settlement commits, and the settlement itself. */
+export interface Settlement {
+  /**
+   * What the call was charged, as the settlement will post it: known at once when the hold
+   * covers the charge (the wallet's available is then as of the call's admission plus what the
+   * hold gives back); otherwise it waits for the settlement.
+   */
+  outcome: Promise<CallOutcome>;
+  /** The settlement committed: the ledger movement and the usage row, with the wallet's balance. */
+  settled: Promise<CallOutcome>;
+}
+
+export function settle(
   session: DbSession,
   call: SettleTarget,
   operation: Operation,
   feature: string,
   startedAt: number,
   state: MeterState,
-): Promise<CallOutcome> {
-  const { hold, context } = call;
-  if (!hold) return settleByok(session, call, operation, feature, startedAt, state);
-  const errorCode = errorCodeFor(state);
-  // Counted outside the transaction: linear in the text, and no lock waits on it.
-  const counted =
-    !state.usage && (state.sawOutput || state.clientStopped) && call.countInput
-      ? countedUsage(call.countInput, state)
-      : null;
-  let status: CallOutcome['status'];
-  let actual: bigint | null;
-  let usage = state.usage;
-  if (state.usage) {
-    [status, actual] = ['charged', creditsFor(context.price, state.usage)];
-  } else if (counted) {
-    const price = creditsFor(context.price, counted);
-    [status, actual, usage] = ['counted', price < hold.amount ? price : hold.amount, counted];
-  } else if (!state.sawOutput) {
-    [status, actual] = ['voided', null];
-  } else {
-    [status, actual] = ['held', hold.amount];
+): Settlement {
+  const { hold } = call;
+  if (!hold) {
+    const settled = settleByok(session, call, operation, feature, startedAt, state);
+    return { outcome: settled, settled };
   }
+  const errorCode = errorCodeFor(state);
+  const { status, actual, usage } = priceCall(call, hold, state);
   // The ledger movement and the usage row commit together: one statement, one round trip.
   const event = usageEventJson(
     usageInput(
@@ -105,13 +136,14 @@ export async function settle(
       },
     ),
   );
-  const [row] = await statementAs(
-    'service',
-    (sql) => sql<{ posted: bigint; available: bigint }[]>`
+  const post = () =>
+    statementAs(
+      'service',
+      (sql) => sql<{ posted: bigint; available: bigint }[]>`
       select posted, available from public.ai_settle(${hold.holdId.toString()}::bigint,
         ${actual === null ? null : actual.toString()}::bigint, ${sql.json(event)})`,
-  ).catch(ledgerError);
-  return {
+    ).catch(ledgerError);
+  const settled = withRetries(post).then(([row]) => ({
     callId: call.callId,
     status,
     creditsUsed: row?.posted ?? 0n,
@@ -119,8 +151,42 @@ export async function settle(
     available: row?.available ?? 0n,
     holdId: hold.holdId,
     errorCode,
-  };
+  }));
+  // Within the hold, the settlement posts exactly `actual` and gives back the rest of the hold.
+  const charge = actual ?? 0n;
+  const outcome =
+    charge <= hold.amount
+      ? Promise.resolve({
+          callId: call.callId,
+          status,
+          creditsUsed: charge,
+          usage,
+          available: hold.available + hold.amount - charge,
+          holdId: hold.holdId,
+          errorCode,
+        })
+      : settled;
+  return { outcome, settled };
 }
+
+/**
+ * Runs a settlement again after a failure that is not the ledger's answer (a dropped connection,
+ * a restarting database): it is idempotent by the hold, so a retry posts once. After the last
+ * try the hold is left to ai_settle_overdue.
+ */
+async function withRetries<T>(post: () => Promise<T>): Promise<T> {
+  for (const pause of SETTLE_RETRY_PAUSES_MS) {
+    try {
+      return await post();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+  return post();
+}
+
+const SETTLE_RETRY_PAUSES_MS = [50, 250, 1_000];
 
 function errorCodeFor(state: MeterState): string | null {
   if (state.usage) return null;
@@ -223,4 +289,17 @@ async function record(
   await recordUsage(input).catch((error: unknown) =>
     console.error('[ai] usage record failed', call.callId, error),
   );
+}
+
+/**
+ * The maintenance tick's part: settles the holds of calls whose process died before settling
+ * them (past their `settleBy`), by the accuracy rules, once (public.ai_settle_overdue).
+ */
+export async function settleOverdueCalls(limit = 100): Promise<number> {
+  const [row] = await statementAs(
+    'service',
+    (sql) => sql<{ holds_settled: number }[]>`
+      select holds_settled from public.ai_settle_overdue(${limit})`,
+  );
+  return row?.holds_settled ?? 0;
 }

@@ -409,8 +409,13 @@ declare
   outcome text;
 begin
   perform private.assert_service();
+  -- The endpoint first, then the delivery: the order deleting an endpoint takes them in (its
+  -- deliveries go with it), so an attempt recorded during a delete never deadlocks with it.
+  select * into endpoint from public.webhook_endpoints w
+  where w.id = (select d.endpoint_id from public.webhook_deliveries d where d.id = p_delivery_id)
+  for update;
   select * into delivery from public.webhook_deliveries d where d.id = p_delivery_id for update;
-  if delivery.id is null then
+  if delivery.id is null or endpoint.id is null then
     perform private.fail('TG404', 'Delivery not found.', jsonb_build_object('deliveryId', p_delivery_id));
   end if;
   insert into public.webhook_attempts (delivery_id, attempt, status_code, response_excerpt, error, duration_ms, succeeded)
@@ -424,7 +429,6 @@ begin
       completed_at = case when outcome <> 'pending' then now() end
   where d.id = delivery.id;
 
-  select * into endpoint from public.webhook_endpoints w where w.id = delivery.endpoint_id for update;
   if outcome = 'succeeded' then
     update public.webhook_endpoints w set failed_deliveries = 0 where w.id = endpoint.id and w.failed_deliveries <> 0;
   elsif outcome = 'failed' then
