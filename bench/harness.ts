@@ -113,6 +113,13 @@ function summarize(
  * `clients` concurrent loops share `total` calls of `operation` (no database connection of its
  * own: for work that brings its own, like a route handler). Latencies are in milliseconds.
  */
+function latencyOf(result: unknown): number | undefined {
+  if (result && typeof result === 'object' && 'latencyMs' in result) {
+    return Number((result as { latencyMs: unknown }).latencyMs);
+  }
+  return undefined;
+}
+
 export async function fixedCount(
   clients: number,
   total: number,
@@ -128,8 +135,9 @@ export async function fixedCount(
         const i = next++;
         const t0 = performance.now();
         try {
-          await operation(client, i);
-          latencies.push(performance.now() - t0);
+          const result = await operation(client, i);
+          // An operation may time the part its caller waits for itself ({ latencyMs }).
+          latencies.push(latencyOf(result) ?? performance.now() - t0);
         } catch (error) {
           if (failures++ === 0) console.error('first failure:', error);
         }
