@@ -1,13 +1,13 @@
 import 'server-only';
 import { AppError, type Subject } from '@/lib/core';
-import { statementAs, type DbSession } from '@/lib/db';
+import { hotCache, statementAs, type DbSession } from '@/lib/db';
 import { decide, getFlagConfig, type FlagConfig } from './config';
 import type { FlagDecision, FlagSubject } from './evaluate';
 
 /**
  * Who may call what: a feature or capability behind a flag, a model the subject's plan includes,
  * the subset an org allows its members, and the model and provider flags. Every check reads the
- * in-process config and the call's access profile (one SQL read per call).
+ * in-process config and the caller's access profile (cached per caller and subject, below).
  */
 
 export interface AccessProfile {
@@ -27,17 +27,39 @@ export interface Denial {
   detail: string;
 }
 
+interface ProfileRow {
+  plan_id: string | null;
+  org_role: string | null;
+  org_models: string[] | null;
+}
+
+/**
+ * Access profiles per caller and subject, kept a second at most and dropped on every instance
+ * when a subscription, a membership or an org's model subset changes (NOTIFY tollgate_access).
+ * The second bounds what no write announces: a plan change that comes due with time. Admission
+ * checks the caller may spend from the wallet again, in SQL, on every call.
+ */
+const profiles = hotCache<ProfileRow | undefined>({
+  channel: 'tollgate_access',
+  maxStaleMs: 1_000,
+});
+
 export async function loadAccessProfile(
   session: DbSession,
   subject: Subject,
 ): Promise<AccessProfile> {
-  // Read on every metered call: one round trip (see statementAs).
-  const [row] = await statementAs(
-    session,
-    (sql) => sql<
-      { plan_id: string | null; org_role: string | null; org_models: string[] | null }[]
-    >`
-      select plan_id, org_role, org_models from public.ai_access_profile(${subject.kind}, ${subject.id})`,
+  const keyId = session.claims.api_key_id;
+  const row = await profiles.get(
+    `${session.userId}:${typeof keyId === 'string' ? keyId : ''}:${subject.kind}:${subject.id}`,
+    async () => {
+      const [read] = await statementAs(
+        session,
+        (sql) => sql<ProfileRow[]>`
+          select plan_id, org_role, org_models
+          from public.ai_access_profile(${subject.kind}, ${subject.id})`,
+      );
+      return read;
+    },
   );
   const role = row?.org_role ?? null;
   return {
@@ -49,6 +71,11 @@ export async function loadAccessProfile(
     },
     orgModels: role === 'member' && row?.org_models ? new Set(row.org_models) : null,
   };
+}
+
+/** Drops every cached access profile of this instance, after a change made here. */
+export function forgetAccessProfiles(): void {
+  profiles.invalidate();
 }
 
 /** Off by a flag's rules: kill switches are refused by the catalog read itself (their own 403). */

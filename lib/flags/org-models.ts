@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { parseInput } from '@/lib/core';
 import { withUser, type DbSession } from '@/lib/db';
+import { forgetAccessProfiles } from './access';
 
 /**
  * The subset of models an org's owners and admins allow its members (members only: owners and
@@ -32,4 +33,6 @@ export async function setOrgModels(
     session,
     (tx) => tx`select public.org_models_set(${o.orgId}, ${o.models}::text[])`,
   );
+  // This instance sees the change at once; the others on its NOTIFY.
+  forgetAccessProfiles();
 }

@@ -121,6 +121,33 @@ describe('the model list follows the wallet in use', () => {
     await setOrgModels(owner.session, { orgId: org.id, models: [] });
     expect((await modelIds(member, org.id)).ids).toEqual(ALL);
   });
+
+  it('a change written elsewhere reaches this instance’s access cache by NOTIFY', async () => {
+    let heard = 0;
+    const listener = await db().listen('tollgate_access', () => (heard += 1));
+    try {
+      // The member's profile is cached now (kept a second when nothing is heard), once the
+      // cache's own LISTEN is up (it drops everything when it starts listening)…
+      await modelIds(member, org.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await modelIds(member, org.id)).ids).toEqual(ALL);
+      const cachedAt = Date.now();
+      // …and another instance (here: plain SQL) restricts the org.
+      await db()`insert into public.org_model_restrictions (org_id, model_id) values (${org.id}, 'q-cheap')`;
+      while (heard === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      let ids: string[] = [];
+      while (Date.now() - cachedAt < 600) {
+        ids = (await modelIds(member, org.id)).ids;
+        if (ids.length === 1) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // Well within the second the entry would otherwise have been kept.
+      expect(ids).toEqual(['q-cheap']);
+    } finally {
+      await listener.unlisten();
+      await db()`delete from public.org_model_restrictions where org_id = ${org.id}`;
+    }
+  });
 });
 
 describe('auto with the caller’s own provider keys', () => {
