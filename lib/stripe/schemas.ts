@@ -69,6 +69,34 @@ export const postpaidInvoiceObject = z.object({
 });
 export type PostpaidInvoiceObject = z.infer<typeof postpaidInvoiceObject>;
 
+const seconds = z.number().int().nonnegative();
+
+/**
+ * A subscription schedule: its phases in order, each with its items' prices (ids, or expanded
+ * prices) and start; the subscription it drives (`released_subscription` once released).
+ */
+export const scheduleObject = z.object({
+  id: id('sub_sched'),
+  status: z.enum(['not_started', 'active', 'completed', 'released', 'canceled']),
+  subscription: ref('sub').nullish(),
+  released_subscription: id('sub').nullish(),
+  current_phase: z.object({ start_date: seconds, end_date: seconds }).nullish(),
+  phases: z.array(
+    z.object({
+      start_date: seconds,
+      end_date: seconds.nullish(),
+      items: z.array(
+        z.object({
+          price: z
+            .union([z.string().min(1).max(255), z.object({ id: z.string().min(1).max(255) })])
+            .transform((value) => (typeof value === 'string' ? value : value.id)),
+        }),
+      ),
+    }),
+  ),
+});
+export type ScheduleObject = z.infer<typeof scheduleObject>;
+
 /** What checkout puts in Stripe metadata, so every event names wallet, package, buyer, payment. */
 export interface PurchaseMetadata {
   [key: string]: string;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { asService } from '@/lib/db';
 import { stripeClient } from './client';
 import type { EventRef } from './fulfilment';
+import { ourPricePlan, stripePricePlan } from './plan-of-price';
 
 /**
  * The subscription half of the webhook: each event is one service-only SQL function that locks
@@ -108,17 +109,9 @@ type InvoiceLine = z.infer<typeof invoiceObject>['lines']['data'][number];
 async function invoicePlan(line: InvoiceLine | undefined, fallback: string | null) {
   const priceId = line?.pricing?.price_details?.price ?? line?.price?.id;
   if (!priceId) return fallback;
-  const [ours] = await asService(
-    (tx) => tx<{ plan_id: string }[]>`
-      select b.plan_id from public.plan_billing b
-      where b.stripe_monthly_price_id = ${priceId} or b.stripe_yearly_price_id = ${priceId}`,
-  );
-  if (ours) return ours.plan_id;
-  // A price replaced since (its amount changed) still names its plan in Stripe.
-  const price = await Promise.resolve()
-    .then(() => stripeClient().prices.retrieve(priceId))
-    .catch(() => null);
-  return price?.metadata.tollgate_plan_id ?? fallback;
+  // Stripe unreachable (or local mode): the metadata the invoice carries names the plan.
+  const price = (await ourPricePlan(priceId)) ?? (await stripePricePlan(priceId).catch(() => null));
+  return price?.planId ?? fallback;
 }
 
 /** The subscription's own line: the one that reaches furthest (prorations sit inside it). */

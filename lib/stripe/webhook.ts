@@ -25,6 +25,7 @@ import {
   stripeEventEnvelope,
   type CheckoutSessionObject,
 } from './schemas';
+import { syncSchedule } from './schedule-events';
 import {
   invoiceSubscription,
   mirrorSubscription,
@@ -72,6 +73,8 @@ async function fulfilCheckout(event: EventRef, session: CheckoutSessionObject): 
     await paymentDetails(paymentIntentId),
   );
 }
+
+const scheduleChanged: Handler = async (event, object) => void (await syncSchedule(event, object));
 
 const handlers: Record<string, Handler> = {
   'checkout.session.completed': async (event, object) => {
@@ -175,6 +178,13 @@ const handlers: Record<string, Handler> = {
   'customer.subscription.trial_will_end': async (event, object) => {
     await mirrorSubscription(event, subscriptionObject.parse(object));
   },
+  // A schedule's next phase is the plan change the mirror shows as pending (no value moves).
+  'subscription_schedule.created': scheduleChanged,
+  'subscription_schedule.updated': scheduleChanged,
+  'subscription_schedule.released': scheduleChanged,
+  'subscription_schedule.canceled': scheduleChanged,
+  'subscription_schedule.completed': scheduleChanged,
+  'subscription_schedule.aborted': scheduleChanged,
   'charge.refunded': async (event, object) => {
     const charge = chargeObject.parse(object);
     if (!charge.payment_intent) return ignoreEvent(event);
