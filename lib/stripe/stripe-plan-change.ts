@@ -32,7 +32,10 @@ async function currentItem(stripe: Stripe, subscriptionId: string) {
   const subscription = await stripe.subscriptions.retrieve(subscriptionId);
   const item = subscription.items.data[0];
   if (!item) throw new Error(`Subscription ${subscriptionId} has no items`);
-  return { itemId: item.id, priceId: item.price.id };
+  // A schedule stays attached through its last phase, after the mirror has let go of it.
+  const schedule = subscription.schedule;
+  const scheduleId = typeof schedule === 'string' ? schedule : (schedule?.id ?? null);
+  return { itemId: item.id, priceId: item.price.id, scheduleId };
 }
 
 /** What the proration invoice of this upgrade collects now (minor units), as Stripe previews it. */
@@ -52,17 +55,22 @@ export async function previewStripeUpgrade(row: ChangeRow, at: number): Promise<
   return BigInt(preview.amount_due);
 }
 
-/** Releases the schedule that carries a pending change, keeping the subscription as it is. */
-async function releaseSchedule(stripe: Stripe, row: ChangeRow) {
-  if (row.schedule_id) await stripe.subscriptionSchedules.release(row.schedule_id);
+/**
+ * Releases the schedule attached to the subscription (the one carrying a pending change, or one
+ * still in its last phase), keeping the subscription as it is.
+ */
+async function releaseSchedule(stripe: Stripe, row: ChangeRow, attached?: string | null) {
+  const scheduleId =
+    attached !== undefined ? attached : (await currentItem(stripe, row.subscription_id)).scheduleId;
+  if (scheduleId) await stripe.subscriptionSchedules.release(scheduleId);
   if (row.pending_plan_id) await setPendingChange(row.subscription_id, null);
 }
 
 export async function applyStripeUpgrade(row: ChangeRow, target: Target, at: number) {
   const stripe = stripeClient();
   const price = targetPrice(row);
-  await releaseSchedule(stripe, row);
-  const { itemId } = await currentItem(stripe, row.subscription_id);
+  const { itemId, scheduleId } = await currentItem(stripe, row.subscription_id);
+  await releaseSchedule(stripe, row, scheduleId);
   await stripe.subscriptions.update(
     row.subscription_id,
     {
@@ -82,9 +90,10 @@ export async function scheduleStripeDowngrade(row: ChangeRow, target: Target) {
   if (row.cancel_at_period_end) {
     await stripe.subscriptions.update(row.subscription_id, { cancel_at_period_end: false });
   }
-  const { priceId } = await currentItem(stripe, row.subscription_id);
+  const current = await currentItem(stripe, row.subscription_id);
+  const { priceId } = current;
   const scheduleId =
-    row.schedule_id ??
+    current.scheduleId ??
     (await stripe.subscriptionSchedules.create({ from_subscription: row.subscription_id })).id;
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
   await stripe.subscriptionSchedules.update(scheduleId, {

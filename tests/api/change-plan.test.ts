@@ -460,6 +460,16 @@ describe('an org downgrade waits for the period end', () => {
       schedule_id: null,
     });
     expect(await ledgerCheck()).toEqual([]);
+
+    // The schedule stays attached through its last phase; changing plan again in this period
+    // lets go of it first, as Stripe requires.
+    const attached = String(fake.subscriptions.get(subscriptionId)!.schedule);
+    expect(fake.schedules.get(attached)!.status).toBe('active');
+    const back = await post(owner, { planId: 'enterprise', interval: 'month', orgId: org.id });
+    expect(back.status).toBe(200);
+    expect(await json(back)).toMatchObject({ change: 'upgrade' });
+    expect(fake.schedules.get(attached)!.status).toBe('released');
+    expect(fake.subscriptions.get(subscriptionId)!.schedule).toBeNull();
   });
 });
 

@@ -239,12 +239,15 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       : undefined;
     const phases = (schedule?.phases ?? []) as Json[];
     const next = phases[1];
-    if (schedule && schedule.status === 'active' && next) {
+    if (schedule && schedule.status === 'active' && schedule.inLastPhase) {
+      // As Stripe: a schedule that ends by releasing lets go once its last phase is over.
+      schedule.status = 'released';
+      subscription.schedule = null;
+    } else if (schedule && schedule.status === 'active' && next) {
       const nextItems = next.items as Json[];
       item.price = objects.get(String(nextItems[0]!.price))!;
       subscription.metadata = { ...(subscription.metadata as Json), ...(next.metadata as Json) };
-      schedule.status = 'released';
-      subscription.schedule = null;
+      schedule.inLastPhase = true;
     }
     const start = item.current_period_end;
     const end = addInterval(start, (item.price.recurring as Json).interval as 'month' | 'year');
@@ -311,6 +314,18 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       if (!parts[3]) {
         const subscription = fake.subscriptions.get(String(body.from_subscription));
         if (!subscription) return notFound(`subscription: ${String(body.from_subscription)}`);
+        if (subscription.schedule) {
+          // As Stripe: one schedule per subscription at a time.
+          return {
+            status: 400,
+            body: {
+              error: {
+                type: 'invalid_request_error',
+                message: `You cannot migrate a subscription that is already attached to a schedule: \`${String(subscription.schedule)}\`.`,
+              },
+            },
+          };
+        }
         const item = itemOf(subscription);
         const schedule: Json = {
           id: nextId('sub_sched'),
