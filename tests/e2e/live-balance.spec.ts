@@ -111,16 +111,18 @@ test('a Stripe refund reaches the open credits page and the header without a rel
     .toBeCloseTo(before - 50, 2);
   await page.screenshot({ path: screenshot('live-balance-refund'), fullPage: true });
 
-  // On the history tab, the rest of the refund arrives as a new row, still without a reload.
+  // On the history tab (newest first, after the header row): the refund, then the purchase.
+  // Refund rows of earlier runs lie further down, so rows are read by position, not counted.
   await page.getByRole('tab', { name: 'History' }).click();
-  const refundRows = page
-    .getByRole('table', { name: 'Transactions' })
-    .getByRole('row')
-    .filter({ hasText: 'Refund of Starter package' });
-  await expect(refundRows.first()).toContainText('−50.00', { timeout: 10_000 });
-  const shown = await refundRows.count();
+  const rows = page.getByRole('table', { name: 'Transactions' }).getByRole('row');
+  await expect(rows.nth(1)).toContainText('Refund of Starter package', { timeout: 10_000 });
+  await expect(rows.nth(1)).toContainText('−50.00');
+  await expect(rows.nth(2)).not.toContainText('Refund');
+  // The rest of the refund arrives as a new row on top, still without a reload.
   await refund(page, intent, 1000, `evt_${intent}_rest`);
-  await expect(refundRows).toHaveCount(shown + 1, { timeout: 10_000 });
+  await expect(rows.nth(2)).toContainText('Refund of Starter package', { timeout: 10_000 });
+  await expect(rows.nth(1)).toContainText('Refund of Starter package');
+  await expect(rows.nth(1)).toContainText('−50.00');
   await expect
     .poll(() => header.textContent().then(credits), { timeout: 10_000 })
     .toBeCloseTo(before - 100, 2);
