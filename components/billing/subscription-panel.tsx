@@ -73,7 +73,16 @@ export function SubscriptionSummary({
                     ? `Trial ends on ${dateText(subscription.trialEnd)}; then ${subscription.nextAmount !== null ? formatPrice(subscription.nextAmount, subscription.currency) : 'the plan price'} is charged.`
                     : `Next invoice on ${dateText(subscription.currentPeriodEnd)}${subscription.nextAmount !== null ? `: ${formatPrice(subscription.nextAmount, subscription.currency)}` : ''}.`}
           </p>
-        ) : (
+        ) : null}
+        {subscription?.nextMonthAt &&
+        subscription.nextMonthAt < subscription.currentPeriodEnd &&
+        subscription.status !== 'past_due' ? (
+          <p className="text-muted-foreground text-sm" data-testid="subscription-month">
+            Paid yearly, used monthly: the plan’s credits and allowances renew each month, next on{' '}
+            {dateText(subscription.nextMonthAt)}.
+          </p>
+        ) : null}
+        {subscription ? null : (
           <p className="text-muted-foreground text-sm">
             Compare plans to add AI feature allowances and more monthly credits.
           </p>

@@ -23,6 +23,8 @@ export interface BillingSubscription {
   /** The price of the next invoice (minor units) and its currency, from the plan's prices. */
   nextAmount: bigint | null;
   currency: string;
+  /** A yearly plan: when its month in force ends (the next plan credits and allowance refresh). */
+  nextMonthAt: Date | null;
 }
 
 export interface BillingInvoice {
@@ -62,9 +64,13 @@ export async function getBillingSubscription(
         pending_plan_name: string | null;
         pending_interval: 'month' | 'year' | null;
         pending_at: Date | null;
+        month_end: Date | null;
       }[]
     >`
       select s.id, s.provider, s.plan_id, p.name as plan_name, s.billing_interval, s.status,
+             case when s.billing_interval = 'year' then
+               (select c.period_end from public.subscription_current(s.subject_kind, s.subject_id) c)
+             end as month_end,
              s.current_period_end, s.cancel_at_period_end, s.trial_end, s.past_due_since,
              case coalesce(s.pending_interval, s.billing_interval) when 'year' then b.yearly_amount
                else b.monthly_amount end as next_amount,
@@ -94,6 +100,7 @@ export async function getBillingSubscription(
         : null,
     nextAmount: row.cancel_at_period_end ? null : row.next_amount,
     currency: row.currency ?? 'usd',
+    nextMonthAt: row.month_end,
   };
 }
 

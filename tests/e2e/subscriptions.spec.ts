@@ -87,3 +87,84 @@ test.describe('subscribing to a plan', () => {
     await shots(page, 'billing-upgraded');
   });
 });
+
+/** `date` plus whole calendar months (UTC), the last day of a shorter month kept, as Stripe. */
+function addMonths(date: Date, months: number): Date {
+  const next = new Date(date);
+  const day = next.getUTCDate();
+  next.setUTCDate(1);
+  next.setUTCMonth(next.getUTCMonth() + months);
+  const last = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 0)).getUTCDate();
+  next.setUTCDate(Math.min(day, last));
+  return next;
+}
+
+const longDate = (date: Date) =>
+  date.toLocaleDateString('en-US', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+
+test.describe('a yearly plan', () => {
+  test.afterAll(() => endSubscriptionOf(demoUsers.starter.email, 'starter'));
+  test.use({ storageState: storageState('starter'), timezoneId: 'UTC' });
+
+  test('Pro yearly through the local checkout: billed for the year, renewed each month', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    await page.goto('/pricing');
+    const interval = page.getByRole('group', { name: 'Billing interval' });
+    await interval.getByText('Yearly', { exact: true }).click();
+    await expect(interval.getByRole('radio', { name: 'Yearly' })).toBeChecked();
+    await expect(page.getByTestId('plan-pro')).toContainText('/ year');
+    await page.getByTestId('plan-pro').getByRole('button', { name: 'Upgrade to Pro' }).click();
+    await expect(page).toHaveURL(/\/checkout\/subscribe\?offer=/);
+    const started = new Date();
+    await page.getByRole('button', { name: 'Subscribe for $290.00 (test)' }).click();
+
+    await expect(page).toHaveURL(/\/billing\?checkout=success$/);
+    const summary = page.getByTestId('subscription-summary');
+    await expect(summary).toContainText('Pro plan');
+    await expect(summary).toContainText('Billed yearly.');
+    await expect(page.getByTestId('subscription-next')).toContainText(
+      `Next invoice on ${longDate(addMonths(started, 12))}: $290.00.`,
+    );
+    // The year is paid once; its credits and allowances come a month at a time.
+    await expect(page.getByTestId('subscription-month')).toContainText(
+      `renew each month, next on ${longDate(addMonths(started, 1))}.`,
+    );
+    await expect(page.getByTestId('invoice-row')).toHaveCount(1);
+    await expect(page.getByTestId('invoice-row')).toContainText('$290.00');
+    // What the page already held is read again: the sidebar's plan and the header's balance
+    // (now with the first month's plan credits).
+    await expect(page.getByTestId('usage-widget')).toContainText('Pro');
+    const summaryBody = (await (await page.request.get('/api/credits')).json()) as {
+      available: string;
+    };
+    const available = Number(BigInt(summaryBody.available)) / 1e6;
+    await expect
+      .poll(async () =>
+        Number(
+          ((await page.getByTestId('header-balance-amount').textContent()) ?? '').replace(
+            /[^\d.]/g,
+            '',
+          ),
+        ),
+      )
+      .toBeCloseTo(available, 2);
+    await shots(page, 'billing-pro-yearly');
+
+    await page.goto('/tokens');
+    const monthEnd = addMonths(started, 1).toLocaleDateString('en-US', {
+      dateStyle: 'medium',
+      timeZone: 'UTC',
+    });
+    await expect(page.getByTestId('allowance-goal_generation')).toContainText(
+      `refreshes ${monthEnd}`,
+    );
+    await shots(page, 'tokens-pro-yearly');
+  });
+});

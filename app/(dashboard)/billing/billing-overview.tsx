@@ -1,6 +1,8 @@
 import type { DbSession } from '@/lib/db';
 import { getBillingSubscription, listBillingInvoices, listPayments } from '@/lib/stripe';
+import { Suspense } from 'react';
 import { PaymentsTable } from '@/components/billing/payments-table';
+import { PlanChangeRefresh } from '@/components/billing/plan-change-refresh';
 import { ManageBillingForm, SubscriptionControlForm } from '@/components/billing/portal-forms';
 import { InvoicesTable, SubscriptionSummary } from '@/components/billing/subscription-panel';
 import { toPaymentView } from '@/components/billing/views';
@@ -28,6 +30,9 @@ export async function BillingOverview({
   ]);
   return (
     <>
+      <Suspense fallback={null}>
+        <PlanChangeRefresh />
+      </Suspense>
       <SubscriptionSummary
         planName={planName}
         subscription={subscription}
