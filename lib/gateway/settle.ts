@@ -143,28 +143,21 @@ export function settle(
       select posted, available from public.ai_settle(${hold.holdId.toString()}::bigint,
         ${actual === null ? null : actual.toString()}::bigint, ${sql.json(event)})`,
     ).catch(ledgerError);
-  const settled = withRetries(post).then(([row]) => ({
+  const told = (creditsUsed: bigint, available: bigint): CallOutcome => ({
     callId: call.callId,
     status,
-    creditsUsed: row?.posted ?? 0n,
+    creditsUsed,
     usage,
-    available: row?.available ?? 0n,
+    available,
     holdId: hold.holdId,
     errorCode,
-  }));
+  });
+  const settled = withRetries(post).then(([row]) => told(row?.posted ?? 0n, row?.available ?? 0n));
   // Within the hold, the settlement posts exactly `actual` and gives back the rest of the hold.
   const charge = actual ?? 0n;
   const outcome =
     charge <= hold.amount
-      ? Promise.resolve({
-          callId: call.callId,
-          status,
-          creditsUsed: charge,
-          usage,
-          available: hold.available + hold.amount - charge,
-          holdId: hold.holdId,
-          errorCode,
-        })
+      ? Promise.resolve(told(charge, hold.available + hold.amount - charge))
       : settled;
   return { outcome, settled };
 }

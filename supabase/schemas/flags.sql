@@ -128,27 +128,19 @@ create policy org_model_restrictions_read on public.org_model_restrictions for s
   using (private.is_org_member(org_id));
 
 -- ===================================================================== FUNCTIONS
-/* Wakes every app instance's config cache: it reloads on the next read. */
+/*
+ * Wakes every app instance's cache: it reloads on the next read. The channel is the trigger's
+ * argument (tollgate_config by default; tollgate_access for the gateway's access profiles).
+ */
 create function private.notify_config() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  perform pg_notify('tollgate_config', tg_table_name);
+  perform pg_notify(coalesce(tg_argv[0], 'tollgate_config'), tg_table_name);
   return null;
 end
 $$;
-comment on function private.notify_config() is 'Statement trigger: NOTIFY tollgate_config after a change.';
-
-/* Wakes every app instance's cache of access profiles (plan, org role, org model subset). */
-create function private.notify_access() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  perform pg_notify('tollgate_access', tg_table_name);
-  return null;
-end
-$$;
-comment on function private.notify_access() is 'Statement trigger: NOTIFY tollgate_access after a change.';
+comment on function private.notify_config() is 'Statement trigger: NOTIFY tollgate_config (or the channel named) after a change.';
 
 create function private.audit_config(p_entity text, p_key text, p_action text, p_before jsonb, p_after jsonb)
 returns void
@@ -451,16 +443,16 @@ create trigger ai_provider_keys_notify after insert or update or delete on publi
   for each statement execute function private.notify_config();
 -- The gateway's access profiles: a subject's plan, a member's role, an org's model subset.
 create trigger subscriptions_notify_access after insert or update or delete on public.subscriptions
-  for each statement execute function private.notify_access();
+  for each statement execute function private.notify_config('tollgate_access');
 create trigger organization_members_notify_access after insert or update or delete on public.organization_members
-  for each statement execute function private.notify_access();
+  for each statement execute function private.notify_config('tollgate_access');
 create trigger org_model_restrictions_notify_access after insert or update or delete on public.org_model_restrictions
-  for each statement execute function private.notify_access();
+  for each statement execute function private.notify_config('tollgate_access');
 create trigger config_audit_append_only before update or delete on public.config_audit
   for each row execute function private.refuse_change();
 
 -- ===================================================================== PRIVILEGES
-revoke all on function private.notify_config(), private.notify_access(), private.audit_config(text, text, text, jsonb, jsonb),
+revoke all on function private.notify_config(), private.audit_config(text, text, text, jsonb, jsonb),
   private.flag_target_exists(text, text), private.flag_json(text, text) from public, anon;
 revoke all on function
   public.flag_save(text, text, text, boolean, smallint, jsonb),
