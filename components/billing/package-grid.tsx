@@ -9,7 +9,8 @@ import {
   CardTitle,
 } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { BuyButton, type BuyWallet } from './buy-button';
+import type { BuyWallet } from './buy-button';
+import { BuyButton } from './purchase-islands';
 import type { PackageView } from './views';
 
 interface PackageGridProps {

@@ -5,9 +5,8 @@ import { resolveWallet } from '@/lib/credits';
 import type { OrgRole } from '@/lib/orgs';
 import { billingMode, getAutoRecharge, listPackages, listPayments } from '@/lib/stripe';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { AutoRechargeForm } from './auto-recharge-form';
-import { CheckoutMessage } from './checkout-message';
 import { PackageGrid } from './package-grid';
+import { AutoRechargeForm, CheckoutMessage } from './purchase-islands';
 import { PaymentsTable } from './payments-table';
 import { toPackageView, toPaymentView } from './views';
 

@@ -1,16 +1,14 @@
 'use client';
 
 import { useState } from 'react';
+import dynamic from 'next/dynamic';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Bot, RotateCcw } from 'lucide-react';
+import { RotateCcw } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
-import { MemberUsageTable } from '@/components/orgs/member-usage-table';
 import type { WalletScope } from './credits-config';
-import { DimensionTable } from './dimension-table';
 import { periodLabel } from './period-switcher';
 import {
   creditsKeys,
@@ -24,6 +22,25 @@ import { SegmentedControl, type SegmentedOption } from './segmented-control';
 import { UsageBreakdown } from './usage-breakdown';
 
 type View = 'category' | BreakdownView;
+
+function BreakdownLoading() {
+  return (
+    <div className="flex flex-col gap-2" role="status">
+      <span className="sr-only">Loading the breakdown…</span>
+      <Skeleton className="h-8 w-full" />
+      <Skeleton className="h-8 w-full" />
+      <Skeleton className="h-8 w-2/3" />
+    </div>
+  );
+}
+
+// The category view comes with the page. The tables by model, feature and member load when one
+// of them is first chosen, alongside that view's report: the choice itself is taken at once (the
+// control and the query live in this module), only the table's code arrives with the data.
+const LazyBreakdownView = dynamic(
+  () => import('./breakdown-views').then((module) => module.BreakdownView),
+  { loading: BreakdownLoading },
+);
 
 const DESCRIPTIONS: Record<View, string> = {
   category: 'Where the credits went',
@@ -83,42 +100,9 @@ export function BreakdownCard({
       </Alert>
     );
   } else if (isPending || !data) {
-    body = (
-      <div className="flex flex-col gap-2" role="status">
-        <span className="sr-only">Loading the breakdown…</span>
-        <Skeleton className="h-8 w-full" />
-        <Skeleton className="h-8 w-full" />
-        <Skeleton className="h-8 w-2/3" />
-      </div>
-    );
-  } else if (data.view === 'member') {
-    body = (
-      <MemberUsageTable
-        period={`the ${periodText}`}
-        rows={data.rows.map((row) => ({
-          key: row.key,
-          name: row.label,
-          email: row.detail,
-          spent: row.credits.toString(),
-          transactions: row.events.toLocaleString('en-US'),
-        }))}
-      />
-    );
-  } else if (data.rows.length === 0) {
-    body = (
-      <EmptyState
-        icon={Bot}
-        headingLevel="h3"
-        title={`No AI calls in the ${periodText}`}
-        description={
-          scope.type === 'personal'
-            ? 'Chat with the AI assistant or run an AI feature; each call shows up here by model and feature.'
-            : 'When members use AI features on the organization wallet, the calls show up here.'
-        }
-      />
-    );
+    body = <BreakdownLoading />;
   } else {
-    body = <DimensionTable report={data} />;
+    body = <LazyBreakdownView scope={scope} report={data} periodText={periodText} />;
   }
 
   return (

@@ -1,9 +1,8 @@
 'use client';
 
-import { useId } from 'react';
-import { cn } from '@/lib/utils';
 import { USAGE_PERIODS } from './credits-config';
 import type { UsagePeriod } from './queries';
+import { SegmentedControl, type SegmentedOption } from './segmented-control';
 
 const PERIOD_LABELS: Record<UsagePeriod, { short: string; long: string }> = {
   '7d': { short: '7 days', long: 'Last 7 days' },
@@ -15,10 +14,12 @@ export function periodLabel(period: UsagePeriod): string {
   return PERIOD_LABELS[period].long;
 }
 
-/**
- * A segmented control built on native radio buttons: arrow keys move between periods, and
- * screen readers announce it as one group with a selected option.
- */
+const OPTIONS: SegmentedOption<UsagePeriod>[] = USAGE_PERIODS.map((period) => ({
+  value: period,
+  label: PERIOD_LABELS[period].short,
+}));
+
+/** 7, 30 or 90 days, as a segmented control of native radio buttons (one named group). */
 export function PeriodSwitcher({
   value,
   onChange,
@@ -28,32 +29,15 @@ export function PeriodSwitcher({
   onChange: (period: UsagePeriod) => void;
   disabled?: boolean;
 }) {
-  const name = useId();
   return (
-    <fieldset className="bg-muted inline-flex rounded-lg p-1" disabled={disabled}>
-      <legend className="sr-only">Usage period</legend>
-      {USAGE_PERIODS.map((period) => (
-        <label
-          key={period}
-          className={cn(
-            'relative cursor-pointer rounded-md px-3 py-1 text-sm font-medium whitespace-nowrap transition-colors',
-            'has-[:focus-visible]:outline-ring has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-1',
-            value === period
-              ? 'bg-background text-foreground shadow-sm'
-              : 'text-muted-foreground hover:text-foreground',
-          )}
-        >
-          <input
-            type="radio"
-            name={name}
-            value={period}
-            checked={value === period}
-            onChange={() => onChange(period)}
-            className="sr-only"
-          />
-          {PERIOD_LABELS[period].short}
-        </label>
-      ))}
-    </fieldset>
+    <SegmentedControl
+      legend="Usage period"
+      options={OPTIONS}
+      value={value}
+      onChange={onChange}
+      disabled={disabled}
+      // Three short options never wrap: the card header keeps them on one line.
+      className="max-w-none flex-nowrap"
+    />
   );
 }

@@ -41,17 +41,7 @@ export function navItemsFor(isPlatformAdmin: boolean): NavItem[] {
   return navItems.filter((item) => !item.platformAdminOnly || isPlatformAdmin);
 }
 
-/**
- * A section stays highlighted on its sub-pages (/credits/history still marks Credits), unless a
- * more specific item owns the page (/ai/batches marks AI batches, not the assistant at /ai).
- */
-export function isActivePath(
-  pathname: string,
-  href: string,
-  items: readonly NavItem[] = navItems,
-): boolean {
-  const within = (candidate: string) =>
-    pathname === candidate || pathname.startsWith(`${candidate}/`);
-  if (!within(href)) return false;
-  return !items.some((item) => item.href.length > href.length && within(item.href));
+/** The items whose pages lie under `href` (/ai/batches under /ai): they own those pages. */
+export function moreSpecificThan(href: string): string[] {
+  return navItems.filter((item) => item.href.startsWith(`${href}/`)).map((item) => item.href);
 }

@@ -1,9 +1,5 @@
-'use client';
-
-import Link from 'next/link';
-import { usePathname } from 'next/navigation';
-import { cn } from '@/lib/utils';
-import { isActivePath, navItemsFor } from './nav-items';
+import { navItemsFor, moreSpecificThan } from './nav-items';
+import { NavLink } from './nav-link';
 
 interface SidebarNavProps {
   isPlatformAdmin: boolean;
@@ -12,30 +8,26 @@ interface SidebarNavProps {
   className?: string;
 }
 
+/**
+ * The dashboard's navigation. In the sidebar it renders on the server, icons included, and only
+ * the links' highlighting runs in the browser (./nav-link); the phone drawer renders it there.
+ */
 export function SidebarNav({ isPlatformAdmin, onNavigate, className }: SidebarNavProps) {
-  const pathname = usePathname() ?? '';
   return (
     <nav aria-label="Main" className={className}>
       <ul className="flex flex-col gap-0.5">
         {navItemsFor(isPlatformAdmin).map((item) => {
-          const active = isActivePath(pathname, item.href);
           const Icon = item.icon;
           return (
             <li key={item.href}>
-              <Link
+              <NavLink
                 href={item.href}
-                aria-current={active ? 'page' : undefined}
-                onClick={onNavigate}
-                className={cn(
-                  'flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium transition-colors',
-                  active
-                    ? 'bg-accent text-accent-foreground'
-                    : 'text-muted-foreground hover:bg-muted hover:text-foreground',
-                )}
+                moreSpecific={moreSpecificThan(item.href)}
+                onNavigate={onNavigate}
               >
                 <Icon aria-hidden="true" className="size-4 shrink-0" />
                 {item.label}
-              </Link>
+              </NavLink>
             </li>
           );
         })}

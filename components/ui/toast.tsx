@@ -1,15 +1,13 @@
 'use client';
 
 import * as React from 'react';
-import { CircleAlert, CircleCheck, Info, TriangleAlert, X, type LucideIcon } from 'lucide-react';
-import { cn } from '@/lib/utils';
 
 /**
  * A small toaster: call `toast({ title })` from any client code, render <Toaster /> once in the
  * root layout. State lives in a module store so callers need no provider or hook.
  */
 
-type ToastVariant = 'default' | 'success' | 'warning' | 'destructive';
+export type ToastVariant = 'default' | 'success' | 'warning' | 'destructive';
 
 interface ToastOptions {
   title: string;
@@ -19,7 +17,7 @@ interface ToastOptions {
   durationMs?: number;
 }
 
-interface ToastRecord extends Required<Omit<ToastOptions, 'description'>> {
+export interface ToastRecord extends Required<Omit<ToastOptions, 'description'>> {
   id: number;
   description?: string;
 }
@@ -65,65 +63,11 @@ function showToast(options: ToastOptions | string): number {
 /** Shows a toast and returns its id; `toast.dismiss(id)` closes it early. */
 export const toast = Object.assign(showToast, { dismiss: dismissToast });
 
-const styles: Record<ToastVariant, { className: string; icon: LucideIcon }> = {
-  default: { className: 'border-border bg-card text-card-foreground', icon: Info },
-  success: {
-    className: 'border-success/30 bg-success-subtle text-success-subtle-foreground',
-    icon: CircleCheck,
-  },
-  warning: {
-    className: 'border-warning/30 bg-warning-subtle text-warning-subtle-foreground',
-    icon: TriangleAlert,
-  },
-  destructive: {
-    className: 'border-destructive/30 bg-destructive-subtle text-destructive-subtle-foreground',
-    icon: CircleAlert,
-  },
-};
-
-function ToastItem({ record }: { record: ToastRecord }) {
-  const [paused, setPaused] = React.useState(false);
-  const remaining = React.useRef(record.durationMs);
-
-  // The timer pauses while hovered or focused so nobody loses a message mid-read.
-  React.useEffect(() => {
-    if (paused || !Number.isFinite(remaining.current)) return;
-    const started = Date.now();
-    const timer = window.setTimeout(() => dismissToast(record.id), remaining.current);
-    return () => {
-      window.clearTimeout(timer);
-      remaining.current -= Date.now() - started;
-    };
-  }, [paused, record.id]);
-
-  const { className, icon: Icon } = styles[record.variant];
-  return (
-    <li
-      className={cn(
-        'animate-toast-in pointer-events-auto flex w-full items-start gap-3 rounded-lg border p-4 shadow-lg',
-        className,
-      )}
-      onMouseEnter={() => setPaused(true)}
-      onMouseLeave={() => setPaused(false)}
-      onFocus={() => setPaused(true)}
-      onBlur={() => setPaused(false)}
-    >
-      <Icon aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
-      <div className="flex min-w-0 flex-1 flex-col gap-0.5">
-        <p className="text-sm font-semibold">{record.title}</p>
-        {record.description ? <p className="text-sm opacity-90">{record.description}</p> : null}
-      </div>
-      <button
-        type="button"
-        onClick={() => dismissToast(record.id)}
-        className="-m-1 rounded-sm p-1 opacity-70 transition-opacity hover:opacity-100"
-      >
-        <X aria-hidden="true" className="size-4" />
-        <span className="sr-only">Dismiss notification</span>
-      </button>
-    </li>
-  );
-}
+// How a toast looks (icons, styles, its timer) is fetched with the first toast shown, so the root
+// layout every page loads holds only the store and the live regions below.
+const ToastItem = React.lazy(() =>
+  import('./toast-item').then((module) => ({ default: module.ToastItem })),
+);
 
 export function Toaster() {
   const current = React.useSyncExternalStore(
@@ -141,14 +85,18 @@ export function Toaster() {
       className="pointer-events-none fixed inset-x-0 bottom-0 z-[100] flex flex-col gap-2 p-4 sm:right-0 sm:left-auto sm:w-full sm:max-w-sm"
     >
       <ol aria-live="assertive" aria-relevant="additions" className="flex flex-col gap-2">
-        {errors.map((record) => (
-          <ToastItem key={record.id} record={record} />
-        ))}
+        <React.Suspense fallback={null}>
+          {errors.map((record) => (
+            <ToastItem key={record.id} record={record} onDismiss={dismissToast} />
+          ))}
+        </React.Suspense>
       </ol>
       <ol aria-live="polite" aria-relevant="additions" className="flex flex-col gap-2">
-        {others.map((record) => (
-          <ToastItem key={record.id} record={record} />
-        ))}
+        <React.Suspense fallback={null}>
+          {others.map((record) => (
+            <ToastItem key={record.id} record={record} onDismiss={dismissToast} />
+          ))}
+        </React.Suspense>
       </ol>
     </section>
   );

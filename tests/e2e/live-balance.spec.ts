@@ -98,6 +98,9 @@ test('a Stripe refund reaches the open credits page and the header without a rel
   const card = page.getByTestId('balance-available');
   const before = await apiAvailable(page);
   await expect.poll(() => card.textContent().then(credits)).toBeCloseTo(before, 2);
+  // The header's first read, and with it the ledger pulse's (what later movements are compared
+  // with), has happened: the card's figure above may still be the server-rendered HTML.
+  await expect(header).toBeVisible();
   // Marks this document: a reload would lose it.
   await page.evaluate(() => document.documentElement.setAttribute('data-still-here', 'yes'));
 

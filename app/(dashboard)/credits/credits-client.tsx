@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import dynamic from 'next/dynamic';
 import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { ChartColumn, CreditCard, ReceiptText } from 'lucide-react';
+import { preloadPurchase } from '@/components/billing/purchase-islands';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { BalanceCard } from '@/components/credits/balance-card';
@@ -64,6 +65,18 @@ export function CreditsClient({
     purchase ? initialTab : initialTab === 'purchase' ? 'usage' : initialTab,
   );
   const queryClient = useQueryClient();
+  const canBuy = Boolean(purchase);
+  // The Purchase tab's forms load after the page (components/billing/purchase-islands): fetch
+  // them once the page is idle, so opening the tab later finds them here.
+  useEffect(() => {
+    if (!canBuy) return;
+    if (typeof window.requestIdleCallback !== 'function') {
+      const timer = window.setTimeout(preloadPurchase, 200);
+      return () => window.clearTimeout(timer);
+    }
+    const idle = window.requestIdleCallback(preloadPurchase, { timeout: 2000 });
+    return () => window.cancelIdleCallback(idle);
+  }, [canBuy]);
   // The History tab's first page sits in the cache from the start, not only once the tab opens,
   // so money that moves before then (a refund, a grant) marks it stale and opening it refetches.
   useEffect(() => {
