@@ -1,6 +1,6 @@
 'use client';
 
-import { useMemo, useState } from 'react';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Download, ReceiptText, RotateCcw, SearchX } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
@@ -31,19 +31,30 @@ interface HistoryPanelProps {
   initialPage: TransactionPage;
 }
 
+const noopSubscribe = () => () => {};
+
 /** Every movement of the wallet, newest first, filterable, paged with a cursor, exportable. */
 export function HistoryPanel({ scope, initialPage }: HistoryPanelProps) {
   const [filters, setFilters] = useState<HistoryFilterValues>(NO_FILTERS);
   const { query, error: filterError } = useMemo(() => toHistoryQuery(filters), [filters]);
   const filtered = hasFilters(filters);
   const activeQuery = query ?? {};
+  // The server's first page only while it is the page as served: a tab opened later reads the
+  // history as it is then (money may have moved meanwhile).
+  const hydrating = !useSyncExternalStore(
+    noopSubscribe,
+    () => true,
+    () => false,
+  );
+  const [servedWithPage] = useState(hydrating);
 
   const history = useInfiniteQuery({
     queryKey: creditsKeys.history(scope, activeQuery),
     queryFn: ({ pageParam, signal }) => fetchHistoryPage(scope, activeQuery, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
-    initialData: filtered ? undefined : { pages: [initialPage], pageParams: [null] },
+    initialData:
+      filtered || !servedWithPage ? undefined : { pages: [initialPage], pageParams: [null] },
     placeholderData: keepPreviousData,
     enabled: !filterError,
   });

@@ -36,9 +36,14 @@ function readsWallet(queryKey: QueryKey, scope: string): boolean {
 export function useLedgerPulse(): void {
   const queryClient = useQueryClient();
   const seen = useRef<Record<string, string> | null>(null);
+  // When the first reading was asked for: credits data older than that came with the page.
+  const firstAsked = useRef<number | null>(null);
   const { data } = useQuery({
     queryKey: pulseKey,
-    queryFn: async ({ signal }) => decodeWallets(await callApi('/api/credits/pulse', { signal })),
+    queryFn: async ({ signal }) => {
+      firstAsked.current ??= Date.now();
+      return decodeWallets(await callApi('/api/credits/pulse', { signal }));
+    },
     refetchInterval: PULSE_MS,
   });
 
@@ -46,7 +51,15 @@ export function useLedgerPulse(): void {
     if (!data) return;
     const before = seen.current;
     seen.current = data;
-    if (!before) return;
+    if (!before) {
+      // The first reading has nothing to compare with, and money may have moved between the
+      // server render and now: the figures that came with the page are read again, once.
+      const asked = firstAsked.current ?? 0;
+      void queryClient.invalidateQueries({
+        predicate: (query) => query.queryKey[0] === 'credits' && query.state.dataUpdatedAt < asked,
+      });
+      return;
+    }
     const changed = Object.keys(data).filter((scope) => before[scope] !== data[scope]);
     if (changed.length === 0) return;
     void queryClient.invalidateQueries({
