@@ -136,8 +136,11 @@ test.describe('a yearly plan', () => {
     await expect(page.getByTestId('subscription-month')).toContainText(
       `renew each month, next on ${longDate(addMonths(started, 1))}.`,
     );
-    await expect(page.getByTestId('invoice-row')).toHaveCount(1);
-    await expect(page.getByTestId('invoice-row')).toContainText('$290.00');
+    // Newest first (the monthly journey above left its invoices on this user).
+    await expect(page.getByTestId('invoice-row').first()).toContainText('$290.00');
+    await expect(page.getByTestId('invoice-row').first()).toContainText(
+      `${longDate(started)} – ${longDate(addMonths(started, 12))}`,
+    );
     // What the page already held is read again: the sidebar's plan and the header's balance
     // (now with the first month's plan credits).
     await expect(page.getByTestId('usage-widget')).toContainText('Pro');
