@@ -11,7 +11,7 @@ import { chargeDescription } from './charge-description';
 import { subjectKeys } from './byok';
 import { loadCallContext, type CallContext } from './catalog';
 import { callContextAt, hotCallContext } from './hot-catalog';
-import { Meter, meteredModel } from './meter';
+import { meteredModel, type Meter } from './meter';
 import { assertInputAllowed, moderationKeyFor, withOutputModeration } from './moderation';
 import { creditsFor } from './pricing';
 import { isProviderConfigured, languageModelFor } from './providers';
@@ -22,8 +22,8 @@ import {
   type Complexity,
   type ModelChoice,
 } from './routing';
-import { settle, type CallOutcome, type Settlement } from './settle';
-import { StepTimer, timed } from './steps';
+import { settlingMeter, type CallOutcome } from './settle';
+import { StepTimer } from './steps';
 import { minTokensForBytes } from './token-count';
 import { countPromptTokens, estimateInputTokens, type PromptMessage } from './tokenizer';
 
@@ -278,28 +278,13 @@ export async function openMeteredCall(
         : null;
   const choice = route.choice;
   const base = { callId, context, choice, subject, walletId, hold, byok, prompt, maxOutputTokens };
-  const outcome = deferred<CallOutcome>();
-  const settled = deferred<CallOutcome>();
-  const meter = new Meter((state) => {
-    let settlement: Settlement;
-    try {
-      settlement = settle(
-        session,
-        { ...base, countInput },
-        spec.operation,
-        spec.feature,
-        startedAt,
-        state,
-      );
-    } catch (error) {
-      settlement = { outcome: Promise.reject(error), settled: Promise.reject(error) };
-    }
-    settlement.outcome.then(outcome.resolve, outcome.reject);
-    return timed('settle', () => settlement.settled).then(settled.resolve, (error: unknown) => {
-      console.error('[ai] settlement failed; ai_settle_overdue settles the hold', callId, error);
-      settled.reject(error);
-    });
-  });
+  const { meter, outcome, settled } = settlingMeter(
+    session,
+    { ...base, countInput },
+    spec.operation,
+    spec.feature,
+    startedAt,
+  );
   const timeout = AbortSignal.timeout(spec.timeoutMs);
   const signal = clientSignal ? AbortSignal.any([clientSignal, timeout]) : timeout;
   if (clientSignal?.aborted) meter.clientStop();
@@ -310,8 +295,7 @@ export async function openMeteredCall(
     spec.timeoutMs + 5_000,
   );
   guard.unref();
-  void settled.promise.finally(() => clearTimeout(guard)).catch(() => {});
-  outcome.promise.catch(() => {});
+  void settled.finally(() => clearTimeout(guard)).catch(() => {});
   if (moderationKey) meter.state.notes.moderation = 'passed';
   Object.assign(meter.state.notes, choiceNotes(choice));
   return {
@@ -320,21 +304,10 @@ export async function openMeteredCall(
     apiKey,
     moderationKey,
     signal,
-    outcome: outcome.promise,
-    settled: settled.promise,
+    outcome,
+    settled,
     serverTiming: timer.header(),
   };
-}
-
-/** A promise with its resolve and reject at hand (Promise.withResolvers, before Node 22). */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((yes, no) => {
-    resolve = yes;
-    reject = no;
-  });
-  return { promise, resolve, reject };
 }
 
 /** Checks, estimates and reserves for a chat or completion; the call settles itself. */

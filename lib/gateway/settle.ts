@@ -4,8 +4,9 @@ import { statementAs, type DbSession } from '@/lib/db';
 import { AppError, type Subject } from '@/lib/core';
 import { recordUsage, usageEventJson, type Operation, type UsageEventInput } from '@/lib/usage';
 import type { CallContext } from './catalog';
-import type { MeterState } from './meter';
+import { Meter, type MeterState } from './meter';
 import { creditsFor, providerCostMicroUsd, type MeteredUsage } from './pricing';
+import { timed } from './steps';
 import { countTokens } from './tokenizer';
 
 /**
@@ -94,7 +95,7 @@ function priceCall(call: SettleTarget, hold: Hold, state: MeterState) {
 }
 
 /** A call's outcome, told before its settlement commits, and the settlement itself. */
-export interface Settlement {
+interface Settlement {
   /**
    * What the call was charged, as the settlement will post it: known at once when the hold
    * covers the charge (the wallet's available is then as of the call's admission plus what the
@@ -105,7 +106,7 @@ export interface Settlement {
   settled: Promise<CallOutcome>;
 }
 
-export function settle(
+function settle(
   session: DbSession,
   call: SettleTarget,
   operation: Operation,
@@ -160,6 +161,52 @@ export function settle(
       ? Promise.resolve(told(charge, hold.available + hold.amount - charge))
       : settled;
   return { outcome, settled };
+}
+
+/**
+ * The meter of one call: when the call ends, however it ends, it settles the call once. The
+ * outcome is told first (what the call came to, before the settlement commits); `settled` follows
+ * when the ledger movement and the usage row have committed.
+ */
+export function settlingMeter(
+  session: DbSession,
+  call: SettleTarget,
+  operation: Operation,
+  feature: string,
+  startedAt: number,
+): { meter: Meter; outcome: Promise<CallOutcome>; settled: Promise<CallOutcome> } {
+  const outcome = deferred<CallOutcome>();
+  const settled = deferred<CallOutcome>();
+  const meter = new Meter((state) => {
+    let settlement: Settlement;
+    try {
+      settlement = settle(session, call, operation, feature, startedAt, state);
+    } catch (error) {
+      settlement = { outcome: Promise.reject(error), settled: Promise.reject(error) };
+    }
+    settlement.outcome.then(outcome.resolve, outcome.reject);
+    return timed('settle', () => settlement.settled).then(settled.resolve, (error: unknown) => {
+      console.error(
+        '[ai] settlement failed; ai_settle_overdue settles the hold',
+        call.callId,
+        error,
+      );
+      settled.reject(error);
+    });
+  });
+  outcome.promise.catch(() => {});
+  return { meter, outcome: outcome.promise, settled: settled.promise };
+}
+
+/** A promise with its resolve and reject at hand (Promise.withResolvers, before Node 22). */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
 }
 
 /**
