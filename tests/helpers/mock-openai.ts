@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
  * (the connection drops after half the chunks), no-usage (no usage is ever reported).
  * `fail=N` makes the first N chat requests with that exact last user message fail with a 500
  * (a flaky provider that recovers on retry); counted per server. `stall=1` stops a stream after its
- * chunks, with no finish and no usage, until the client goes away (30 s at most): a client that
- * aborts mid-stream then always aborts before the provider finishes, however busy the machine.
+ * chunks, with no finish and no usage, until the client goes away (two minutes at most, the
+ * gateway's default call timeout): a client that aborts mid-stream then always aborts before the
+ * provider finishes, however busy the machine.
  */
 
 export const MOCK_PROMPT_TOKENS = 20;
@@ -284,7 +285,7 @@ async function handle(
   if (d.stall) {
     await new Promise((resolve) => {
       response.once('close', resolve);
-      setTimeout(resolve, 30_000).unref();
+      setTimeout(resolve, 120_000).unref();
     });
     response.destroy();
     return;
