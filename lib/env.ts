@@ -32,6 +32,8 @@ const schema = z.object({
   // Database: unset means the embedded PostgreSQL started by `npm run dev`.
   DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // Prepared statements: unset decides from the URL (off on a transaction pooler, see lib/db/pool).
+  DATABASE_PREPARE: optionalString.pipe(z.enum(['true', 'false']).optional()),
   // Server-side statement timeout of the web pool in ms; 0 sends none (poolers that refuse it).
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   // Background jobs (pg-boss) need a session-mode connection; unset means DATABASE_URL.

@@ -2,12 +2,35 @@ import postgres from 'postgres';
 import { requestPoolOptions } from './request-timeouts';
 
 /**
- * The one connection pool of this process. `prepare: false` keeps it compatible with Supabase's
- * transaction pooler; bigint columns come back as JavaScript bigint so money never passes
- * through a float. Free of `server-only` so scripts can share it; app code imports `@/lib/db`.
+ * The one connection pool of this process. Bigint columns come back as JavaScript bigint so money
+ * never passes through a float. Free of `server-only` so scripts can share it; app code imports
+ * `@/lib/db`.
  */
 
 let pool: postgres.Sql | undefined;
+
+/**
+ * Whether the pool may use prepared statements. Without them the driver asks the server to
+ * describe every statement with parameters before it sends it: two round trips where one would
+ * do, and a pipelined transaction (statementAs) stalls at each such statement. A transaction
+ * pooler cannot keep a statement prepared on one connection for the next transaction, so they
+ * are off there: Supabase's transaction pooler (port 6543), a URL marked `pgbouncer=true`, or
+ * `DATABASE_PREPARE=false`. Direct connections, session poolers and the embedded database keep
+ * them (`DATABASE_PREPARE=true` forces them on).
+ */
+export function usesPreparedStatements(
+  url: string,
+  setting = process.env.DATABASE_PREPARE,
+): boolean {
+  if (setting === 'true') return true;
+  if (setting === 'false') return false;
+  try {
+    const parsed = new URL(url);
+    return parsed.port !== '6543' && parsed.searchParams.get('pgbouncer') !== 'true';
+  } catch {
+    return false;
+  }
+}
 
 export function createPool(
   url: string,
@@ -16,7 +39,7 @@ export function createPool(
 ): postgres.Sql {
   return postgres(url, {
     max,
-    prepare: false,
+    prepare: usesPreparedStatements(url),
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},

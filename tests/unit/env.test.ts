@@ -18,6 +18,7 @@ describe('environment validation', () => {
     ['AUTH_JWT_SECRET', 'short'],
     ['ENCRYPTION_KEY', 'xyz'],
     ['DATABASE_POOL_SIZE', '0'],
+    ['DATABASE_PREPARE', 'yes'],
   ])('rejects %s=%s naming the variable', (variable, value) => {
     const error = (() => {
       try {
