@@ -4,7 +4,15 @@ import { streamText } from 'ai';
 import OpenAI from 'openai';
 import { startAppServer } from '../tests/helpers/app-server';
 import { startMockOpenAI } from '../tests/helpers/mock-openai';
-import { benchDatabase, fixedCount, fmt, percentile, type LoadResult } from './harness';
+import {
+  benchDatabase,
+  fixedCount,
+  fmt,
+  percentile,
+  printSqlProfile,
+  startSqlProfile,
+  type LoadResult,
+} from './harness';
 
 /**
  * npm run bench:gateway — the metered chat path through the app's route (POST /api/ai/chat:
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
   const app = await startAppServer({ '/api/v1/chat/completions': v1Chat });
   try {
     const { sql } = database;
+    await startSqlProfile(sql);
     await sql`update public.plans set requests_per_hour = 100000000, monthly_llm_token_limit = null`;
     // Moderation is a second provider round trip per call (on by default when an OpenAI key is
     // set); BENCH_MODERATION=on measures it, the default measures the metering alone.
@@ -244,6 +253,7 @@ async function main(): Promise<void> {
     console.log(
       `ledger_check problems: ${check!.n}, pending holds: ${pending!.n}, usage rows: ${events!.n}`,
     );
+    await printSqlProfile(sql);
   } finally {
     await app.close();
     await closePool();

@@ -148,3 +148,32 @@ export async function fixedCount(
 }
 
 export const fmt = (value: number, digits = 2) => value.toFixed(digits).padStart(9);
+
+/**
+ * BENCH_SQL_PROFILE=1: PostgreSQL counts the time spent in every function (track_functions), and
+ * `printSqlProfile` lists the ones that took the most of it, per call, self and total.
+ */
+export const SQL_PROFILE = process.env.BENCH_SQL_PROFILE === '1';
+
+export async function startSqlProfile(sql: postgres.Sql): Promise<void> {
+  if (!SQL_PROFILE) return;
+  await sql`alter system set track_functions = 'all'`;
+  await sql`select pg_reload_conf()`;
+  await sql`select pg_stat_reset()`;
+}
+
+export async function printSqlProfile(sql: postgres.Sql, top = 15): Promise<void> {
+  if (!SQL_PROFILE) return;
+  // Backends report their counters when idle for a moment.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const rows = await sql<{ name: string; calls: number; self_us: number; total_us: number }[]>`
+    select schemaname || '.' || funcname as name, calls::int as calls,
+           (self_time / calls * 1000)::float8 as self_us, (total_time / calls * 1000)::float8 as total_us
+    from pg_stat_user_functions where calls > 0 order by self_time desc limit ${top}`;
+  console.log('SQL functions by self time   calls   self µs/call  total µs/call');
+  for (const row of rows) {
+    console.log(
+      `  ${row.name.padEnd(34)} ${String(row.calls).padStart(7)} ${fmt(row.self_us, 1)} ${fmt(row.total_us, 1)}`,
+    );
+  }
+}

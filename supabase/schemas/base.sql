@@ -60,20 +60,24 @@ create index organizations_created_by_idx on public.organizations (created_by);
 -- Security definer so policies on organization_members can ask about membership without
 -- recursing into their own policy.
 create function private.org_role(target_org uuid) returns text
-language sql stable security definer set search_path = ''
+language plpgsql stable security definer set search_path = ''
 as $$
-  select m.role from public.organization_members m
-  where m.org_id = target_org and m.user_id = (select auth.uid())
+begin
+  return (select m.role from public.organization_members m
+          where m.org_id = target_org and m.user_id = (select auth.uid()));
+end
 $$;
 comment on function private.org_role(uuid) is 'The caller''s role in an org, or null when not a member.';
 
 create function private.is_org_member(target_org uuid) returns boolean
-language sql stable security definer set search_path = ''
+language plpgsql stable security definer set search_path = ''
 as $$
-  select exists (
+begin
+  return exists (
     select 1 from public.organization_members m
     where m.org_id = target_org and m.user_id = (select auth.uid())
-  )
+  );
+end
 $$;
 comment on function private.is_org_member(uuid) is 'True when the caller belongs to the org.';
 
@@ -90,12 +94,14 @@ $$;
 comment on function private.shares_org_with(uuid) is 'True when the caller and other_user share an org.';
 
 create function private.is_platform_admin() returns boolean
-language sql stable security definer set search_path = ''
+language plpgsql stable security definer set search_path = ''
 as $$
-  select coalesce(
+begin
+  return coalesce(
     (select p.is_platform_admin from public.profiles p where p.id = (select auth.uid())),
     false
-  )
+  );
+end
 $$;
 comment on function private.is_platform_admin() is 'True when the caller is a platform admin.';
 
@@ -239,11 +245,13 @@ comment on function public.local_session_start(uuid, integer) is
 
 /* Service only: is this session of this user still open? */
 create function public.local_session_active(p_session_id uuid, p_user_id uuid) returns boolean
-language sql stable security definer set search_path = ''
+language plpgsql stable security definer set search_path = ''
 as $$
-  select exists (
+begin
+  return exists (
     select 1 from private.local_sessions s
-    where s.id = p_session_id and s.user_id = p_user_id and s.ended_at is null and s.expires_at > now())
+    where s.id = p_session_id and s.user_id = p_user_id and s.ended_at is null and s.expires_at > now());
+end
 $$;
 comment on function public.local_session_active(uuid, uuid) is
   'Service only: true while a local-mode session is open and unexpired.';

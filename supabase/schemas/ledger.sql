@@ -25,13 +25,17 @@ comment on table private.test_clock is 'A row here (superuser only) lets private
 revoke all on private.test_clock from public, anon, authenticated, service_role;
 
 create function private.clock() returns timestamptz
-language sql stable set search_path = ''
+language plpgsql stable set search_path = ''
 as $$
-  select case
-    when coalesce(current_setting('tollgate.clock', true), '') = '' then now()
-    when exists (select 1 from private.test_clock) then current_setting('tollgate.clock')::timestamptz
-    else now()
-  end
+begin
+  if coalesce(current_setting('tollgate.clock', true), '') = '' then
+    return now();
+  end if;
+  if exists (select 1 from private.test_clock) then
+    return current_setting('tollgate.clock')::timestamptz;
+  end if;
+  return now();
+end
 $$;
 comment on function private.clock() is 'now(), or the test clock on a database that explicitly allows it.';
 
@@ -293,8 +297,8 @@ create policy postpaid_usage_select on public.postpaid_usage for select to authe
 -- ===================================================================== SYSTEM ACCOUNTS
 -- Deterministic ids, so functions name a system account without looking it up.
 create function private.system_account(code text) returns uuid
-language sql immutable parallel safe set search_path = ''
-as $$ select md5('tollgate-system-account:' || code)::uuid $$;
+language plpgsql immutable parallel safe set search_path = ''
+as $$ begin return md5('tollgate-system-account:' || code)::uuid; end $$;
 comment on function private.system_account(text) is 'The fixed id of a system account, e.g. revenue:ai_usage.';
 
 insert into public.accounts (id, kind, system_code)
@@ -356,8 +360,8 @@ comment on function private.fail(text, text, jsonb) is 'Raises a TG-class error 
 
 -- Trusted callers: the service role, or a direct superuser session (migrations, seed, scripts).
 create function private.is_trusted() returns boolean
-language sql stable set search_path = ''
-as $$ select current_setting('role') in ('service_role', 'none') $$;
+language plpgsql stable set search_path = ''
+as $$ begin return current_setting('role') in ('service_role', 'none'); end $$;
 comment on function private.is_trusted() is 'True for service_role and direct (non-API) sessions.';
 
 create function private.check_input(
@@ -711,8 +715,12 @@ end
 $$;
 
 create function private.available(account uuid) returns bigint
-language sql stable security definer set search_path = ''
-as $$ select a.credits_posted - a.debits_posted - a.debits_pending from public.accounts a where a.id = account $$;
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  return (select a.credits_posted - a.debits_posted - a.debits_pending from public.accounts a where a.id = account);
+end
+$$;
 
 /*
  * A debit of `amount` (transfer `transfer`) left the wallet below zero: records the part of it
@@ -736,9 +744,11 @@ comment on function private.record_postpaid_usage(uuid, bigint, bigint) is
   'Records the part of a debit past zero (posted balance) as postpaid usage, one row per transfer.';
 
 create function private.default_priority(source text) returns smallint
-language sql immutable set search_path = ''
+language plpgsql immutable set search_path = ''
 as $$
-  select case source when 'plan' then 30 when 'promo' then 20 when 'admin' then 10 else 0 end::smallint
+begin
+  return case source when 'plan' then 30 when 'promo' then 20 when 'admin' then 10 else 0 end::smallint;
+end
 $$;
 
 -- ===================================================================== GRANT
