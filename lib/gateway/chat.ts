@@ -1,17 +1,13 @@
 import 'server-only';
-import {
-  createUIMessageStream,
-  createUIMessageStreamResponse,
-  generateText,
-  streamText,
-  type ModelMessage,
-} from 'ai';
+import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
+import { generateText, type ModelMessage } from 'ai';
 import { AppError } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
-import type { ChatMessage, ChatMetadata, ChatRequest } from './chat-types';
+import type { ChatMetadata, ChatRequest } from './chat-types';
 import { beginMeteredCall, type CallOutcome, type MeteredCallInput } from './metered-call';
 import { choiceHeaders, type ModelChoice } from './routing';
 import type { PromptMessage } from './tokenizer';
+import { UI_STREAM_HEADERS, uiReplyStream } from './ui-stream';
 
 /** Chat over the metered call: streamed (UI message protocol) or as one answer. */
 
@@ -66,6 +62,23 @@ interface StreamChatHooks {
   onSettled?: (reply: { text: string; model: string; outcome: CallOutcome }) => Promise<void>;
 }
 
+/** The prompt as the provider's stream takes it: the system text first, then the turns. */
+function providerPrompt(prompt: PromptMessage[]): LanguageModelV3Prompt {
+  const { system, messages } = modelPrompt(prompt);
+  const turns = messages.map((message) =>
+    message.role === 'assistant'
+      ? {
+          role: 'assistant' as const,
+          content: [{ type: 'text' as const, text: String(message.content) }],
+        }
+      : {
+          role: 'user' as const,
+          content: [{ type: 'text' as const, text: String(message.content) }],
+        },
+  );
+  return system === undefined ? turns : [{ role: 'system', content: system }, ...turns];
+}
+
 /** Streams a reply; the last chunk carries credits used, tokens and the new balance. */
 export async function streamChat(
   session: DbSession,
@@ -75,44 +88,33 @@ export async function streamChat(
 ): Promise<Response> {
   const call = await beginMeteredCall(session, { ...input, operation: 'chat' }, clientSignal);
   const model = call.context.modelId;
-  const stream = createUIMessageStream<ChatMessage>({
-    execute: async ({ writer }) => {
-      const result = streamText({
-        model: call.model,
-        ...modelPrompt(call.prompt),
-        maxOutputTokens: call.maxOutputTokens,
-        abortSignal: call.signal,
-        maxRetries: 0,
-        onError: ({ error }) => console.warn('[ai] stream failed', call.callId, errorName(error)),
-      });
-      const chunks = result.toUIMessageStream<ChatMessage>({
-        sendFinish: false,
-        messageMetadata: ({ part }) => (part.type === 'start' ? { model } : undefined),
-        onError: () => 'The model provider failed. You were not charged for unused credits.',
-      });
-      let text = '';
-      try {
-        for await (const chunk of chunks) {
-          if (chunk.type === 'text-delta') text += chunk.delta;
-          writer.write(chunk);
-        }
-      } catch {
-        writer.write({ type: 'error', errorText: 'The model provider failed mid-reply.' });
-      }
+  const body = uiReplyStream<ChatMetadata>({
+    model: call.model,
+    options: {
+      prompt: providerPrompt(call.prompt),
+      maxOutputTokens: call.maxOutputTokens,
+      abortSignal: call.signal,
+    },
+    startMetadata: { model },
+    finish: async (text) => {
       const outcome = await call.outcome;
       // A failure to keep the reply must not lose the answer the caller already paid for.
       await hooks.onSettled?.({ text, model, outcome }).catch((error: unknown) => {
         console.error('[ai] storing the reply failed', call.callId, errorName(error));
       });
-      writer.write({ type: 'finish', messageMetadata: metadataOf(model, outcome, call.choice) });
-      // The last chunk is out; the stream closes once the settlement has committed.
-      await call.settled.catch(() => {});
+      return metadataOf(model, outcome, call.choice);
     },
-    onError: () => 'The reply could not be completed.',
+    // The last chunk is out; the stream closes once the settlement has committed.
+    closeAfter: () =>
+      call.settled.then(
+        () => {},
+        () => {},
+      ),
+    onProviderError: (error) => console.warn('[ai] stream failed', call.callId, errorName(error)),
   });
-  return createUIMessageStreamResponse({
-    stream,
+  return new Response(body, {
     headers: {
+      ...UI_STREAM_HEADERS,
       'x-call-id': call.callId,
       'cache-control': 'no-store',
       'server-timing': call.serverTiming,

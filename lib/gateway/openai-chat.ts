@@ -9,6 +9,7 @@ import type { DbSession } from '@/lib/db';
 import { beginMeteredCall, type CallOutcome } from './metered-call';
 import { callOptions, countedPrompt } from './openai-request';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './openai-types';
+import { sseEvent } from './sse';
 
 /**
  * Chat completions in OpenAI's wire format over the one metered call: the request becomes the
@@ -138,10 +139,6 @@ const streamError = (message: string): OpenAiStreamError => ({
   error: { message, type: 'server_error', param: null, code: 'provider_error' },
 });
 
-const encoder = new TextEncoder();
-const sse = (data: unknown) =>
-  encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
-
 /**
  * A streamed chat completion: server-sent events of `chat.completion.chunk`, then (with
  * `stream_options.include_usage`) a last chunk with the usage the call was settled by, then
@@ -179,15 +176,15 @@ export async function streamChatCompletion(call: ChatCall): Promise<Response> {
     const outcome = await metered.outcome.catch(() => null);
     if (includeUsage && outcome) {
       controller.enqueue(
-        sse({ ...base, choices: [], usage: usageOf(outcome), tollgate: billingOf(outcome) }),
+        sseEvent({ ...base, choices: [], usage: usageOf(outcome), tollgate: billingOf(outcome) }),
       );
     }
-    controller.enqueue(sse('[DONE]'));
+    controller.enqueue(sseEvent('[DONE]'));
     // The last chunk is out; the stream closes once the settlement has committed.
     await metered.settled.catch(() => {});
     controller.close();
   };
-  const fail = (message: string) => sse(streamError(message));
+  const fail = (message: string) => sseEvent(streamError(message));
 
   /** The OpenAI chunk for a provider stream part, or null for parts OpenAI has no chunk for. */
   const chunkOf = (
@@ -242,7 +239,7 @@ export async function streamChatCompletion(call: ChatCall): Promise<Response> {
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(sse(chunk({ role: 'assistant', content: '' })));
+      controller.enqueue(sseEvent(chunk({ role: 'assistant', content: '' })));
     },
     async pull(controller) {
       // Parts that become no chunk (stream-start, metadata) are skipped within one pull: a pull
@@ -258,7 +255,7 @@ export async function streamChatCompletion(call: ChatCall): Promise<Response> {
         if (part.done) return finish(controller);
         const out = chunkOf(part.value);
         if (out) {
-          controller.enqueue(sse(out));
+          controller.enqueue(sseEvent(out));
           return;
         }
       }
