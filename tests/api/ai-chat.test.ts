@@ -1,3 +1,10 @@
+import {
+  parseJsonEventStream,
+  readUIMessageStream,
+  uiMessageChunkSchema,
+  type UIMessage,
+  type UIMessageChunk,
+} from 'ai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as chat } from '../../app/api/ai/chat/route';
 import { GET as models } from '../../app/api/ai/models/route';
@@ -97,6 +104,27 @@ describe('POST /api/ai/chat (local model)', () => {
       cachedTokens: 0,
     });
     expect(await available(wallet)).toBe(before - charge);
+  });
+
+  it('the stream is what useChat reads: every chunk passes the AI SDK schema and builds the message', async () => {
+    const response = await post(owner, say('Hello again'));
+    const chunks = parseJsonEventStream({ stream: response.body!, schema: uiMessageChunkSchema });
+    let last: UIMessage | undefined;
+    const valid = chunks.pipeThrough(
+      new TransformStream<
+        { success: true; value: UIMessageChunk } | { success: false; error: unknown },
+        UIMessageChunk
+      >({
+        transform(result, controller) {
+          if (!result.success) throw result.error;
+          controller.enqueue(result.value);
+        },
+      }),
+    );
+    for await (const message of readUIMessageStream({ stream: valid })) last = message;
+    const text = last!.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+    expect(text).toBe(localReply([{ role: 'user', content: 'Hello again' }]));
+    expect(last!.metadata).toMatchObject({ model: 'local-demo', status: 'charged' });
   });
 
   it('max_tokens caps the reply and the hold', async () => {
