@@ -1,4 +1,11 @@
-import { benchDatabase, closedLoop, fmt, type LoadResult } from './harness';
+import {
+  benchDatabase,
+  closedLoop,
+  fmt,
+  printSqlProfile,
+  startSqlProfile,
+  type LoadResult,
+} from './harness';
 
 /**
  * npm run bench:ledger — spends the way the app makes them: spendCredits (lib/credits) as the
@@ -46,6 +53,7 @@ async function main() {
   await sql`create table public.bench_bare (id integer primary key, balance bigint not null)`;
   await sql`insert into public.bench_bare select i, 1000000000000 from generate_series(0, ${WALLETS}) i`;
   await sql`vacuum analyze`;
+  await startSqlProfile(sql);
 
   const rows: { scenario: string; clients: number; spend: LoadResult; bare: LoadResult }[] = [];
   for (const scenario of ['hot wallet', `${WALLETS.toLocaleString('en-US')} wallets`]) {
@@ -110,6 +118,7 @@ async function main() {
   );
   console.log(`wallet row updates that were HOT (no index writes): ${hotUpdates?.share ?? 0}%`);
   console.log(`spends per commit (group commit), all cells: ${perCommit?.spends ?? 0}`);
+  await printSqlProfile(sql);
   await closePool();
   await db.close();
 }

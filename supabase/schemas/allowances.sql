@@ -149,13 +149,12 @@ $$;
 comment on function private.plan_allowance(text, text) is 'A plan''s allowance for a token type; 0 when it lacks the feature.';
 
 create function private.subject_wallet(kind text, subject uuid) returns uuid
-language plpgsql stable security definer set search_path = ''
+language sql stable security definer set search_path = ''
 as $$
-begin
-  return (select a.id from public.accounts a
-          where (subject_wallet.kind = 'user' and a.user_id = subject_wallet.subject)
-             or (subject_wallet.kind = 'org' and a.org_id = subject_wallet.subject));
-end
+  -- Qualified: accounts has a column named kind too, which would win in a SQL function.
+  select a.id from public.accounts a
+  where (subject_wallet.kind = 'user' and a.user_id = subject_wallet.subject)
+     or (subject_wallet.kind = 'org' and a.org_id = subject_wallet.subject)
 $$;
 comment on function private.subject_wallet(text, uuid) is 'The credit wallet of a user or org.';
 
@@ -303,8 +302,8 @@ comment on function private.lane_count() is 'Rows per allowance balance; deducti
 
 /* Lane `lane`'s share when `total` is spread over `lanes` lanes (the first lanes get the remainder). */
 create function private.lane_share(total bigint, lanes integer, lane integer) returns bigint
-language plpgsql immutable parallel safe set search_path = ''
-as $$ begin return total / lanes + case when lane < total % lanes then 1 else 0 end; end $$;
+language sql immutable parallel safe set search_path = ''
+as $$ select total / lanes + case when lane < total % lanes then 1 else 0 end $$;
 comment on function private.lane_share(bigint, integer, integer) is 'An even split of total over lanes.';
 
 /* The sum over a balance's lanes, shaped as one row (lane -1). */

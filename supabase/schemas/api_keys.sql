@@ -325,8 +325,8 @@ comment on function public.api_key_authenticate(text, inet) is
 -- ===================================================================== LEDGER HOOK HANDLERS
 /* The API key of the request, from the verified claims the server set (null for a session). */
 create function private.request_api_key() returns uuid
-language plpgsql stable set search_path = ''
-as $$ begin return (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'api_key_id')::uuid; end $$;
+language sql stable set search_path = ''
+as $$ select (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'api_key_id')::uuid $$;
 comment on function private.request_api_key() is
   'The api_key_id claim of the current request (set by the server for key-authenticated calls), or null.';
 

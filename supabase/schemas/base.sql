@@ -60,24 +60,20 @@ create index organizations_created_by_idx on public.organizations (created_by);
 -- Security definer so policies on organization_members can ask about membership without
 -- recursing into their own policy.
 create function private.org_role(target_org uuid) returns text
-language plpgsql stable security definer set search_path = ''
+language sql stable security definer set search_path = ''
 as $$
-begin
-  return (select m.role from public.organization_members m
-          where m.org_id = target_org and m.user_id = (select auth.uid()));
-end
+  select m.role from public.organization_members m
+  where m.org_id = target_org and m.user_id = (select auth.uid())
 $$;
 comment on function private.org_role(uuid) is 'The caller''s role in an org, or null when not a member.';
 
 create function private.is_org_member(target_org uuid) returns boolean
-language plpgsql stable security definer set search_path = ''
+language sql stable security definer set search_path = ''
 as $$
-begin
-  return exists (
+  select exists (
     select 1 from public.organization_members m
     where m.org_id = target_org and m.user_id = (select auth.uid())
-  );
-end
+  )
 $$;
 comment on function private.is_org_member(uuid) is 'True when the caller belongs to the org.';
 
@@ -94,14 +90,12 @@ $$;
 comment on function private.shares_org_with(uuid) is 'True when the caller and other_user share an org.';
 
 create function private.is_platform_admin() returns boolean
-language plpgsql stable security definer set search_path = ''
+language sql stable security definer set search_path = ''
 as $$
-begin
-  return coalesce(
+  select coalesce(
     (select p.is_platform_admin from public.profiles p where p.id = (select auth.uid())),
     false
-  );
-end
+  )
 $$;
 comment on function private.is_platform_admin() is 'True when the caller is a platform admin.';
 
@@ -245,13 +239,11 @@ comment on function public.local_session_start(uuid, integer) is
 
 /* Service only: is this session of this user still open? */
 create function public.local_session_active(p_session_id uuid, p_user_id uuid) returns boolean
-language plpgsql stable security definer set search_path = ''
+language sql stable security definer set search_path = ''
 as $$
-begin
-  return exists (
+  select exists (
     select 1 from private.local_sessions s
-    where s.id = p_session_id and s.user_id = p_user_id and s.ended_at is null and s.expires_at > now());
-end
+    where s.id = p_session_id and s.user_id = p_user_id and s.ended_at is null and s.expires_at > now())
 $$;
 comment on function public.local_session_active(uuid, uuid) is
   'Service only: true while a local-mode session is open and unexpired.';

@@ -25,17 +25,13 @@ comment on table private.test_clock is 'A row here (superuser only) lets private
 revoke all on private.test_clock from public, anon, authenticated, service_role;
 
 create function private.clock() returns timestamptz
-language plpgsql stable set search_path = ''
+language sql stable set search_path = ''
 as $$
-begin
-  if coalesce(current_setting('tollgate.clock', true), '') = '' then
-    return now();
-  end if;
-  if exists (select 1 from private.test_clock) then
-    return current_setting('tollgate.clock')::timestamptz;
-  end if;
-  return now();
-end
+  select case
+    when coalesce(current_setting('tollgate.clock', true), '') = '' then now()
+    when exists (select 1 from private.test_clock) then current_setting('tollgate.clock')::timestamptz
+    else now()
+  end
 $$;
 comment on function private.clock() is 'now(), or the test clock on a database that explicitly allows it.';
 
@@ -297,8 +293,8 @@ create policy postpaid_usage_select on public.postpaid_usage for select to authe
 -- ===================================================================== SYSTEM ACCOUNTS
 -- Deterministic ids, so functions name a system account without looking it up.
 create function private.system_account(code text) returns uuid
-language plpgsql immutable parallel safe set search_path = ''
-as $$ begin return md5('tollgate-system-account:' || code)::uuid; end $$;
+language sql immutable parallel safe set search_path = ''
+as $$ select md5('tollgate-system-account:' || code)::uuid $$;
 comment on function private.system_account(text) is 'The fixed id of a system account, e.g. revenue:ai_usage.';
 
 insert into public.accounts (id, kind, system_code)
@@ -360,8 +356,8 @@ comment on function private.fail(text, text, jsonb) is 'Raises a TG-class error 
 
 -- Trusted callers: the service role, or a direct superuser session (migrations, seed, scripts).
 create function private.is_trusted() returns boolean
-language plpgsql stable set search_path = ''
-as $$ begin return current_setting('role') in ('service_role', 'none'); end $$;
+language sql stable set search_path = ''
+as $$ select current_setting('role') in ('service_role', 'none') $$;
 comment on function private.is_trusted() is 'True for service_role and direct (non-API) sessions.';
 
 create function private.check_input(
@@ -715,12 +711,8 @@ end
 $$;
 
 create function private.available(account uuid) returns bigint
-language plpgsql stable security definer set search_path = ''
-as $$
-begin
-  return (select a.credits_posted - a.debits_posted - a.debits_pending from public.accounts a where a.id = account);
-end
-$$;
+language sql stable security definer set search_path = ''
+as $$ select a.credits_posted - a.debits_posted - a.debits_pending from public.accounts a where a.id = account $$;
 
 /*
  * A debit of `amount` (transfer `transfer`) left the wallet below zero: records the part of it
@@ -744,11 +736,9 @@ comment on function private.record_postpaid_usage(uuid, bigint, bigint) is
   'Records the part of a debit past zero (posted balance) as postpaid usage, one row per transfer.';
 
 create function private.default_priority(source text) returns smallint
-language plpgsql immutable set search_path = ''
+language sql immutable set search_path = ''
 as $$
-begin
-  return case source when 'plan' then 30 when 'promo' then 20 when 'admin' then 10 else 0 end::smallint;
-end
+  select case source when 'plan' then 30 when 'promo' then 20 when 'admin' then 10 else 0 end::smallint
 $$;
 
 -- ===================================================================== GRANT

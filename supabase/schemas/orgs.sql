@@ -122,8 +122,8 @@ create policy org_member_usage_select on public.org_member_usage for select to a
 -- ===================================================================== HELPERS
 /* The first day (UTC) of the month a moment falls in: the key of a member's usage counter. */
 create function private.usage_month(at timestamptz) returns date
-language plpgsql immutable parallel safe set search_path = ''
-as $$ begin return date_trunc('month', at at time zone 'UTC')::date; end $$;
+language sql immutable parallel safe set search_path = ''
+as $$ select date_trunc('month', at at time zone 'UTC')::date $$;
 comment on function private.usage_month(timestamptz) is 'The UTC month (its first day) a member''s usage is counted in.';
 
 /*
