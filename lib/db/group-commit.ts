@@ -75,8 +75,13 @@ export function groupCommit<Item, Outcome>(
         },
       )
       .finally(() => {
-        lane.busy = false;
-        flush(lane);
+        // The next batch leaves once this turn's callbacks have run: the callers just answered
+        // send their next calls in it, and they join the calls that queued meanwhile instead of
+        // forming a second, half-full batch that alternates with this one for good.
+        setImmediate(() => {
+          lane.busy = false;
+          flush(lane);
+        });
       });
   }
 
