@@ -66,10 +66,19 @@ function chunkOf(part: LanguageModelV3StreamPart): UIMessageChunk | null {
 export function uiReplyStream<Metadata>(
   input: ReplyStreamInput<Metadata>,
 ): ReadableStream<Uint8Array> {
-  let parts: ReadableStreamDefaultReader<LanguageModelV3StreamPart> | null = null;
+  type Parts = ReadableStreamDefaultReader<LanguageModelV3StreamPart>;
+  let parts: Parts | null = null;
+  let opened: Promise<Parts | { failed: unknown }> | null = null;
   let cancelled: unknown = null;
   let text = '';
   let ended = false;
+
+  /** The provider call, started once, as soon as the stream exists (not on the first read). */
+  const open = () =>
+    (opened ??= (async () => input.model.doStream(input.options))().then(
+      (result) => result.stream.getReader(),
+      (error: unknown) => ({ failed: error }),
+    ));
 
   /** The reply's end: its metadata (also when the reader has gone), then `finish` and `[DONE]`. */
   const end = async (controller: ReadableStreamDefaultController<Uint8Array> | null) => {
@@ -94,19 +103,22 @@ export function uiReplyStream<Metadata>(
       controller.enqueue(
         sseEvent({ type: 'start', messageMetadata: input.startMetadata, messageId: generateId() }),
       );
+      void open();
     },
     async pull(controller) {
-      if (ended) return;
+      if (ended || cancelled !== null) return;
       if (!parts) {
-        try {
-          parts = (await input.model.doStream(input.options)).stream.getReader();
-        } catch (error) {
-          input.onProviderError(error);
-          controller.enqueue(sseEvent({ type: 'error', errorText: PROVIDER_FAILED }));
+        const reader = await open();
+        if ('failed' in reader) {
+          input.onProviderError(reader.failed);
+          if (cancelled === null) {
+            controller.enqueue(sseEvent({ type: 'error', errorText: PROVIDER_FAILED }));
+          }
           return end(controller);
         }
-        // The reader left while the provider was being called: stop the call it started.
-        if (cancelled !== null) return void parts.cancel(cancelled).catch(() => {});
+        parts = reader;
+        // The reader left while the provider was being called: cancel() stops the call.
+        if (cancelled !== null) return;
         controller.enqueue(sseEvent({ type: 'start-step' }));
         return;
       }
@@ -140,7 +152,9 @@ export function uiReplyStream<Metadata>(
     },
     async cancel(reason) {
       cancelled = reason ?? new Error('The stream was cancelled.');
-      await parts?.cancel(cancelled).catch(() => {});
+      // Stops the provider call, also one still starting: the meter records a client stop.
+      const reader = parts ?? (await open());
+      if (!('failed' in reader)) await reader.cancel(cancelled).catch(() => {});
       // The reply so far still ends as it would have (e.g. stored with its conversation).
       void end(null);
     },

@@ -181,6 +181,29 @@ describe('metered calls over HTTP', () => {
     expect(await ledgerCheck()).toEqual([]);
   });
 
+  it('a reader that leaves before the first chunk stops the call: counted as a client stop, no pending hold', async () => {
+    const before = await available(wallet);
+    const response = await chat(
+      await request('/api/ai/chat', { user, body: body('mode=ok chunks=40 latency=20 stall=1') }),
+    );
+    expect(response.status).toBe(200);
+    const callId = response.headers.get('x-call-id');
+    await response.body!.cancel();
+    let row:
+      { error_code: string | null; credits_charged: bigint; hold_status: string } | undefined;
+    for (let tries = 0; tries < 100 && !row; tries += 1) {
+      [row] = await db()<NonNullable<typeof row>[]>`
+        select e.error_code, e.credits_charged, h.status as hold_status
+        from public.usage_events e join public.holds h on h.id = (e.metadata->>'holdId')::bigint
+        where e.request_id = ${`ai:${callId}`}`;
+      if (!row) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(row).toMatchObject({ error_code: 'client_aborted' });
+    expect(row!.hold_status).not.toBe('pending');
+    expect(await available(wallet)).toBe(before - row!.credits_charged);
+    expect(await ledgerCheck()).toEqual([]);
+  });
+
   it('50 concurrent calls on a wallet that affords 10 worst-case holds never overspend', async () => {
     const poor = await createUser('Concurrent');
     const poorWallet = await walletOf({ userId: poor.id });
