@@ -1,13 +1,13 @@
 import 'server-only';
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
-import { generateText, type ModelMessage } from 'ai';
+import { generateText, UI_MESSAGE_STREAM_HEADERS } from 'ai';
 import { AppError } from '@/lib/core';
 import type { DbSession } from '@/lib/db';
 import type { ChatMetadata, ChatRequest } from './chat-types';
 import { beginMeteredCall, type CallOutcome, type MeteredCallInput } from './metered-call';
 import { choiceHeaders, type ModelChoice } from './routing';
 import type { PromptMessage } from './tokenizer';
-import { UI_STREAM_HEADERS, uiReplyStream } from './ui-stream';
+import { uiReplyStream } from './ui-stream';
 
 /** Chat over the metered call: streamed (UI message protocol) or as one answer. */
 
@@ -27,9 +27,12 @@ export function promptOf(messages: ChatRequest['messages']): PromptMessage[] {
 }
 
 /** System text goes in the `system` option, never among the messages (prompt injection). */
-function modelPrompt(prompt: PromptMessage[]): { system?: string; messages: ModelMessage[] } {
+function modelPrompt(prompt: PromptMessage[]): {
+  system?: string;
+  messages: { role: 'user' | 'assistant'; content: string }[];
+} {
   const system = prompt.filter((message) => message.role === 'system');
-  const messages: ModelMessage[] = [];
+  const messages: { role: 'user' | 'assistant'; content: string }[] = [];
   for (const message of prompt) {
     if (message.role !== 'system') messages.push({ role: message.role, content: message.content });
   }
@@ -65,17 +68,10 @@ interface StreamChatHooks {
 /** The prompt as the provider's stream takes it: the system text first, then the turns. */
 function providerPrompt(prompt: PromptMessage[]): LanguageModelV3Prompt {
   const { system, messages } = modelPrompt(prompt);
-  const turns = messages.map((message) =>
-    message.role === 'assistant'
-      ? {
-          role: 'assistant' as const,
-          content: [{ type: 'text' as const, text: String(message.content) }],
-        }
-      : {
-          role: 'user' as const,
-          content: [{ type: 'text' as const, text: String(message.content) }],
-        },
-  );
+  const turns: LanguageModelV3Prompt = messages.map(({ role, content }) => ({
+    role,
+    content: [{ type: 'text', text: content }],
+  }));
   return system === undefined ? turns : [{ role: 'system', content: system }, ...turns];
 }
 
@@ -110,11 +106,11 @@ export async function streamChat(
         () => {},
         () => {},
       ),
-    onProviderError: (error) => console.warn('[ai] stream failed', call.callId, errorName(error)),
+    onError: (error) => console.warn('[ai] stream failed', call.callId, errorName(error)),
   });
   return new Response(body, {
     headers: {
-      ...UI_STREAM_HEADERS,
+      ...UI_MESSAGE_STREAM_HEADERS,
       'x-call-id': call.callId,
       'cache-control': 'no-store',
       'server-timing': call.serverTiming,

@@ -3,8 +3,9 @@ import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3StreamPart,
+  SharedV3ProviderMetadata,
 } from '@ai-sdk/provider';
-import { generateId, UI_MESSAGE_STREAM_HEADERS, type UIMessageChunk } from 'ai';
+import { generateId, type UIMessageChunk } from 'ai';
 import { sseEvent } from './sse';
 
 /**
@@ -29,33 +30,29 @@ export interface ReplyStreamInput<Metadata> {
   finish: (text: string) => Promise<Metadata>;
   /** Awaited after the last chunk, before the stream closes. */
   closeAfter: () => Promise<void>;
-  onProviderError: (error: unknown) => void;
+  /** A provider failure, or a failure to compute the last chunk: for the logs. */
+  onError: (error: unknown) => void;
 }
 
 const PROVIDER_FAILED = 'The model provider failed. You were not charged for unused credits.';
 const FAILED_MID_REPLY = 'The model provider failed mid-reply.';
 
+/** The part's provider metadata, when it has any, as the UI chunk carries it. */
+function extra(part: { providerMetadata?: SharedV3ProviderMetadata }) {
+  return part.providerMetadata != null ? { providerMetadata: part.providerMetadata } : {};
+}
+
 /** The UI chunk for a provider part, or null for parts the reply does not show. */
 function chunkOf(part: LanguageModelV3StreamPart): UIMessageChunk | null {
-  const meta = 'providerMetadata' in part && part.providerMetadata != null;
   switch (part.type) {
     case 'text-start':
     case 'text-end':
     case 'reasoning-start':
     case 'reasoning-end':
-      return meta
-        ? { type: part.type, id: part.id, providerMetadata: part.providerMetadata }
-        : { type: part.type, id: part.id };
+      return { type: part.type, id: part.id, ...extra(part) };
     case 'text-delta':
     case 'reasoning-delta':
-      return meta
-        ? {
-            type: part.type,
-            id: part.id,
-            delta: part.delta,
-            providerMetadata: part.providerMetadata,
-          }
-        : { type: part.type, id: part.id, delta: part.delta };
+      return { type: part.type, id: part.id, delta: part.delta, ...extra(part) };
     case 'finish':
       return { type: 'finish-step' };
     default:
@@ -88,7 +85,7 @@ export function uiReplyStream<Metadata>(
     try {
       last = { type: 'finish', messageMetadata: await input.finish(text) };
     } catch (error) {
-      input.onProviderError(error);
+      input.onError(error);
       last = { type: 'error', errorText: 'The reply could not be completed.' };
     }
     if (!controller || cancelled !== null) return;
@@ -110,7 +107,7 @@ export function uiReplyStream<Metadata>(
       if (!parts) {
         const reader = await open();
         if ('failed' in reader) {
-          input.onProviderError(reader.failed);
+          input.onError(reader.failed);
           if (cancelled === null) {
             controller.enqueue(sseEvent({ type: 'error', errorText: PROVIDER_FAILED }));
           }
@@ -130,7 +127,7 @@ export function uiReplyStream<Metadata>(
           read = await parts.read();
         } catch (error) {
           if (cancelled !== null) return;
-          input.onProviderError(error);
+          input.onError(error);
           controller.enqueue(sseEvent({ type: 'error', errorText: FAILED_MID_REPLY }));
           return end(controller);
         }
@@ -138,7 +135,7 @@ export function uiReplyStream<Metadata>(
         if (read.done) return end(controller);
         const part = read.value;
         if (part.type === 'error') {
-          input.onProviderError(part.error);
+          input.onError(part.error);
           controller.enqueue(sseEvent({ type: 'error', errorText: PROVIDER_FAILED }));
           return;
         }
@@ -160,5 +157,3 @@ export function uiReplyStream<Metadata>(
     },
   });
 }
-
-export const UI_STREAM_HEADERS: Record<string, string> = UI_MESSAGE_STREAM_HEADERS;
